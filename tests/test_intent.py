@@ -1,0 +1,140 @@
+"""The intent file: validation errors name line and key path; tables mirror the file."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.intent import IntentError, load_intent, write_intent_tables
+from flows.settings import EXAMPLES_DIR
+
+STARTER = EXAMPLES_DIR / "starter" / "intent.yaml"
+
+MINIMAL = """\
+company: {name: Test, language: en, currency: EUR, default_segment: people}
+segments:
+  - id: pros
+    match: {account_type: [b2b], industry: [crafts, construction]}
+  - id: people
+    label: {fr: Particuliers, en: People}
+themes:
+  - id: repair
+    kind: adapt
+    terms: {fr: ["répar*"], en: ["repair*", "mend"]}
+offers:
+  - id: jeans
+    name: Jeans
+    kind: core
+    products: {skus: ["J-*"]}
+    since: 2024-01-01
+    intent:
+      segments: [people]
+      channels: [web]
+      uses: [repair]
+      complements: [kit]
+      targets: {return_rate_max: 0.08, rating_min: 4.2}
+  - id: kit
+    name: Kit
+    kind: service
+    products: {categories: [care]}
+decisions:
+  - id: repair-service
+    date: 2025-03-01
+    offer: jeans
+    theme: repair
+    summary: {fr: Service de réparation, en: Repair service}
+    watch: [repeat_rate]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "intent.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(IntentError) as caught:
+        load_intent(write(tmp_path, text))
+    return caught.value.problems
+
+
+def test_starter_intent_is_valid():
+    intent = load_intent(STARTER)
+    assert intent.language == "fr"
+    assert {t.kind for t in intent.themes} == {"adapt", "circumvent", "suggest", "transform", "reject"}
+    assert intent.offers[0].targets["return_rate_max"] == 0.08
+
+
+def test_minimal_intent_loads_with_all_parts(tmp_path):
+    intent = load_intent(write(tmp_path, MINIMAL))
+    assert [s.id for s in intent.segments] == ["pros", "people"]
+    assert intent.segments[0].match == {"account_type": ["b2b"], "industry": ["crafts", "construction"]}
+    assert intent.themes[0].terms == {"fr": ["répar*"], "en": ["repair*", "mend"]}
+    jeans = intent.offers[0]
+    assert (jeans.since.isoformat(), jeans.until) == ("2024-01-01", None)
+    assert jeans.targets == {"return_rate_max": 0.08, "rating_min": 4.2}
+    assert intent.decisions[0].watch == ["repeat_rate"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("kind: adapt", "kind: adopt", "line 9: themes[0].kind: 'adopt' is not one of"),
+        ("channels: [web]", "channels: [web, shop]", "line 19: offers[0].intent.channels[1]: 'shop'"),
+        ("segments: [people]", "segments: [peeple]", "line 18: offers[0].intent.segments[0]: unknown segment 'peeple'"),
+        ("complements: [kit]", "complements: [kits]", "line 21: offers[0].intent.complements[0]: unknown offer 'kits'"),
+        ("return_rate_max: 0.08", "return_rate_max: 8", "line 22: offers[0].intent.targets.return_rate_max: 8.0 is out of range"),
+        ("rating_min: 4.2", "rating_min: high", "line 22: offers[0].intent.targets.rating_min: expected a number"),
+        ("date: 2025-03-01", "date: 2025-13-01", "line 29: decisions[0].date: invalid value '2025-13-01'"),
+        ("- id: kit", "- id: jeans", "line 23: offers[1].id: duplicate offer id 'jeans'"),
+        ("    since: 2024-01-01", "    since: 2024-01-01\n    colour: blue", "line 17: offers[0].colour: unknown key"),
+        ("theme: repair\n", "theme: repairs\n", "line 31: decisions[0].theme: unknown theme 'repairs'"),
+    ],
+)
+def test_each_error_names_line_and_key_path(tmp_path, old, new, expected):
+    assert old in MINIMAL
+    problems = problems_of(tmp_path, MINIMAL.replace(old, new, 1))
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_all_problems_reported_at_once_in_line_order(tmp_path):
+    text = MINIMAL.replace("kind: adapt", "kind: adopt").replace("channels: [web]", "channels: [fax]")
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 2
+    assert problems[0].startswith("line 9:") and problems[1].startswith("line 19:")
+
+
+def test_missing_file_and_bad_yaml_are_clear(tmp_path):
+    with pytest.raises(IntentError, match="does not exist"):
+        load_intent(tmp_path / "nope.yaml")
+    problems = problems_of(tmp_path, "company: [unclosed\n")
+    assert "not valid YAML" in problems[0]
+
+
+def test_tables_mirror_the_file(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    counts = write_intent_tables(load_intent(write(tmp_path, MINIMAL)), warehouse)
+    assert counts["offers"] == 2 and counts["segment_rules"] == 3 and counts["theme_terms"] == 3
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rules = con.execute(
+            "select segment_id, match_key, match_value from raw_intent.segment_rules order by all"
+        ).fetchall()
+        assert rules == [
+            ("pros", "account_type", "b2b"),
+            ("pros", "industry", "construction"),
+            ("pros", "industry", "crafts"),
+        ]
+        assert con.execute("select label_fr, label_en from raw_intent.segments where segment_id = 'pros'").fetchone() == ("pros", "pros")
+        assert con.execute("select count(*) from raw_intent.offer_products where match_type = 'category'").fetchone() == (1,)
+        # A table with no row in the file still exists, so dbt sources always resolve.
+        assert con.execute("select count(*) from raw_intent.offer_channels where offer_id = 'kit'").fetchone() == (0,)
+
+
+def test_rewriting_tables_replaces_old_rows(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    write_intent_tables(load_intent(write(tmp_path, MINIMAL)), warehouse)
+    smaller = MINIMAL.replace("decisions:", "decisions: []\nunused:").split("unused:")[0]
+    write_intent_tables(load_intent(write(tmp_path, smaller)), warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw_intent.decisions").fetchone() == (0,)
