@@ -41,7 +41,23 @@ def env_path(name: str, default: Path) -> Path:
 
 
 def warehouse_path() -> Path:
+    """The DuckDB file: $TERRAIN_WAREHOUSE, or warehouse/terrain.duckdb."""
     return env_path("TERRAIN_WAREHOUSE", DEFAULT_WAREHOUSE)
+
+
+def exports_path() -> Path:
+    """The export folder: $TERRAIN_EXPORTS, or warehouse/exports."""
+    return env_path("TERRAIN_EXPORTS", WAREHOUSE_DIR / "exports")
+
+
+def intent_path() -> Path:
+    """The intent file: $TERRAIN_INTENT, or warehouse/intent.yaml."""
+    return env_path("TERRAIN_INTENT", WAREHOUSE_DIR / "intent.yaml")
+
+
+def briefs_path() -> Path:
+    """Where briefs are written: $TERRAIN_OUT, or warehouse/briefs."""
+    return env_path("TERRAIN_OUT", DEFAULT_OUT_DIR)
 
 
 def raw_dataset(system: str) -> str:
@@ -139,3 +155,8 @@ DEAL_OUTCOMES = ("won", "lost", "open")
 SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
 OFFER_KINDS = ("core", "experiment", "service")
 LANGUAGES = ("fr", "en")
+
+# Schedules (also written in prefect.yaml; tests/test_prefect_yaml.py keeps them equal).
+SCHEDULE_TIMEZONE = "Europe/Paris"
+REFRESH_CRON = "0 2 * * *"  # ingest + transform, every night
+BRIEF_CRON = "0 6 1 * *"  # the brief of the previous month, on the 1st

@@ -1,0 +1,36 @@
+# Terrain — the two commands of the README, and a few helpers.
+#   make demo   install everything, generate the demo company, run the pipeline, write its brief
+#   make test   install everything, run the test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test install lint clean-demo
+
+install: $(STAMP)
+
+# Locked install: requirements.lock pins every package (pip-compile of pyproject.toml).
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/terrain demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check flows tests
+	$(BIN)/ruff format --check flows tests
+
+clean-demo:
+	rm -rf warehouse/demo
