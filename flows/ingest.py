@@ -1,0 +1,253 @@
+"""Ingest a canonical export folder into the raw layer of the warehouse.
+
+`ingest_exports` is what the CLI and the Prefect flow call. It runs one dlt pipeline
+per system found in the folder (datasets `raw_shop`, `raw_crm`, `raw_support` in the
+DuckDB file), each loading parquet files. The pipelines' working directories live
+next to the warehouse (`<warehouse dir>/.dlt_pipelines/`), never in `~/.dlt`.
+
+Safe re-runs: unchanged files are skipped (see `flows.sources.exports`). A load
+package left behind by a run that crashed or failed is aborted at the start of the
+next run, with a warning: dlt then restores the state saved before that package, so
+its files are simply read again. If the pipeline working directory is deleted, dlt
+restores the state from the warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dlt
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from flows import settings
+from flows.sources.export_settings import ExportSettingsError, load_export_settings
+from flows.sources.exports import (
+    EntityStats,
+    exports_source,
+    find_export_files,
+    unrecognized_files,
+)
+
+log = logging.getLogger(__name__)
+
+# dlt settings the raw-layer contract depends on. They are also in .dlt/config.toml,
+# but that file is only found from the project directory; these make the result the
+# same wherever the command runs. An environment variable set by the user still wins.
+_DLT_ENV_DEFAULTS = {
+    # docs/architecture.md: dlt adds _dlt_load_id and _dlt_id to every raw table
+    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID": "true",
+    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID": "true",
+    # no data leaves the machine: no usage telemetry either
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    # keep the <dataset>_staging schemas used by merges empty between runs
+    "LOAD__TRUNCATE_STAGING_DATASET": "true",
+}
+
+
+class IngestError(Exception):
+    """Ingestion could not load everything; the message says what, where and what to do.
+
+    Raised after everything loadable was loaded; `report` tells what was.
+    """
+
+    def __init__(self, message: str, report: IngestReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion did, per entity ("shop/orders")."""
+
+    exports_dir: Path
+    warehouse: Path
+    entities: dict[str, EntityStats] = field(default_factory=dict)
+    ignored_files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def missing_required(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Files not loaded because they miss required columns: (file, columns)."""
+        return [m for stats in self.entities.values() for m in stats.missing_required]
+
+    @property
+    def unreadable_files(self) -> list[tuple[str, str]]:
+        """Files not loaded because they could not be read at all: (file, reason)."""
+        return [u for stats in self.entities.values() for u in stats.unreadable]
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(s.rows_loaded for s in self.entities.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(s.rows_rejected for s in self.entities.values())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        """Counts per entity, for Prefect task results and JSON."""
+        return {
+            name: {
+                "files_read": s.files_read,
+                "files_skipped_unchanged": s.files_skipped_unchanged,
+                "rows_loaded": s.rows_loaded,
+                "rows_rejected": s.rows_rejected,
+            }
+            for name, s in sorted(self.entities.items())
+        }
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"ingested {self.exports_dir} into {self.warehouse} in {self.seconds:.1f} s: "
+            f"{self.rows_loaded} rows loaded, {self.rows_rejected} rejected"
+        ]
+        for name, s in sorted(self.entities.items()):
+            lines.append(
+                f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} unchanged, "
+                f"{s.rows_loaded} rows loaded, {s.rows_rejected} rejected"
+            )
+        if self.rows_rejected:
+            lines.append(
+                "  rejected rows are listed, with file, line, column and reason, in "
+                f"raw_<system>.{settings.REJECTS_TABLE}"
+            )
+        for file, columns in self.missing_required:
+            lines.append(f"  NOT LOADED {file}: missing required column(s) {', '.join(columns)}")
+        for file, reason in self.unreadable_files:
+            lines.append(f"  NOT LOADED {file}: {reason}")
+        for file in self.ignored_files:
+            lines.append(f"  ignored {file}: not a canonical export file name")
+        return lines
+
+
+def ingest_exports(
+    exports_dir: Path, warehouse: Path, progress: Callable[[str], None] | None = None
+) -> IngestReport:
+    """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
+
+    Raises IngestError, after loading everything loadable, when a file misses required
+    columns or cannot be read, or when the folder holds no recognizable file.
+    """
+    started = time.perf_counter()
+    exports_dir = Path(exports_dir).resolve()
+    warehouse = Path(warehouse).resolve()
+    notify = progress or log.info
+    report = IngestReport(exports_dir, warehouse)
+
+    if not exports_dir.is_dir():
+        raise IngestError(f"export folder {exports_dir} does not exist; check --exports.")
+    try:
+        export_settings = load_export_settings(exports_dir)
+    except ExportSettingsError as exc:
+        raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
+    files = find_export_files(exports_dir)
+    report.ignored_files = [
+        p.relative_to(exports_dir).as_posix() for p in unrecognized_files(exports_dir)
+    ]
+    for ignored in report.ignored_files:
+        log.warning("ignoring %s: not a canonical export file name", ignored)
+    if not files:
+        raise IngestError(
+            f"no recognizable export file in {exports_dir}. Expected files named "
+            "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
+            "support/tickets.jsonl (see the canonical input files in the docs).",
+            report,
+        )
+
+    for name, value in _DLT_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    rejected_at = datetime.now(UTC)
+    systems = [s for s in settings.SYSTEMS if any(e.system == s for e in files)]
+    for system in systems:
+        notify(f"ingesting {system} exports")
+        pipeline = _pipeline(system, warehouse)
+        _abort_unfinished_loads(pipeline)
+        source = exports_source(
+            exports_dir, system, export_settings, report.entities, notify, rejected_at
+        )
+        try:
+            pipeline.run(source, loader_file_format="parquet")
+        except PipelineStepFailed as exc:
+            _abort_unfinished_loads(pipeline)
+            raise IngestError(_failure_message(system, warehouse, exc), report) from exc
+
+    report.seconds = time.perf_counter() - started
+    log.debug("\n".join(report.summary()))
+    if report.missing_required or report.unreadable_files:
+        raise IngestError(_not_loaded_message(report), report)
+    return report
+
+
+def pipelines_dir(warehouse: Path) -> Path:
+    """Where the dlt pipelines of `warehouse` keep their working files."""
+    return warehouse.parent / ".dlt_pipelines"
+
+
+def _pipeline(system: str, warehouse: Path) -> dlt.Pipeline:
+    dataset = settings.raw_dataset(system)
+    return dlt.pipeline(
+        pipeline_name=f"{warehouse.stem}_{dataset}",
+        pipelines_dir=str(pipelines_dir(warehouse)),
+        destination=dlt.destinations.duckdb(str(warehouse)),
+        dataset_name=dataset,
+    )
+
+
+def _abort_unfinished_loads(pipeline: dlt.Pipeline) -> None:
+    """Drop load packages a crashed or failed run left behind, so this run can go on.
+
+    dlt restores the pipeline state saved before them: the files they held are read again.
+    """
+    if not pipeline.has_pending_data:
+        return
+    pending = [*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()]
+    log.warning(
+        "pipeline %s has unfinished load package(s) %s from an earlier run that did not "
+        "complete; aborting them (their files will be read again)",
+        pipeline.pipeline_name,
+        ", ".join(pending),
+    )
+    try:
+        pipeline.abort_packages()
+    except Exception as exc:  # aborting loads the package's abort record: it can fail too
+        raise IngestError(
+            f"cannot abort the unfinished load package(s) of pipeline {pipeline.pipeline_name} "
+            f"({exc}). If the warehouse is open in another program, close it and run again; "
+            f"otherwise delete {pipeline.working_dir} and run again (the pipeline state is "
+            "restored from the warehouse)."
+        ) from exc
+
+
+def _failure_message(system: str, warehouse: Path, exc: PipelineStepFailed) -> str:
+    text = str(exc.exception)
+    if "lock" in text.lower():
+        return (
+            f"cannot write {warehouse}: another process has it open (DuckDB allows one "
+            f"process to hold the file). Close it (DBeaver, a notebook, duckdb CLI) and run "
+            f"again. Nothing of {system} was loaded. ({text.splitlines()[0]})"
+        )
+    return (
+        f"loading the {system} exports into {warehouse} failed at the {exc.step} step: {text}. "
+        "Nothing of this step was kept; fix the cause and run again."
+    )
+
+
+def _not_loaded_message(report: IngestReport) -> str:
+    lines = ["some export files were not loaded (the others were):"]
+    for file, columns in report.missing_required:
+        lines.append(
+            f"  {report.exports_dir / file}: missing required column(s) {', '.join(columns)}"
+        )
+    for file, reason in report.unreadable_files:
+        lines.append(f"  {report.exports_dir / file}: {reason}")
+    lines.append(
+        "Add or rename the columns (canonical names are in the docs) or fix the files, "
+        f"then run again. Details are in raw_<system>.{settings.REJECTS_TABLE}."
+    )
+    return "\n".join(lines)
