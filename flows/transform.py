@@ -1,0 +1,157 @@
+"""Run the dbt project (transforms/) against one DuckDB warehouse.
+
+`run_dbt` is the one entry point the flows, the CLI and the tests use: it runs dbt
+in-process (dbtRunner), points the profile at the warehouse through
+TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ next to the warehouse instead of in
+the repository, and turns any model error or failing test into a TransformError
+that names the nodes and their messages. When it returns, the warehouse file is
+closed again, so the caller (or another process) can open it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flows.settings import TRANSFORMS_DIR
+
+log = logging.getLogger(__name__)
+
+# Events whose message is one line of progress ("1 of 80 OK created sql view model ...").
+PROGRESS_EVENTS = frozenset(
+    {
+        "LogModelResult",
+        "LogTestResult",
+        "LogSeedResult",
+        "LogSnapshotResult",
+        "LogFreshnessResult",
+        "SkippingDetails",
+        "MainReportVersion",
+        "StatsLine",
+    }
+)
+FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+
+
+class TransformError(RuntimeError):
+    """dbt failed: `failures` lists (node name, message) of every failing node."""
+
+    def __init__(self, message: str, failures: Sequence[tuple[str, str]] = ()) -> None:
+        self.failures = list(failures)
+        details = "".join(f"\n  - {node}: {text}" for node, text in self.failures)
+        super().__init__(message + details)
+
+
+def dbt_work_dir(warehouse: Path) -> Path:
+    """Where dbt's target/ and logs/ go for this warehouse (outside the repository)."""
+    return warehouse.resolve().parent / ".dbt"
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _node_name(result: Any) -> str:
+    node = getattr(result, "node", None)
+    return getattr(node, "unique_id", None) or getattr(node, "name", None) or "unknown node"
+
+
+def _failures(result: Any) -> list[tuple[str, str]]:
+    """(node, message) for every result of a dbt run whose status is an error or a failure."""
+    failures = []
+    for node_result in getattr(result, "results", None) or []:
+        status = str(getattr(node_result, "status", "")).lower()
+        if status.split(".")[-1] in FAILED_STATUSES:
+            message = getattr(node_result, "message", None) or status
+            failures.append((_node_name(node_result), str(message).strip()))
+    return failures
+
+
+def _release_warehouse() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in this process after a run.
+
+    Without this, the warehouse stays open read-write inside the process, so a later
+    `duckdb.connect(warehouse, read_only=True)` (the brief, a test) fails with "different
+    configuration", and other processes cannot open the file.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        try:
+            environment.close()
+        finally:
+            DuckDBConnectionManager.close_all_connections()
+
+
+def run_dbt(
+    warehouse: Path,
+    args: Sequence[str] = ("build",),
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Run `dbt <args>` on the DuckDB file `warehouse`; raise TransformError on any failure.
+
+    `progress`, when given, receives one line per finished node (and the summary).
+    """
+    from dbt.cli.main import dbtRunner  # slow import: only when dbt actually runs
+
+    warehouse = Path(warehouse).resolve()
+    work_dir = dbt_work_dir(warehouse)
+    work_dir.mkdir(parents=True, exist_ok=True)
+
+    def on_event(event: Any) -> None:
+        if progress is not None and event.info.name in PROGRESS_EVENTS:
+            progress(event.info.msg)
+
+    cli_args = [
+        *args,
+        "--project-dir",
+        str(TRANSFORMS_DIR),
+        "--profiles-dir",
+        str(TRANSFORMS_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    environment = {
+        "TERRAIN_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_VERSION_CHECK": "false",
+        "DBT_PARTIAL_PARSE": "true",
+    }
+    log.info("dbt %s on %s", " ".join(args), warehouse)
+    with _environment(environment):
+        try:
+            result = dbtRunner(callbacks=[on_event]).invoke(cli_args)
+        finally:
+            _release_warehouse()
+
+    if result.success:
+        return
+    failures = _failures(result.result)
+    if result.exception is not None:
+        raise TransformError(
+            f"dbt {' '.join(args)} could not run on {warehouse}: {result.exception}", failures
+        ) from result.exception
+    raise TransformError(
+        f"dbt {' '.join(args)} failed on {warehouse} "
+        f"({len(failures)} failing node(s); dbt logs in {work_dir / 'logs'})",
+        failures,
+    )

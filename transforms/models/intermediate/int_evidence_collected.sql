@@ -1,0 +1,250 @@
+with
+
+reviews as (
+    select * from {{ ref('stg_shop__reviews') }}
+),
+
+returns as (
+    select * from {{ ref('int_returns_linked') }}
+),
+
+
+
+products as (
+    select * from {{ ref('int_products_mapped') }}
+),
+
+tickets as (
+    select * from {{ ref('int_tickets_linked') }}
+),
+
+ticket_comments as (
+    select * from {{ ref('stg_support__ticket_comments') }}
+),
+
+satisfaction as (
+    select * from {{ ref('stg_support__satisfaction') }}
+),
+
+notes as (
+    select * from {{ ref('stg_crm__notes') }}
+),
+
+deals as (
+    select * from {{ ref('stg_crm__deals') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_crm__contacts') }}
+),
+
+identities as (
+    select * from {{ ref('int_customer_ids_mapped') }}
+),
+
+customers as (
+    select * from {{ ref('int_customers_unified') }}
+),
+
+shop_keys as (
+    select
+        source_id as customer_id,
+        customer_key
+    from identities
+    where identity_type = 'shop_customer'
+),
+
+sku_offers as (
+    select
+        sku,
+        min(offer_id) as offer_id
+    from products
+    where sku is not null
+    group by all
+),
+
+
+deal_offers as (
+    -- the first sku of the deal that maps to an offer
+    select
+        deal_id,
+        arg_min(sku_offers.offer_id, deal_skus.sku_position) as offer_id
+    from (
+        select
+            deal_id,
+            unnest(sku_list) as sku,
+            generate_subscripts(sku_list, 1) as sku_position
+        from deals
+    ) as deal_skus
+    inner join sku_offers
+        on deal_skus.sku = sku_offers.sku
+    group by all
+),
+
+
+review_items as (
+    select
+        'review:' || reviews.review_id as evidence_id,
+        'review' as evidence_source,
+        reviews.review_id as source_id,
+        reviews.created_at,
+        shop_keys.customer_key,
+        cast(null as varchar) as account_id,
+        coalesce(products_by_sku.offer_id, products_by_id.offer_id) as offer_id,
+        coalesce(products_by_sku.product_id, products_by_id.product_id) as product_id,
+        concat_ws(' — ', reviews.title, reviews.body) as raw_text
+    from reviews
+    left join shop_keys
+        on reviews.customer_id = shop_keys.customer_id
+    left join products as products_by_sku
+        on reviews.sku = products_by_sku.sku
+    left join products as products_by_id
+        on reviews.sku is null
+        and reviews.product_id = products_by_id.product_id
+    qualify row_number() over (partition by reviews.review_id order by products_by_sku.product_id) = 1
+),
+
+ticket_items as (
+    select
+        'ticket:' || ticket_id as evidence_id,
+        'ticket' as evidence_source,
+        ticket_id as source_id,
+        created_at,
+        customer_key,
+        cast(null as varchar) as account_id,
+        offer_id,
+        cast(null as varchar) as product_id,
+        concat_ws(' — ', subject, description) as raw_text
+    from tickets
+),
+
+comment_items as (
+    -- only what customers wrote; agents' answers are not customer voice
+    select
+        'ticket_comment:' || ticket_comments.comment_id as evidence_id,
+        'ticket_comment' as evidence_source,
+        ticket_comments.comment_id as source_id,
+        ticket_comments.created_at,
+        tickets.customer_key,
+        cast(null as varchar) as account_id,
+        tickets.offer_id,
+        cast(null as varchar) as product_id,
+        ticket_comments.body as raw_text
+    from ticket_comments
+    left join tickets
+        on ticket_comments.ticket_id = tickets.ticket_id
+    where ticket_comments.author_role = 'customer'
+),
+
+satisfaction_items as (
+    select
+        'satisfaction:' || satisfaction.rating_id as evidence_id,
+        'satisfaction_comment' as evidence_source,
+        satisfaction.rating_id as source_id,
+        satisfaction.created_at,
+        tickets.customer_key,
+        cast(null as varchar) as account_id,
+        tickets.offer_id,
+        cast(null as varchar) as product_id,
+        satisfaction.comment as raw_text
+    from satisfaction
+    left join tickets
+        on satisfaction.ticket_id = tickets.ticket_id
+),
+
+note_items as (
+    select
+        'crm_note:' || notes.note_id as evidence_id,
+        'crm_note' as evidence_source,
+        notes.note_id as source_id,
+        notes.created_at,
+        {{ customer_key_from_email('contacts.email') }} as customer_key,
+        coalesce(notes.account_id, contacts.account_id, deals.account_id) as account_id,
+        deal_offers.offer_id,
+        cast(null as varchar) as product_id,
+        notes.body as raw_text
+    from notes
+    left join contacts
+        on notes.contact_id = contacts.contact_id
+    left join deals
+        on notes.deal_id = deals.deal_id
+    left join deal_offers
+        on notes.deal_id = deal_offers.deal_id
+),
+
+return_items as (
+    select
+        'return:' || return_id as evidence_id,
+        'return_reason' as evidence_source,
+        return_id as source_id,
+        returned_at as created_at,
+        customer_key,
+        cast(null as varchar) as account_id,
+        offer_id,
+        cast(null as varchar) as product_id,
+        reason_text as raw_text
+    from returns
+),
+
+lost_deal_items as (
+    select
+        'lost_deal:' || deals.deal_id as evidence_id,
+        'lost_deal_reason' as evidence_source,
+        deals.deal_id as source_id,
+        coalesce(deals.closed_at, deals.created_at) as created_at,
+        cast(null as varchar) as customer_key,
+        deals.account_id,
+        deal_offers.offer_id,
+        cast(null as varchar) as product_id,
+        deals.lost_reason as raw_text
+    from deals
+    left join deal_offers
+        on deals.deal_id = deal_offers.deal_id
+    where deals.outcome = 'lost'
+),
+
+unioned as (
+    select * from review_items
+    union all
+    select * from ticket_items
+    union all
+    select * from comment_items
+    union all
+    select * from satisfaction_items
+    union all
+    select * from note_items
+    union all
+    select * from return_items
+    union all
+    select * from lost_deal_items
+),
+
+linked as (
+    -- the account comes from the item itself, else from the customer's identity
+    select
+        unioned.evidence_id,
+        unioned.evidence_source,
+        unioned.source_id,
+        unioned.created_at,
+        {{ month_of('unioned.created_at') }} as evidence_month,
+        unioned.customer_key,
+        coalesce(unioned.account_id, customers.account_id) as account_id,
+        unioned.offer_id,
+        unioned.product_id,
+        {{ redact('unioned.raw_text') }} as evidence_text
+    from unioned
+    left join customers
+        on unioned.customer_key = customers.customer_key
+    where nullif(trim(unioned.raw_text), '') is not null
+        and unioned.created_at is not null
+),
+
+final as (
+    select
+        *,
+        length(evidence_text) as text_length,
+        {{ text_for_matching('evidence_text') }} as match_text
+    from linked
+)
+
+select * from final

@@ -1,0 +1,71 @@
+with
+
+company as (
+    select * from {{ ref('stg_intent__company') }}
+),
+
+months as (
+    select * from {{ ref('int_months_spanned') }}
+),
+
+orders as (
+    select * from {{ ref('stg_shop__orders') }}
+),
+
+evidence as (
+    select * from {{ ref('fct_evidence') }}
+),
+
+activity as (
+    select ordered_at as activity_at from orders
+    union all
+    select created_at from evidence
+),
+
+data_bounds as (
+    select
+        cast(min(activity_at) as date) as first_data_date,
+        cast(max(activity_at) as date) as last_data_date
+    from activity
+),
+
+month_bounds as (
+    select
+        max(month) filter (where is_complete) as last_complete_month,
+        max(month) as last_month
+    from months
+),
+
+final as (
+    select
+        company.company_name,
+        company.language,
+        company.currency,
+        company.timezone,
+        company.default_segment_id,
+        data_bounds.first_data_date,
+        data_bounds.last_data_date,
+        month_bounds.last_complete_month,
+        month_bounds.last_month,
+        -- the method's thresholds (dbt vars), for the brief's method appendix
+        {{ var('signal_recent_months') }} as signal_recent_months,
+        {{ var('signal_baseline_months') }} as signal_baseline_months,
+        {{ var('signal_baseline_gap_months') }} as signal_baseline_gap_months,
+        {{ var('signal_min_baseline_months') }} as signal_min_baseline_months,
+        {{ var('signal_min_documents') }} as signal_min_documents,
+        {{ var('signal_min_offer_baseline_evidence') }} as signal_min_offer_baseline_evidence,
+        cast({{ var('signal_z_threshold') }} as double) as signal_z_threshold,
+        cast({{ var('signal_min_share_ratio') }} as double) as signal_min_share_ratio,
+        {{ var('gap_window_months') }} as gap_window_months,
+        {{ var('gap_min_buyers') }} as gap_min_buyers,
+        cast({{ var('gap_off_target_tolerance') }} as double) as gap_off_target_tolerance,
+        cast({{ var('gap_z_threshold') }} as double) as gap_z_threshold,
+        {{ var('gap_target_min_sample') }} as gap_target_min_sample,
+        {{ var('verbatims_per_theme') }} as verbatims_per_theme,
+        {{ var('verbatim_max_chars') }} as verbatim_max_chars
+    from company
+    cross join data_bounds
+    cross join month_bounds
+)
+
+select * from final

@@ -1,0 +1,71 @@
+with
+
+{% set entities = [
+    ('shop', 'customers', 'stg_shop__customers', 'created_at'),
+    ('shop', 'products', 'stg_shop__products', 'launched_at'),
+    ('shop', 'orders', 'stg_shop__orders', 'ordered_at'),
+    ('shop', 'order_lines', 'stg_shop__order_lines', none),
+    ('shop', 'returns', 'stg_shop__returns', 'returned_at'),
+    ('shop', 'reviews', 'stg_shop__reviews', 'created_at'),
+    ('crm', 'accounts', 'stg_crm__accounts', 'created_at'),
+    ('crm', 'contacts', 'stg_crm__contacts', 'created_at'),
+    ('crm', 'deals', 'stg_crm__deals', 'created_at'),
+    ('crm', 'notes', 'stg_crm__notes', 'created_at'),
+    ('support', 'tickets', 'stg_support__tickets', 'created_at'),
+    ('support', 'ticket_comments', 'stg_support__ticket_comments', 'created_at'),
+    ('support', 'satisfaction', 'stg_support__satisfaction', 'created_at'),
+] %}
+
+rejects as (
+    select * from {{ ref('stg_shop__ingest_rejects') }}
+    union all
+    select * from {{ ref('stg_crm__ingest_rejects') }}
+    union all
+    select * from {{ ref('stg_support__ingest_rejects') }}
+),
+
+loaded as (
+    {% for system, entity, model, timestamp_column in entities %}
+    select
+        '{{ system }}' as system,
+        '{{ entity }}' as entity,
+        count(*) as row_count,
+        {% if timestamp_column %}
+        min({{ timestamp_column }}) as first_at,
+        max({{ timestamp_column }}) as last_at
+        {% else %}
+        cast(null as timestamp) as first_at,
+        cast(null as timestamp) as last_at
+        {% endif %}
+    from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+rejected as (
+    select
+        system,
+        entity,
+        count(*) as rejected_rows,
+        max(rejected_at) as last_rejected_at
+    from rejects
+    group by all
+),
+
+final as (
+    select
+        loaded.system || '.' || loaded.entity as coverage_id,
+        loaded.system,
+        loaded.entity,
+        loaded.row_count,
+        coalesce(rejected.rejected_rows, 0) as rejected_rows,
+        loaded.first_at,
+        loaded.last_at,
+        rejected.last_rejected_at
+    from loaded
+    left join rejected
+        on loaded.system = rejected.system
+        and loaded.entity = rejected.entity
+)
+
+select * from final

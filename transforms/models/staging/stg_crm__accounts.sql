@@ -1,0 +1,23 @@
+with
+
+source as (
+    select * from {{ source('raw_crm', 'accounts') }}
+),
+
+renamed as (
+    select
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('name') }} as account_name,
+        {{ clean_enum('type') }} as account_type,
+        {{ clean_enum('industry') }} as industry,
+        {{ clean_enum('size_band') }} as size_band,
+        upper({{ clean_text('country') }}) as country,
+        {{ to_utc('created_at') }} as created_at
+    from source
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final

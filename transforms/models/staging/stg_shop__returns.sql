@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('raw_shop', 'returns') }}
+),
+
+renamed as (
+    select
+        {{ clean_text('return_id') }} as return_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('sku') }} as sku,
+        {{ to_utc('returned_at') }} as returned_at,
+        -- a return without quantity is one unit
+        coalesce(cast(quantity as bigint), 1) as quantity,
+        {{ clean_enum('reason_code') }} as reason_code,
+        {{ clean_text('reason_text') }} as reason_text
+    from source
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('raw_shop', 'reviews') }}
+),
+
+renamed as (
+    select
+        {{ clean_text('review_id') }} as review_id,
+        {{ clean_text('sku') }} as sku,
+        {{ clean_text('product_id') }} as product_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ to_utc('created_at') }} as created_at,
+        cast(rating as bigint) as rating,
+        {{ clean_text('title') }} as title,
+        {{ clean_text('body') }} as body
+    from source
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final

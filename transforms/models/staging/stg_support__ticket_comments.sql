@@ -1,0 +1,21 @@
+with
+
+source as (
+    select * from {{ source('raw_support', 'ticket_comments') }}
+),
+
+renamed as (
+    select
+        {{ clean_text('comment_id') }} as comment_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ to_utc('created_at') }} as created_at,
+        {{ clean_enum('author_role') }} as author_role,
+        {{ clean_text('body') }} as body
+    from source
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final
