@@ -229,7 +229,9 @@ class _Reader:
         if node is None:
             return {}
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, path, "expected a mapping keyed by language code, e.g. {fr: ..., en: ...}")
+            self.problem(
+                node, path, "expected a mapping keyed by language code, e.g. {fr: ..., en: ...}"
+            )
             return {}
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -294,27 +296,39 @@ def load_intent(path: Path) -> Intent:
 
     r = _Reader()
     top = r.mapping(root, "", ("company", "offers"), ("segments", "themes", "decisions"))
-    refs: dict[str, list[tuple[str, yaml.Node, str]]] = {
-        "segment": [], "theme": [], "offer": []
-    }
+    refs: dict[str, list[tuple[str, yaml.Node, str]]] = {"segment": [], "theme": [], "offer": []}
 
-    company = r.mapping(
-        top.get("company", root), "company",
-        ("name", "language", "currency"), ("timezone", "default_segment"),
-    ) if "company" in top else {}
+    company = (
+        r.mapping(
+            top.get("company", root),
+            "company",
+            ("name", "language", "currency"),
+            ("timezone", "default_segment"),
+        )
+        if "company" in top
+        else {}
+    )
     name = r.text(company.get("name"), "company.name") or ""
     language = r.text(company.get("language"), "company.language", LANGUAGES) or "en"
     currency = r.text(company.get("currency"), "company.currency") or "EUR"
     if currency and (len(currency) != 3 or not currency.isalpha()):
-        r.problem(company.get("currency"), "company.currency", "expected an ISO 4217 code such as EUR")
+        r.problem(
+            company.get("currency"), "company.currency", "expected an ISO 4217 code such as EUR"
+        )
     timezone = r.text(company.get("timezone"), "company.timezone") or "UTC"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.problem(company.get("timezone"), "company.timezone", f"unknown time zone '{timezone}' (e.g. Europe/Paris)")
+        r.problem(
+            company.get("timezone"),
+            "company.timezone",
+            f"unknown time zone '{timezone}' (e.g. Europe/Paris)",
+        )
     default_segment = r.text(company.get("default_segment"), "company.default_segment")
     if default_segment and "default_segment" in company:
-        refs["segment"].append(("company.default_segment", company["default_segment"], default_segment))
+        refs["segment"].append(
+            ("company.default_segment", company["default_segment"], default_segment)
+        )
 
     segments: list[Segment] = []
     segment_ids = []
@@ -354,22 +368,36 @@ def load_intent(path: Path) -> Intent:
     offer_ids = []
     complement_refs: list[tuple[str, yaml.Node, str]] = []
     for opath, onode in r.items(top.get("offers"), "offers"):
-        keys = r.mapping(onode, opath, ("id", "name", "kind", "products"), ("since", "until", "intent"))
+        keys = r.mapping(
+            onode, opath, ("id", "name", "kind", "products"), ("since", "until", "intent")
+        )
         oid = r.text(keys.get("id"), f"{opath}.id")
         offer_ids.append((f"{opath}.id", keys.get("id", onode), oid))
-        prods = r.mapping(keys["products"], f"{opath}.products", (), ("skus", "categories")) if "products" in keys else {}
+        prods = (
+            r.mapping(keys["products"], f"{opath}.products", (), ("skus", "categories"))
+            if "products" in keys
+            else {}
+        )
         skus = r.text_list(prods.get("skus"), f"{opath}.products.skus")
         categories = r.text_list(prods.get("categories"), f"{opath}.products.categories")
         if "products" in keys and not skus and not categories:
-            r.problem(keys["products"], f"{opath}.products", "give at least one sku pattern or category")
+            r.problem(
+                keys["products"], f"{opath}.products", "give at least one sku pattern or category"
+            )
         since = r.date(keys.get("since"), f"{opath}.since")
         until = r.date(keys.get("until"), f"{opath}.until")
         if since and until and until < since:
             r.problem(keys["until"], f"{opath}.until", f"ends ({until}) before it starts ({since})")
-        ikeys = r.mapping(
-            keys["intent"], f"{opath}.intent", (),
-            ("segments", "channels", "uses", "complements", "targets"),
-        ) if "intent" in keys else {}
+        ikeys = (
+            r.mapping(
+                keys["intent"],
+                f"{opath}.intent",
+                (),
+                ("segments", "channels", "uses", "complements", "targets"),
+            )
+            if "intent" in keys
+            else {}
+        )
         ipath = f"{opath}.intent"
         seg_list = r.text_list(ikeys.get("segments"), f"{ipath}.segments")
         refs["segment"] += _list_refs(ikeys.get("segments"), f"{ipath}.segments", seg_list)
@@ -385,18 +413,39 @@ def load_intent(path: Path) -> Intent:
                 value = r.number(vnode, f"{ipath}.targets.{metric}")
                 if value is None:
                     continue
-                if value < 0 or (metric.endswith(("_rate_max", "_rate_min", "csat_min")) and value > 1):
-                    r.problem(vnode, f"{ipath}.targets.{metric}", f"{value} is out of range (rates are fractions, 0.08 = 8%)")
+                if value < 0 or (
+                    metric.endswith(("_rate_max", "_rate_min", "csat_min")) and value > 1
+                ):
+                    r.problem(
+                        vnode,
+                        f"{ipath}.targets.{metric}",
+                        f"{value} is out of range (rates are fractions, 0.08 = 8%)",
+                    )
                 elif metric == "rating_min" and not 1 <= value <= 5:
-                    r.problem(vnode, f"{ipath}.targets.{metric}", f"{value} is out of range (ratings are 1 to 5)")
+                    r.problem(
+                        vnode,
+                        f"{ipath}.targets.{metric}",
+                        f"{value} is out of range (ratings are 1 to 5)",
+                    )
                 else:
                     targets[metric] = value
         if oid:
-            offers.append(Offer(
-                oid, r.text(keys.get("name"), f"{opath}.name") or oid,
-                r.text(keys.get("kind"), f"{opath}.kind", OFFER_KINDS) or "core",
-                skus, categories, since, until, seg_list, channels, uses, complements, targets,
-            ))
+            offers.append(
+                Offer(
+                    oid,
+                    r.text(keys.get("name"), f"{opath}.name") or oid,
+                    r.text(keys.get("kind"), f"{opath}.kind", OFFER_KINDS) or "core",
+                    skus,
+                    categories,
+                    since,
+                    until,
+                    seg_list,
+                    channels,
+                    uses,
+                    complements,
+                    targets,
+                )
+            )
     _check_unique(r, offer_ids, "offer")
     if "offers" in top and not offer_ids:
         r.problem(top["offers"], "offers", "declare at least one offer")
@@ -416,7 +465,16 @@ def load_intent(path: Path) -> Intent:
             refs["theme"].append((f"{dpath}.theme", keys["theme"], theme))
         watch = r.text_list(keys.get("watch"), f"{dpath}.watch", WATCH_METRICS)
         if did and date and offer:
-            decisions.append(Decision(did, date, offer, theme, _labels(r, keys.get("summary"), f"{dpath}.summary"), watch))
+            decisions.append(
+                Decision(
+                    did,
+                    date,
+                    offer,
+                    theme,
+                    _labels(r, keys.get("summary"), f"{dpath}.summary"),
+                    watch,
+                )
+            )
     _check_unique(r, decision_ids, "decision")
 
     # References are checked against every declared id, even of an item that has
@@ -431,8 +489,17 @@ def load_intent(path: Path) -> Intent:
         default_segment = segments[-1].id
     if r.problems:
         raise IntentError(path, sorted(r.problems, key=_line_number))
-    return Intent(name, language, currency, timezone, default_segment or "all",
-                  segments, themes, offers, decisions)
+    return Intent(
+        name,
+        language,
+        currency,
+        timezone,
+        default_segment or "all",
+        segments,
+        themes,
+        offers,
+        decisions,
+    )
 
 
 def _line_number(problem: str) -> int:
@@ -441,13 +508,19 @@ def _line_number(problem: str) -> int:
     return int(head.removeprefix("line ")) if head.startswith("line ") else 0
 
 
-def _list_refs(node: yaml.Node | None, path: str, values: list[str]) -> list[tuple[str, yaml.Node, str]]:
+def _list_refs(
+    node: yaml.Node | None, path: str, values: list[str]
+) -> list[tuple[str, yaml.Node, str]]:
     if not isinstance(node, yaml.SequenceNode):
         return []
-    return [(f"{path}[{i}]", item, v) for i, (item, v) in enumerate(zip(node.value, values, strict=False))]
+    return [
+        (f"{path}[{i}]", item, v)
+        for i, (item, v) in enumerate(zip(node.value, values, strict=False))
+    ]
 
 
 # --- exposing the intent as tables ---------------------------------------------------
+
 
 def _label(labels: dict[str, str], lang: str, fallback: str) -> str:
     return labels.get(lang) or next(iter(labels.values()), fallback)
@@ -455,13 +528,22 @@ def _label(labels: dict[str, str], lang: str, fallback: str) -> str:
 
 def intent_tables(intent: Intent) -> dict[str, tuple[str, list[tuple[Any, ...]]]]:
     """Table name -> (column DDL, rows): the raw_intent layout of docs/architecture.md."""
+
     def lab(labels: dict[str, str], fallback: str) -> tuple[str, str]:
         return _label(labels, "fr", fallback), _label(labels, "en", fallback)
 
     return {
         "company": (
             "name varchar, language varchar, currency varchar, timezone varchar, default_segment varchar",
-            [(intent.company_name, intent.language, intent.currency, intent.timezone, intent.default_segment)],
+            [
+                (
+                    intent.company_name,
+                    intent.language,
+                    intent.currency,
+                    intent.timezone,
+                    intent.default_segment,
+                )
+            ],
         ),
         "segments": (
             "segment_id varchar, position integer, label_fr varchar, label_en varchar",
@@ -477,7 +559,12 @@ def intent_tables(intent: Intent) -> dict[str, tuple[str, list[tuple[Any, ...]]]
         ),
         "theme_terms": (
             "theme_id varchar, language varchar, term varchar",
-            [(t.id, lang, term) for t in intent.themes for lang, terms in t.terms.items() for term in terms],
+            [
+                (t.id, lang, term)
+                for t in intent.themes
+                for lang, terms in t.terms.items()
+                for term in terms
+            ],
         ),
         "offers": (
             "offer_id varchar, name varchar, kind varchar, since date, until date, position integer",
@@ -533,10 +620,14 @@ def write_intent_tables(
             con.execute(f"create or replace table {INTENT_DATASET}.{table} ({ddl})")
             if rows:
                 placeholders = ", ".join("?" for _ in rows[0])
-                con.executemany(f"insert into {INTENT_DATASET}.{table} values ({placeholders})", rows)
+                con.executemany(
+                    f"insert into {INTENT_DATASET}.{table} values ({placeholders})", rows
+                )
             counts[table] = len(rows)
         con.execute("commit")
     if progress:
-        progress(f"intent: {counts['offers']} offers, {counts['themes']} themes, "
-                 f"{counts['segments']} segments, {counts['decisions']} decisions loaded")
+        progress(
+            f"intent: {counts['offers']} offers, {counts['themes']} themes, "
+            f"{counts['segments']} segments, {counts['decisions']} decisions loaded"
+        )
     return counts

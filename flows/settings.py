@@ -110,38 +110,106 @@ def _cols(spec: str) -> tuple[Column, ...]:
 
 
 ENTITIES: tuple[Entity, ...] = (
-    Entity("shop", "customers", ("customer_id",), _cols(
-        "customer_id*, email, created_at*:timestamp, country, city, postal_code, account_id, tags")),
-    Entity("shop", "products", ("product_id",), _cols(
-        "product_id*, sku*, name*, category, unit_price:decimal, currency, status, "
-        "launched_at:timestamp, tags")),
-    Entity("shop", "orders", ("order_id",), _cols(
-        "order_id*, customer_id*, ordered_at*:timestamp, channel, currency*, "
-        "total_amount*:decimal, discount_amount:decimal, status, shipping_country")),
-    Entity("shop", "order_lines", ("order_id", "line_number"), _cols(
-        "order_id*, line_number*:integer, sku, product_id, quantity*:integer, unit_price*:decimal"),
-        one_of=(("sku", "product_id"),)),
-    Entity("shop", "returns", ("return_id",), _cols(
-        "return_id*, order_id*, sku, returned_at*:timestamp, quantity:integer, reason_code, reason_text")),
-    Entity("shop", "reviews", ("review_id",), _cols(
-        "review_id*, sku, product_id, customer_id, created_at*:timestamp, rating*:integer, title, body"),
-        one_of=(("sku", "product_id"),)),
-    Entity("crm", "accounts", ("account_id",), _cols(
-        "account_id*, name*, type, industry, size_band, country, created_at:timestamp")),
-    Entity("crm", "contacts", ("contact_id",), _cols(
-        "contact_id*, account_id, email*, created_at:timestamp, lifecycle_stage")),
-    Entity("crm", "deals", ("deal_id",), _cols(
-        "deal_id*, account_id*, title, amount:decimal, currency, stage*, created_at*:timestamp, "
-        "closed_at:timestamp, outcome, lost_reason, skus")),
-    Entity("crm", "notes", ("note_id",), _cols(
-        "note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id")),
-    Entity("support", "tickets", ("ticket_id",), _cols(
-        "ticket_id*, created_at*:timestamp, requester_email, customer_id, solved_at:timestamp, "
-        "channel, status, priority, subject, description, tags, sku")),
-    Entity("support", "ticket_comments", ("comment_id",), _cols(
-        "comment_id*, ticket_id*, created_at*:timestamp, author_role, body*")),
-    Entity("support", "satisfaction", ("rating_id",), _cols(
-        "rating_id*, ticket_id*, created_at*:timestamp, score*, comment")),
+    Entity(
+        "shop",
+        "customers",
+        ("customer_id",),
+        _cols(
+            "customer_id*, email, created_at*:timestamp, country, city, postal_code, account_id, tags"
+        ),
+    ),
+    Entity(
+        "shop",
+        "products",
+        ("product_id",),
+        _cols(
+            "product_id*, sku*, name*, category, unit_price:decimal, currency, status, "
+            "launched_at:timestamp, tags"
+        ),
+    ),
+    Entity(
+        "shop",
+        "orders",
+        ("order_id",),
+        _cols(
+            "order_id*, customer_id*, ordered_at*:timestamp, channel, currency*, "
+            "total_amount*:decimal, discount_amount:decimal, status, shipping_country"
+        ),
+    ),
+    Entity(
+        "shop",
+        "order_lines",
+        ("order_id", "line_number"),
+        _cols(
+            "order_id*, line_number*:integer, sku, product_id, quantity*:integer, unit_price*:decimal"
+        ),
+        one_of=(("sku", "product_id"),),
+    ),
+    Entity(
+        "shop",
+        "returns",
+        ("return_id",),
+        _cols(
+            "return_id*, order_id*, sku, returned_at*:timestamp, quantity:integer, reason_code, reason_text"
+        ),
+    ),
+    Entity(
+        "shop",
+        "reviews",
+        ("review_id",),
+        _cols(
+            "review_id*, sku, product_id, customer_id, created_at*:timestamp, rating*:integer, title, body"
+        ),
+        one_of=(("sku", "product_id"),),
+    ),
+    Entity(
+        "crm",
+        "accounts",
+        ("account_id",),
+        _cols("account_id*, name*, type, industry, size_band, country, created_at:timestamp"),
+    ),
+    Entity(
+        "crm",
+        "contacts",
+        ("contact_id",),
+        _cols("contact_id*, account_id, email*, created_at:timestamp, lifecycle_stage"),
+    ),
+    Entity(
+        "crm",
+        "deals",
+        ("deal_id",),
+        _cols(
+            "deal_id*, account_id*, title, amount:decimal, currency, stage*, created_at*:timestamp, "
+            "closed_at:timestamp, outcome, lost_reason, skus"
+        ),
+    ),
+    Entity(
+        "crm",
+        "notes",
+        ("note_id",),
+        _cols("note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id"),
+    ),
+    Entity(
+        "support",
+        "tickets",
+        ("ticket_id",),
+        _cols(
+            "ticket_id*, created_at*:timestamp, requester_email, customer_id, solved_at:timestamp, "
+            "channel, status, priority, subject, description, tags, sku"
+        ),
+    ),
+    Entity(
+        "support",
+        "ticket_comments",
+        ("comment_id",),
+        _cols("comment_id*, ticket_id*, created_at*:timestamp, author_role, body*"),
+    ),
+    Entity(
+        "support",
+        "satisfaction",
+        ("rating_id",),
+        _cols("rating_id*, ticket_id*, created_at*:timestamp, score*, comment"),
+    ),
 )
 
 ENTITIES_BY_KEY: dict[tuple[str, str], Entity] = {(e.system, e.name): e for e in ENTITIES}

@@ -62,14 +62,23 @@ def problems_of(tmp_path: Path, text: str) -> list[str]:
 def test_starter_intent_is_valid():
     intent = load_intent(STARTER)
     assert intent.language == "fr"
-    assert {t.kind for t in intent.themes} == {"adapt", "circumvent", "suggest", "transform", "reject"}
+    assert {t.kind for t in intent.themes} == {
+        "adapt",
+        "circumvent",
+        "suggest",
+        "transform",
+        "reject",
+    }
     assert intent.offers[0].targets["return_rate_max"] == 0.08
 
 
 def test_minimal_intent_loads_with_all_parts(tmp_path):
     intent = load_intent(write(tmp_path, MINIMAL))
     assert [s.id for s in intent.segments] == ["pros", "people"]
-    assert intent.segments[0].match == {"account_type": ["b2b"], "industry": ["crafts", "construction"]}
+    assert intent.segments[0].match == {
+        "account_type": ["b2b"],
+        "industry": ["crafts", "construction"],
+    }
     assert intent.themes[0].terms == {"fr": ["répar*"], "en": ["repair*", "mend"]}
     jeans = intent.offers[0]
     assert (jeans.since.isoformat(), jeans.until) == ("2024-01-01", None)
@@ -81,15 +90,47 @@ def test_minimal_intent_loads_with_all_parts(tmp_path):
     ("old", "new", "expected"),
     [
         ("kind: adapt", "kind: adopt", "line 9: themes[0].kind: 'adopt' is not one of"),
-        ("channels: [web]", "channels: [web, shop]", "line 19: offers[0].intent.channels[1]: 'shop'"),
-        ("segments: [people]", "segments: [peeple]", "line 18: offers[0].intent.segments[0]: unknown segment 'peeple'"),
-        ("complements: [kit]", "complements: [kits]", "line 21: offers[0].intent.complements[0]: unknown offer 'kits'"),
-        ("return_rate_max: 0.08", "return_rate_max: 8", "line 22: offers[0].intent.targets.return_rate_max: 8.0 is out of range"),
-        ("rating_min: 4.2", "rating_min: high", "line 22: offers[0].intent.targets.rating_min: expected a number"),
-        ("date: 2025-03-01", "date: 2025-13-01", "line 29: decisions[0].date: invalid value '2025-13-01'"),
+        (
+            "channels: [web]",
+            "channels: [web, shop]",
+            "line 19: offers[0].intent.channels[1]: 'shop'",
+        ),
+        (
+            "segments: [people]",
+            "segments: [peeple]",
+            "line 18: offers[0].intent.segments[0]: unknown segment 'peeple'",
+        ),
+        (
+            "complements: [kit]",
+            "complements: [kits]",
+            "line 21: offers[0].intent.complements[0]: unknown offer 'kits'",
+        ),
+        (
+            "return_rate_max: 0.08",
+            "return_rate_max: 8",
+            "line 22: offers[0].intent.targets.return_rate_max: 8.0 is out of range",
+        ),
+        (
+            "rating_min: 4.2",
+            "rating_min: high",
+            "line 22: offers[0].intent.targets.rating_min: expected a number",
+        ),
+        (
+            "date: 2025-03-01",
+            "date: 2025-13-01",
+            "line 29: decisions[0].date: invalid value '2025-13-01'",
+        ),
         ("- id: kit", "- id: jeans", "line 23: offers[1].id: duplicate offer id 'jeans'"),
-        ("    since: 2024-01-01", "    since: 2024-01-01\n    colour: blue", "line 17: offers[0].colour: unknown key"),
-        ("theme: repair\n", "theme: repairs\n", "line 31: decisions[0].theme: unknown theme 'repairs'"),
+        (
+            "    since: 2024-01-01",
+            "    since: 2024-01-01\n    colour: blue",
+            "line 17: offers[0].colour: unknown key",
+        ),
+        (
+            "theme: repair\n",
+            "theme: repairs\n",
+            "line 31: decisions[0].theme: unknown theme 'repairs'",
+        ),
     ],
 )
 def test_each_error_names_line_and_key_path(tmp_path, old, new, expected):
@@ -99,7 +140,9 @@ def test_each_error_names_line_and_key_path(tmp_path, old, new, expected):
 
 
 def test_all_problems_reported_at_once_in_line_order(tmp_path):
-    text = MINIMAL.replace("kind: adapt", "kind: adopt").replace("channels: [web]", "channels: [fax]")
+    text = MINIMAL.replace("kind: adapt", "kind: adopt").replace(
+        "channels: [web]", "channels: [fax]"
+    )
     problems = problems_of(tmp_path, text)
     assert len(problems) == 2
     assert problems[0].startswith("line 9:") and problems[1].startswith("line 19:")
@@ -125,10 +168,16 @@ def test_tables_mirror_the_file(tmp_path):
             ("pros", "industry", "construction"),
             ("pros", "industry", "crafts"),
         ]
-        assert con.execute("select label_fr, label_en from raw_intent.segments where segment_id = 'pros'").fetchone() == ("pros", "pros")
-        assert con.execute("select count(*) from raw_intent.offer_products where match_type = 'category'").fetchone() == (1,)
+        assert con.execute(
+            "select label_fr, label_en from raw_intent.segments where segment_id = 'pros'"
+        ).fetchone() == ("pros", "pros")
+        assert con.execute(
+            "select count(*) from raw_intent.offer_products where match_type = 'category'"
+        ).fetchone() == (1,)
         # A table with no row in the file still exists, so dbt sources always resolve.
-        assert con.execute("select count(*) from raw_intent.offer_channels where offer_id = 'kit'").fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from raw_intent.offer_channels where offer_id = 'kit'"
+        ).fetchone() == (0,)
 
 
 def test_rewriting_tables_replaces_old_rows(tmp_path):

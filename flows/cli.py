@@ -1,0 +1,305 @@
+"""`terrain`: the command line for operations, analysts and newcomers.
+
+Each pipeline subcommand runs the matching Prefect flow (flows/pipeline.py), so a
+run from the shell is logged and retried exactly like a scheduled one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from flows import settings  # noqa: E402
+
+log = logging.getLogger("terrain")
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors a user can cause and fix; anything else is a bug and keeps its traceback."""
+    from flows.brief import BriefError
+    from flows.ingest import IngestError
+    from flows.intent import IntentError
+    from flows.period import MonthError
+    from flows.transform import TransformError
+
+    return (BriefError, IngestError, IntentError, MonthError, TransformError, FileNotFoundError)
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def _add_warehouse(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        type=_path,
+        default=settings.warehouse_path(),
+        help="DuckDB file (default: $TERRAIN_WAREHOUSE or warehouse/terrain.duckdb)",
+    )
+
+
+def _add_brief_options(parser: argparse.ArgumentParser, default_month: str | None) -> None:
+    parser.add_argument(
+        "--month",
+        default=default_month,
+        help="month of the brief, YYYY-MM; 'latest' = last complete month of data"
+        + ("" if default_month else "; default: the previous calendar month"),
+    )
+    parser.add_argument(
+        "--out",
+        type=_path,
+        default=settings.briefs_path(),
+        help="folder for brief-YYYY-MM-<lang>.pdf and brief-YYYY-MM.json "
+        "(default: $TERRAIN_OUT or warehouse/briefs)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=settings.LANGUAGES,
+        default=None,
+        help="language of the brief (default: the company language of the intent file)",
+    )
+
+
+def _add_exports(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exports",
+        type=_path,
+        default=settings.exports_path(),
+        help="export folder laid out as in PRODUCT.md: shop/, crm/, support/ "
+        "(default: $TERRAIN_EXPORTS or warehouse/exports)",
+    )
+
+
+def _add_intent(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--intent",
+        type=_path,
+        default=settings.intent_path(),
+        help="intent file (default: $TERRAIN_INTENT or warehouse/intent.yaml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="terrain",
+        description="Terrain turns what customers really do with your offers into a monthly "
+        "strategy brief: exports -> dlt -> DuckDB -> dbt -> PDF, run by Prefect.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="more detailed logs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="generate the demo company and run the whole pipeline on it",
+        description="Generate Atelier Garance, a fictional French company with 26 months of "
+        "orders, CRM and support data and planted customer signals, then ingest, transform "
+        "and write its brief for the last complete month. Everything goes under --dir.",
+    )
+    demo.add_argument(
+        "--dir",
+        type=_path,
+        default=settings.DEFAULT_DEMO_DIR,
+        help="folder for the demo's exports, warehouse and briefs (default: warehouse/demo)",
+    )
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--orders", type=int, default=20_000, help="number of orders (default 20000)")
+    demo.add_argument(
+        "--lang",
+        choices=settings.LANGUAGES,
+        default=None,
+        help="language of the brief (default: French, the company's language)",
+    )
+    demo.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="only write the export files, intent file and ground truth",
+    )
+
+    run = sub.add_parser(
+        "run",
+        help="ingest, transform and write the brief on your own exports",
+        description="Run everything on your own data: load the export folder, validate the "
+        "intent file, build the warehouse models and write the brief of one month.",
+    )
+    _add_exports(run)
+    _add_intent(run)
+    _add_warehouse(run)
+    _add_brief_options(run, default_month="latest")
+
+    ingest = sub.add_parser(
+        "ingest",
+        help="load an export folder into the warehouse's raw datasets",
+        description="Load every export file into raw_shop, raw_crm and raw_support, merging on "
+        "primary keys. Unchanged files are skipped; rows that cannot be parsed go to "
+        "<dataset>.ingest_rejects with file, line, column, value and reason.",
+    )
+    _add_exports(ingest)
+    _add_warehouse(ingest)
+
+    transform = sub.add_parser(
+        "transform",
+        help="load the intent file and build + test the dbt models",
+        description="Validate the intent file, write it to raw_intent, then `dbt build` the "
+        "staging, intermediate, marts and report models (tests included).",
+    )
+    _add_intent(transform)
+    _add_warehouse(transform)
+
+    brief = sub.add_parser(
+        "brief",
+        help="write the PDF brief and findings JSON of one month",
+        description="Render the brief of one month from the report tables of the warehouse.",
+    )
+    _add_warehouse(brief)
+    _add_brief_options(brief, default_month=None)
+
+    check = sub.add_parser(
+        "check-intent",
+        help="validate an intent file and list every problem",
+        description="Validate an intent file: unknown keys, wrong types, dangling references "
+        "and duplicate ids are reported with their line and key path.",
+    )
+    check.add_argument("intent", type=_path, help="path to intent.yaml")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the scheduled flows on this machine, without a worker",
+        description="Serve the nightly refresh (02:00 Europe/Paris) and the monthly brief "
+        "(1st of the month, 06:00) from this process. Schedules need a real Prefect server: "
+        "if PREFECT_API_URL is not set, a local `prefect server start` is launched first.",
+    )
+    serve.add_argument("--port", type=int, default=4200, help="port of the local Prefect server")
+    return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from flows.demo.generator import generate_demo
+
+    started = time.perf_counter()
+    log.info(
+        "generating the demo company in %s (seed %s, %s orders)", args.dir, args.seed, args.orders
+    )
+    result = generate_demo(args.dir, seed=args.seed, orders=args.orders)
+    log.info(
+        "demo data written in %.1f s: %s",
+        time.perf_counter() - started,
+        ", ".join(f"{name} {count}" for name, count in result.counts.items()),
+    )
+    if args.generate_only:
+        return 0
+    from flows.pipeline import pipeline_flow
+
+    outputs = pipeline_flow(
+        exports_dir=str(result.exports_dir),
+        intent_file=str(result.intent_path),
+        warehouse=str(args.dir / "terrain.duckdb"),
+        month=result.last_complete_month,
+        out_dir=str(args.dir / "briefs"),
+        lang=args.lang,
+    )
+    log.info("demo finished in %.0f s", time.perf_counter() - started)
+    for path in outputs:
+        print(path)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from flows.pipeline import pipeline_flow
+
+    outputs = pipeline_flow(
+        exports_dir=str(args.exports),
+        intent_file=str(args.intent),
+        warehouse=str(args.warehouse),
+        month=args.month,
+        out_dir=str(args.out),
+        lang=args.lang,
+    )
+    for path in outputs:
+        print(path)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from flows.pipeline import ingest_flow
+
+    ingest_flow(exports_dir=str(args.exports), warehouse=str(args.warehouse))
+    return 0
+
+
+def cmd_transform(args: argparse.Namespace) -> int:
+    from flows.pipeline import transform_flow
+
+    transform_flow(intent_file=str(args.intent), warehouse=str(args.warehouse))
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from flows.pipeline import brief_flow
+
+    for path in brief_flow(
+        month=args.month, warehouse=str(args.warehouse), out_dir=str(args.out), lang=args.lang
+    ):
+        print(path)
+    return 0
+
+
+def cmd_check_intent(args: argparse.Namespace) -> int:
+    from flows.intent import load_intent
+
+    intent = load_intent(args.intent)
+    print(
+        f"{args.intent}: valid — {len(intent.offers)} offers, {len(intent.themes)} themes, "
+        f"{len(intent.segments)} segments, {len(intent.decisions)} decisions"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import serve_schedules
+
+    serve_schedules(port=args.port)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "run": cmd_run,
+    "ingest": cmd_ingest,
+    "transform": cmd_transform,
+    "brief": cmd_brief,
+    "check-intent": cmd_check_intent,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    try:
+        return COMMANDS[args.command](args)
+    except _user_errors() as error:
+        print(f"terrain {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"terrain {args.command}: interrupted at {dt.datetime.now():%H:%M:%S}", file=sys.stderr
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

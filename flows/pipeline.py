@@ -1,0 +1,131 @@
+"""Prefect flows: thin wiring of the stages, for schedules, retries and logs.
+
+Each task calls one plain function (flows/ingest.py, flows/intent.py,
+flows/transform.py, flows/brief); the flows only chain them. Paths default to
+the configuration of flows/settings.py (environment variables), so the same
+deployments run on the demo or on a company's own exports.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Prefect reads these at import: no telemetry, no call home (see README).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+
+from flows import settings  # noqa: E402
+from flows.brief import write_brief  # noqa: E402
+from flows.ingest import IngestError, ingest_exports  # noqa: E402
+from flows.intent import Intent, IntentError, load_intent, write_intent_tables  # noqa: E402
+from flows.period import resolve_month  # noqa: E402
+from flows.transform import run_dbt  # noqa: E402
+
+
+def _path(value: str | Path | None, default: Path) -> Path:
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _transient(task, task_run, state) -> bool:
+    """Retry only what may pass by itself (a held file lock), not a bad export."""
+    try:
+        state.result()
+    except (IngestError, IntentError):
+        return False
+    except Exception:
+        return True
+    return False
+
+
+# I/O against the DuckDB file can fail transiently (another process holding the
+# file lock), so the tasks that write it retry; the pure checks do not.
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
+def ingest_exports_task(exports_dir: Path, warehouse: Path) -> dict[str, dict[str, int]]:
+    logger = get_run_logger()
+    report = ingest_exports(exports_dir, warehouse, progress=logger.info)
+    for line in report.summary():
+        logger.info(line)
+    return report.as_dict()
+
+
+@task
+def validate_intent_task(intent_file: Path) -> Intent:
+    return load_intent(intent_file)
+
+
+@task(retries=2, retry_delay_seconds=10)
+def write_intent_task(intent: Intent, warehouse: Path) -> dict[str, int]:
+    return write_intent_tables(intent, warehouse, progress=get_run_logger().info)
+
+
+@task(retries=1, retry_delay_seconds=10)
+def build_models_task(warehouse: Path) -> None:
+    run_dbt(warehouse, ("build",), progress=get_run_logger().info)
+
+
+@task(retries=1, retry_delay_seconds=10)
+def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | None) -> list[str]:
+    pdf, findings = write_brief(warehouse, month, out_dir, lang)
+    get_run_logger().info("brief written: %s and %s", pdf, findings)
+    return [str(pdf), str(findings)]
+
+
+@flow(name="ingest", log_prints=False)
+def ingest_flow(exports_dir: str | None = None, warehouse: str | None = None) -> dict:
+    """Load the export folder into the raw datasets (merge on primary keys)."""
+    return ingest_exports_task(
+        _path(exports_dir, settings.exports_path()), _path(warehouse, settings.warehouse_path())
+    )
+
+
+@flow(name="transform")
+def transform_flow(intent_file: str | None = None, warehouse: str | None = None) -> None:
+    """Validate and load the intent file, then build and test every dbt model."""
+    warehouse_file = _path(warehouse, settings.warehouse_path())
+    intent = validate_intent_task(_path(intent_file, settings.intent_path()))
+    write_intent_task(intent, warehouse_file)
+    build_models_task(warehouse_file)
+
+
+@flow(name="brief")
+def brief_flow(
+    month: str | None = None,
+    warehouse: str | None = None,
+    out_dir: str | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """Render the PDF brief and its findings JSON for one month.
+
+    month: YYYY-MM, `latest` (last complete month of data) or empty for the
+    previous calendar month (what the monthly schedule wants).
+    """
+    warehouse_file = _path(warehouse, settings.warehouse_path())
+    resolved = resolve_month(month, warehouse_file)
+    get_run_logger().info("brief for %s", resolved)
+    return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
+
+
+@flow(name="refresh")
+def refresh_flow(
+    exports_dir: str | None = None, intent_file: str | None = None, warehouse: str | None = None
+) -> None:
+    """Nightly: ingest then transform."""
+    ingest_flow(exports_dir, warehouse)
+    transform_flow(intent_file, warehouse)
+
+
+@flow(name="pipeline")
+def pipeline_flow(
+    exports_dir: str | None = None,
+    intent_file: str | None = None,
+    warehouse: str | None = None,
+    month: str | None = "latest",
+    out_dir: str | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """Everything: ingest, transform, brief."""
+    refresh_flow(exports_dir, intent_file, warehouse)
+    return brief_flow(month, warehouse, out_dir, lang)
