@@ -9,16 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-
-from flows import settings  # noqa: E402
+from flows import settings
 
 log = logging.getLogger("terrain")
 

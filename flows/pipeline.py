@@ -8,21 +8,16 @@ deployments run on the demo or on a company's own exports.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-# Prefect reads these at import: no telemetry, no call home (see README).
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from prefect import flow, get_run_logger, task
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-
-from flows import settings  # noqa: E402
-from flows.brief import write_brief  # noqa: E402
-from flows.ingest import IngestError, ingest_exports  # noqa: E402
-from flows.intent import Intent, IntentError, load_intent, write_intent_tables  # noqa: E402
-from flows.period import resolve_month  # noqa: E402
-from flows.transform import run_dbt  # noqa: E402
+from flows import settings
+from flows.brief import write_brief
+from flows.ingest import IngestError, ingest_exports
+from flows.intent import Intent, IntentError, load_intent, write_intent_tables
+from flows.period import resolve_month
+from flows.transform import run_dbt
 
 
 def _path(value: str | Path | None, default: Path) -> Path:
