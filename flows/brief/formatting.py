@@ -43,6 +43,8 @@ METRIC_KINDS: dict[str, str] = {
     "off_target_revenue_share": "percent",
     "top_off_target_segment_share": "percent",
     "share": "percent",
+    "recent_share": "percent",
+    "recent_offer_share": "percent",
     "baseline_share": "percent",
     "return_rate": "percent",
     "return_rate_max": "percent",
@@ -136,7 +138,9 @@ class Formatter:
             return self.number(value, 1)
         if kind == "ratio":
             return self.ratio(value)
-        return self.number(value)
+        # A count, unless the warehouse says otherwise: never round a fraction to 0.
+        whole = _missing(value) or float(value).is_integer()
+        return self.number(value, 0 if whole else 2)
 
     def metric_gap(self, value: Any, metric: str | None) -> str:
         """A difference (actual - expected) of a named metric, with its sign."""

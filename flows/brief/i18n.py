@@ -148,6 +148,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "metric_csat_min": "Satisfaction (min.)",
         "metric_rating_min": "Note moyenne (min.)",
         "metric_share": "Part des échanges",
+        "metric_recent_share": "Part des échanges (3 derniers mois)",
+        "metric_recent_offer_share": "Part des échanges sur l'offre (3 derniers mois)",
         "metric_documents": "Mentions",
         # appendix
         "method_intro": (
@@ -320,6 +322,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "metric_csat_min": "Satisfaction (min.)",
         "metric_rating_min": "Average rating (min.)",
         "metric_share": "Share of voice",
+        "metric_recent_share": "Share of voice (last 3 months)",
+        "metric_recent_offer_share": "Share of voice on the offer (last 3 months)",
         "metric_documents": "Mentions",
         "method_intro": (
             "Every number in this document is computed in the data warehouse (DuckDB, "

@@ -167,11 +167,11 @@ VERBATIMS = [
 
 AT_A_GLANCE = [
     (M, 1, "gap", "raw-denim", None, "trades", "off_target_share", "off_target", 0.3008, 0.10),
-    (M, 2, "signal", "raw-denim", "repair", None, "share", "rising", 0.112, 0.041),
+    (M, 2, "signal", "raw-denim", "repair", None, "recent_share", "rising", 0.112, 0.041),
     (M, 3, "gap", "raw-denim", None, None, "tickets_per_100_orders_max", "breach", 7.04, 5.0),
     (M, 4, "gap", "linen-limited", None, None, "rating_min", "breach", 3.9, 4.2),
-    (M, 5, "signal", "raw-denim", "workwear", None, "share", "rising", 0.065, 0.036),
-    (M, 6, "signal", "linen-limited", "sizing", None, "share", "falling", 0.0385, 0.061),
+    (M, 5, "signal", "raw-denim", "workwear", None, "recent_offer_share", "rising", 0.065, 0.036),
+    (M, 6, "signal", "linen-limited", "sizing", None, "recent_share", "falling", 0.0385, 0.061),
     (OM, 1, "gap", "raw-denim", None, "trades", "off_target_share", "off_target", 0.2389,
      0.10),
 ]

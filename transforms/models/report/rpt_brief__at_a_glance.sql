@@ -53,7 +53,7 @@ signal_findings as (
         cast(null as varchar) as segment_label_fr,
         cast(null as varchar) as segment_label_en,
         -- the figures of the test that made the theme rise
-        case when rising_scope = 'top_offer' then 'offer_share' else 'share' end as metric,
+        case when rising_scope = 'top_offer' then 'recent_offer_share' else 'recent_share' end as metric,
         classification,
         case
             when rising_scope = 'top_offer' then offer_recent_share else recent_share
