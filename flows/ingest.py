@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dlt
+import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from flows import settings
@@ -177,11 +178,60 @@ def ingest_exports(
             _abort_unfinished_loads(pipeline)
             raise IngestError(_failure_message(system, warehouse, exc), report) from exc
 
+    ensure_contract_tables(warehouse)
     report.seconds = time.perf_counter() - started
     log.debug("\n".join(report.summary()))
     if report.missing_required or report.unreadable_files:
         raise IngestError(_not_loaded_message(report), report)
     return report
+
+
+_DUCKDB_TYPES = {
+    settings.TEXT: "varchar",
+    settings.INTEGER: "bigint",
+    settings.DECIMAL: "double",
+    settings.TIMESTAMP: "timestamp with time zone",
+}
+_REJECTS_DDL = (
+    "reject_id varchar not null, entity varchar, file varchar, line bigint, "
+    "column_name varchar, value varchar, reason varchar, rejected_at timestamp with time zone"
+)
+
+
+def ensure_contract_tables(warehouse: Path) -> list[str]:
+    """Create, empty, every raw table of the contract that no export file produced.
+
+    A company may export no support data, or no reviews: the dbt sources must still
+    find every canonical table with its canonical columns. dlt adds its own columns
+    to such a table when a file for it appears later. Returns the tables created.
+    """
+    created = []
+    with duckdb.connect(str(warehouse)) as con:
+        existing = {
+            (schema, table)
+            for schema, table in con.execute(
+                "select schema_name, table_name from duckdb_tables()"
+            ).fetchall()
+        }
+        for system in settings.SYSTEMS:
+            dataset = settings.raw_dataset(system)
+            con.execute(f"create schema if not exists {dataset}")
+            tables = {
+                entity.name: ", ".join(
+                    f"{column.name} {_DUCKDB_TYPES[column.type]}" for column in entity.columns
+                )
+                + ", _dlt_load_id varchar, _dlt_id varchar"
+                for entity in settings.ENTITIES
+                if entity.system == system
+            }
+            tables[settings.REJECTS_TABLE] = _REJECTS_DDL
+            for table, ddl in tables.items():
+                if (dataset, table) not in existing:
+                    con.execute(f"create table {dataset}.{table} ({ddl})")
+                    created.append(f"{dataset}.{table}")
+    if created:
+        log.info("no export file for %s: created empty", ", ".join(created))
+    return created
 
 
 def pipelines_dir(warehouse: Path) -> Path:

@@ -236,3 +236,28 @@ def test_an_unfinished_package_from_a_crashed_run_is_aborted(
     # the aborted package's state was rolled back, so its files were read again
     assert report.entities["shop/orders"].files_read == 1
     assert query(warehouse, "select count(*) from raw_shop.orders") == [(2,)]
+
+
+def test_every_contract_table_exists_even_without_its_file(tmp_path):
+    exports = tmp_path / "exports"
+    (exports / "shop").mkdir(parents=True)
+    (exports / "shop" / "customers.jsonl").write_text(CUSTOMERS, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    ingest_exports(exports, warehouse)
+    # No support export at all: its tables exist, empty, with the canonical columns.
+    assert query(warehouse, "select count(*) from raw_support.tickets") == [(0,)]
+    assert query(warehouse, "select count(*) from raw_crm.ingest_rejects") == [(0,)]
+    types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from duckdb_columns() "
+            "where schema_name = 'raw_shop' and table_name = 'orders'",
+        )
+    )
+    assert types["total_amount"] == "DOUBLE"
+    assert types["ordered_at"] == "TIMESTAMP WITH TIME ZONE"
+    # When the file arrives later, dlt loads into the table created empty.
+    (exports / "support").mkdir()
+    (exports / "support" / "tickets.csv").write_text(TICKETS, encoding="utf-8")
+    ingest_exports(exports, warehouse)
+    assert query(warehouse, "select ticket_id, mood from raw_support.tickets") == [("T1", "angry")]
