@@ -152,7 +152,7 @@ def test_loading_the_same_folder_twice_changes_nothing(exports: Path, warehouse:
     report = ingest_exports(exports, warehouse)
 
     assert snapshot(warehouse) == before
-    assert len(before) == 7  # 4 entity tables + 3 rejects tables
+    assert len(before) == 16  # 13 canonical tables (4 with rows) + 3 rejects tables
     assert all(
         s.files_read == 0 and s.files_skipped_unchanged == 1 for s in report.entities.values()
     )
