@@ -7,7 +7,6 @@ warehouse, and that a second run changes nothing.
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,38 +14,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.demo.generator import generate_demo
 from flows.ingest import ingest_exports
 from flows.intent import load_intent, write_intent_tables
-from flows.pipeline import pipeline_flow
 from flows.transform import run_dbt
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    result = generate_demo(root)
-    warehouse = root / "terrain.duckdb"
-    outputs = pipeline_flow(
-        exports_dir=str(result.exports_dir),
-        intent_file=str(result.intent_path),
-        warehouse=str(warehouse),
-        month=result.last_complete_month,
-        out_dir=str(root / "briefs"),
-        lang=None,
-    )
-    pdf, findings_json = (Path(p) for p in outputs)
-    return {
-        "root": root,
-        "result": result,
-        "warehouse": warehouse,
-        "pdf": pdf,
-        "json": findings_json,
-        "findings": json.loads(findings_json.read_text(encoding="utf-8")),
-        "truth": json.loads(result.ground_truth_path.read_text(encoding="utf-8")),
-    }
+def demo(demo_run) -> dict:
+    """The session's demo run (tests/conftest.py), as a dict for short test code."""
+    return vars(demo_run)
 
 
 def pdf_text(pdf: Path) -> str:

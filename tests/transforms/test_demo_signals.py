@@ -5,7 +5,6 @@ Slow (generates 20 000 orders, loads them and builds every model): run with `-m 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -15,20 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    generator = pytest.importorskip("flows.demo.generator")
-    ingest = pytest.importorskip("flows.ingest")
-    intent = pytest.importorskip("flows.intent")
-    from flows.transform import run_dbt
-
-    root = tmp_path_factory.mktemp("demo")
-    result = generator.generate_demo(root / "demo")
-    warehouse = root / "terrain.duckdb"
-    ingest.ingest_exports(result.exports_dir, warehouse)
-    intent.write_intent_tables(intent.load_intent(result.intent_path), warehouse)
-    run_dbt(warehouse)
-    truth = json.loads(Path(result.ground_truth_path).read_text(encoding="utf-8"))
-    return warehouse, truth
+def demo_warehouse(demo_run) -> tuple[Path, dict]:
+    """The session's demo run (tests/conftest.py): warehouse and ground truth."""
+    return demo_run.warehouse, demo_run.truth
 
 
 def test_planted_themes_rise_and_controls_do_not(demo_warehouse: tuple[Path, dict]) -> None:
