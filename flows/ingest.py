@@ -62,6 +62,10 @@ class IngestError(Exception):
         self.report = report
 
 
+class WarehouseBusyError(IngestError):
+    """Another process holds the DuckDB file: worth retrying a little later."""
+
+
 @dataclass
 class IngestReport:
     """What one ingestion did, per entity ("shop/orders")."""
@@ -176,7 +180,9 @@ def ingest_exports(
             pipeline.run(source, loader_file_format="parquet")
         except PipelineStepFailed as exc:
             _abort_unfinished_loads(pipeline)
-            raise IngestError(_failure_message(system, warehouse, exc), report) from exc
+            message = _failure_message(system, warehouse, exc)
+            error = WarehouseBusyError if "lock" in str(exc.exception).lower() else IngestError
+            raise error(message, report) from exc
 
     ensure_contract_tables(warehouse)
     report.seconds = time.perf_counter() - started

@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, task
 
 from flows import settings
 from flows.brief import write_brief
-from flows.ingest import IngestError, ingest_exports
+from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent import Intent, IntentError, load_intent, write_intent_tables
 from flows.period import resolve_month
 from flows.transform import run_dbt
@@ -28,6 +28,8 @@ def _transient(task, task_run, state) -> bool:
     """Retry only what may pass by itself (a held file lock), not a bad export."""
     try:
         state.result()
+    except WarehouseBusyError:
+        return True
     except (IngestError, IntentError):
         return False
     except Exception:
