@@ -285,8 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    # Each Prefect API call would otherwise log a line at INFO.
-    for noisy in ("httpx", "httpcore"):
+    # Each Prefect API call and WeasyPrint step would otherwise log a line at INFO.
+    for noisy in ("httpx", "httpcore", "weasyprint", "weasyprint.progress"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return COMMANDS[args.command](args)

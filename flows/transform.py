@@ -22,10 +22,10 @@ from flows.settings import TRANSFORMS_DIR
 log = logging.getLogger(__name__)
 
 # Events whose message is one line of progress ("1 of 80 OK created sql view model ...").
+# Test results are left out (hundreds of lines): failures raise, and StatsLine counts them.
 PROGRESS_EVENTS = frozenset(
     {
         "LogModelResult",
-        "LogTestResult",
         "LogSeedResult",
         "LogSnapshotResult",
         "LogFreshnessResult",
@@ -121,6 +121,8 @@ def run_dbt(
 
     cli_args = [
         *args,
+        # With a progress callback dbt's own console output would print every line twice.
+        *(["--quiet"] if progress is not None else []),
         "--project-dir",
         str(TRANSFORMS_DIR),
         "--profiles-dir",
