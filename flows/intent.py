@@ -285,6 +285,15 @@ def load_intent(path: Path) -> Intent:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise IntentError(path, ["file: the intent file does not exist"]) from None
+    except IsADirectoryError:
+        raise IntentError(path, ["file: this is a folder; give the path of intent.yaml"]) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise IntentError(
+            path, [f"line {line}: not UTF-8 text ({error.reason}); save the file as UTF-8"]
+        ) from None
+    except OSError as error:
+        raise IntentError(path, [f"file: cannot be read ({error.strerror})"]) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:

@@ -13,25 +13,30 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from flows import settings
-from flows.brief import write_brief
+from flows.brief import BriefError, write_brief
 from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent import Intent, IntentError, load_intent, write_intent_tables
-from flows.period import resolve_month
-from flows.transform import run_dbt
+from flows.period import MonthError, resolve_month
+from flows.transform import TransformError, run_dbt
 
 
 def _path(value: str | Path | None, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+# Errors the user must fix: retrying them only delays the message.
+USER_ERRORS = (IngestError, IntentError, TransformError, BriefError, MonthError)
+
+
 def _transient(task, task_run, state) -> bool:
-    """Retry only what may pass by itself (a held file lock), not a bad export."""
+    """Retry what may pass by itself (the warehouse file held by another process)."""
     try:
         state.result()
     except WarehouseBusyError:
         return True
-    except (IngestError, IntentError):
-        return False
+    except USER_ERRORS as error:
+        # dbt reports a held DuckDB file as a failed node: that one is worth a retry.
+        return "lock" in str(error).lower()
     except Exception:
         return True
     return False
@@ -53,17 +58,17 @@ def validate_intent_task(intent_file: Path) -> Intent:
     return load_intent(intent_file)
 
 
-@task(retries=2, retry_delay_seconds=10)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
 def write_intent_task(intent: Intent, warehouse: Path) -> dict[str, int]:
     return write_intent_tables(intent, warehouse, progress=get_run_logger().info)
 
 
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=1, retry_delay_seconds=10, retry_condition_fn=_transient)
 def build_models_task(warehouse: Path) -> None:
     run_dbt(warehouse, ("build",), progress=get_run_logger().info)
 
 
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=1, retry_delay_seconds=10, retry_condition_fn=_transient)
 def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | None) -> list[str]:
     pdf, findings = write_brief(warehouse, month, out_dir, lang)
     get_run_logger().info("brief written: %s and %s", pdf, findings)

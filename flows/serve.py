@@ -21,6 +21,10 @@ from flows import settings
 log = logging.getLogger("terrain.serve")
 
 
+class ServeError(RuntimeError):
+    """The local Prefect server could not be started."""
+
+
 def _healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
@@ -55,12 +59,12 @@ def local_prefect_server(port: int, timeout_s: float = 120) -> Iterator[str]:
         deadline = time.monotonic() + timeout_s
         while not _healthy(api_url):
             if server.poll() is not None:
-                raise RuntimeError(
-                    f"the Prefect server stopped at start-up: "
+                raise ServeError(
+                    f"the Prefect server stopped at start-up (is port {port} taken? try --port): "
                     f"{server.stderr.read().decode(errors='replace')[-2000:] if server.stderr else ''}"
                 )
             if time.monotonic() > deadline:
-                raise RuntimeError(
+                raise ServeError(
                     f"the Prefect server did not answer at {api_url} in {timeout_s:.0f} s"
                 )
             time.sleep(1)

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from prefect.states import Completed, Failed
 
+from flows.brief import BriefError
 from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent import IntentError
 from flows.pipeline import _transient
+from flows.transform import TransformError
 
 HOLD_FILE = """
 import sys, time, duckdb
@@ -29,6 +31,9 @@ time.sleep(float(sys.argv[2]))
         (OSError("disk hiccup"), True),
         (IngestError("missing column"), False),
         (IntentError(Path("intent.yaml"), ["line 1: bad"]), False),
+        (TransformError("dbt build failed: 2 failing node(s)"), False),
+        (TransformError("dbt build failed: IO Error: Could not set lock on file"), True),
+        (BriefError("no data for 2030-01"), False),
     ],
 )
 def test_only_transient_failures_are_retried(error, retried):
