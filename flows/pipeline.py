@@ -17,7 +17,7 @@ from flows.brief import BriefError, write_brief
 from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent import Intent, IntentError, load_intent, write_intent_tables
 from flows.period import MonthError, resolve_month
-from flows.transform import TransformError, run_dbt
+from flows.transform import TransformError, company_timezone, run_dbt
 
 
 def _path(value: str | Path | None, default: Path) -> Path:
@@ -105,7 +105,7 @@ def brief_flow(
     previous calendar month (what the monthly schedule wants).
     """
     warehouse_file = _path(warehouse, settings.warehouse_path())
-    resolved = resolve_month(month, warehouse_file)
+    resolved = resolve_month(month, warehouse_file, company_timezone(warehouse_file))
     get_run_logger().info("brief for %s", resolved)
     return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
 

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from flows.settings import TRANSFORMS_DIR
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,18 @@ def _release_warehouse() -> None:
             DuckDBConnectionManager.close_all_connections()
 
 
+def company_timezone(warehouse: Path) -> str:
+    """The company's time zone from the loaded intent file (UTC before any is loaded)."""
+    if not Path(warehouse).exists():
+        return "UTC"
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute("select timezone from raw_intent.company").fetchone()
+    except duckdb.CatalogException:
+        return "UTC"
+    return row[0] if row and row[0] else "UTC"
+
+
 def run_dbt(
     warehouse: Path,
     args: Sequence[str] = ("build",),
@@ -134,6 +148,7 @@ def run_dbt(
     ]
     environment = {
         "TERRAIN_WAREHOUSE": str(warehouse),
+        "TERRAIN_TIMEZONE": company_timezone(warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_VERSION_CHECK": "false",
         "DBT_PARTIAL_PARSE": "true",

@@ -28,6 +28,7 @@ P1,GP-01,Veste,vestes,100,EUR,active
 P2,AC-01,Ceinture,accessoires,20,EUR,active
 """
 # February: 3 orders, 4 units of the main range (2 + 1 + 1), 400 EUR; one cancelled.
+# O7 is 28 February 23:30 UTC, already 1 March in Paris (the company's time zone).
 ORDERS = """order_id,customer_id,ordered_at,channel,currency,total_amount,status
 O1,C1,2026-01-05T10:00:00Z,web,EUR,120,paid
 O2,C1,2026-02-02T10:00:00Z,web,EUR,200,paid
@@ -35,6 +36,7 @@ O3,C2,2026-02-14T10:00:00Z,store,EUR,120,paid
 O4,C3,2026-02-20T10:00:00Z,web,EUR,100,paid
 O5,C3,2026-02-21T10:00:00Z,web,EUR,100,cancelled
 O6,C2,2026-03-02T10:00:00Z,web,EUR,100,paid
+O7,C1,2026-02-28T23:30:00Z,web,EUR,100,paid
 """
 ORDER_LINES = """order_id,line_number,sku,quantity,unit_price
 O1,1,GP-01,1,100
@@ -45,6 +47,7 @@ O3,2,AC-01,1,20
 O4,1,GP-01,1,100
 O5,1,GP-01,1,100
 O6,1,GP-01,1,100
+O7,1,GP-01,1,100
 """
 REVIEWS = """review_id,sku,customer_id,created_at,rating,body
 R1,GP-01,C1,2026-02-10,5,"Super veste, je l'ai fait réparer une fois déjà"
@@ -85,7 +88,7 @@ def test_brief_figures_follow_from_the_files(own_data):
     assert own_data["pdf"].read_bytes().startswith(b"%PDF-")
     offers = {o["offer_id"]: o["figures"] for o in own_data["findings"]["offers"]}
     main = offers["main-range"]
-    # Cancelled order O5 does not count.
+    # Cancelled order O5 does not count; O7 belongs to March in Paris time.
     assert (main["orders"], main["units"], main["revenue"], main["buyers"]) == (3, 4, 400, 3)
     assert main["repeat_rate"] == pytest.approx(1 / 3)  # C1 bought in January already
     assert main["avg_rating"] == pytest.approx(4.0)

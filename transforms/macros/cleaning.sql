@@ -23,9 +23,20 @@
     cast(timezone('UTC', cast({{ column }} as timestamptz)) as timestamp)
 {%- endmacro %}
 
-{#- The first day of the month of a timestamp or date, as a DATE. -#}
+{#- The company's time zone (intent file: company.timezone), in which months are
+    counted. flows/transform.py::run_dbt passes it as TERRAIN_TIMEZONE. -#}
+{% macro company_timezone() -%}
+    {{ env_var('TERRAIN_TIMEZONE', 'UTC') }}
+{%- endmacro %}
+
+{#- The first day of the month of a date or of a (naive UTC) timestamp, as a DATE.
+    A timestamp is first read in the company's time zone, so an order placed on
+    1 April at 00:30 in Paris counts in April; a date is taken as it is. -#}
 {% macro month_of(column) -%}
-    cast(date_trunc('month', {{ column }}) as date)
+    cast(date_trunc('month', case
+        when typeof({{ column }}) = 'DATE' then cast({{ column }} as timestamp)
+        else timezone('{{ company_timezone() }}', timezone('UTC', cast({{ column }} as timestamp)))
+    end) as date)
 {%- endmacro %}
 
 {#- Split a multi-valued text column on a regular expression of separators into
