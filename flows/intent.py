@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import yaml
 
-from flows.settings import INTENT_DATASET, LANGUAGES, OFFER_KINDS, ORDER_CHANNELS, SIGNAL_KINDS
+from flows.settings import (
+    ACCOUNT_TYPES,
+    INTENT_DATASET,
+    LANGUAGES,
+    OFFER_KINDS,
+    ORDER_CHANNELS,
+    SIGNAL_KINDS,
+)
 
 TARGET_METRICS = (
     "monthly_units",
@@ -349,7 +356,8 @@ def load_intent(path: Path) -> Intent:
         if "match" in keys:
             mkeys = r.mapping(keys["match"], f"{spath}.match", (), SEGMENT_MATCH_KEYS)
             for key, vnode in mkeys.items():
-                values = r.text_list(vnode, f"{spath}.match.{key}")
+                choices = ACCOUNT_TYPES if key == "account_type" else ()
+                values = r.text_list(vnode, f"{spath}.match.{key}", choices)
                 if not values:
                     r.problem(vnode, f"{spath}.match.{key}", "give at least one value")
                 match[key] = values
@@ -367,6 +375,13 @@ def load_intent(path: Path) -> Intent:
         terms: dict[str, list[str]] = {}
         for lang, lnode in r.language_map(keys.get("terms"), f"{tpath}.terms").items():
             terms[lang] = r.text_list(lnode, f"{tpath}.terms.{lang}")
+            for i, term in enumerate(terms[lang]):
+                if not any(ch.isalnum() for ch in term):
+                    r.problem(
+                        lnode.value[i],
+                        f"{tpath}.terms.{lang}[{i}]",
+                        f"'{term}' has no letter or digit and would match nothing useful",
+                    )
         if "terms" in keys and not any(terms.values()):
             r.problem(keys["terms"], f"{tpath}.terms", "give at least one term")
         if tid and kind:

@@ -131,6 +131,8 @@ def test_minimal_intent_loads_with_all_parts(tmp_path):
             "theme: repairs\n",
             "line 31: decisions[0].theme: unknown theme 'repairs'",
         ),
+        ("[b2b]", "[b2z]", "line 4: segments[0].match.account_type[0]: 'b2z' is not one of"),
+        ('"mend"]', '"*"]', "line 10: themes[0].terms.en[1]: '*' has no letter or digit"),
     ],
 )
 def test_each_error_names_line_and_key_path(tmp_path, old, new, expected):
