@@ -10,6 +10,10 @@ package left behind by a run that crashed or failed is aborted at the start of t
 next run, with a warning: dlt then restores the state saved before that package, so
 its files are simply read again. If the pipeline working directory is deleted, dlt
 restores the state from the warehouse.
+
+When the run ends in an `IngestError`, the per-entity counts of `IngestReport.summary`
+are first told through the progress callback (or logged: INFO, WARNING for rejects
+and files not loaded), since the caller gets no report to print.
 """
 
 from __future__ import annotations
@@ -87,6 +91,11 @@ class IngestReport:
         return [u for stats in self.entities.values() for u in stats.unreadable]
 
     @property
+    def warnings(self) -> list[str]:
+        """Files loaded with something worth telling (empty, a column dropped, gone)."""
+        return [w for stats in self.entities.values() for w in stats.warnings]
+
+    @property
     def rows_loaded(self) -> int:
         return sum(s.rows_loaded for s in self.entities.values())
 
@@ -107,26 +116,45 @@ class IngestReport:
         }
 
     def summary(self) -> list[str]:
+        return [line for _, line in self.summary_levels()]
+
+    def summary_levels(self) -> list[tuple[int, str]]:
+        """The summary lines with their logging level (WARNING: rejects, files not
+        loaded, warnings, ignored files)."""
+        info, warning = logging.INFO, logging.WARNING
         lines = [
-            f"ingested {self.exports_dir} into {self.warehouse} in {self.seconds:.1f} s: "
-            f"{self.rows_loaded} rows loaded, {self.rows_rejected} rejected"
+            (
+                warning if self.rows_rejected else info,
+                f"ingested {self.exports_dir} into {self.warehouse} in {self.seconds:.1f} s: "
+                f"{self.rows_loaded} rows loaded, {self.rows_rejected} rejected",
+            )
         ]
         for name, s in sorted(self.entities.items()):
             lines.append(
-                f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} unchanged, "
-                f"{s.rows_loaded} rows loaded, {s.rows_rejected} rejected"
+                (
+                    warning if s.rows_rejected else info,
+                    f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} "
+                    f"unchanged, {s.rows_loaded} rows loaded, {s.rows_rejected} rejected",
+                )
             )
         if self.rows_rejected:
             lines.append(
-                "  rejected rows are listed, with file, line, column and reason, in "
-                f"raw_<system>.{settings.REJECTS_TABLE}"
+                (
+                    warning,
+                    "  rejected rows are listed, with file, line, column and reason, in "
+                    f"raw_<system>.{settings.REJECTS_TABLE}",
+                )
             )
         for file, columns in self.missing_required:
-            lines.append(f"  NOT LOADED {file}: missing required column(s) {', '.join(columns)}")
+            lines.append(
+                (warning, f"  NOT LOADED {file}: missing required column(s) {', '.join(columns)}")
+            )
         for file, reason in self.unreadable_files:
-            lines.append(f"  NOT LOADED {file}: {reason}")
+            lines.append((warning, f"  NOT LOADED {file}: {reason}"))
+        for message in self.warnings:
+            lines.append((warning, f"  warning: {message}"))
         for file in self.ignored_files:
-            lines.append(f"  ignored {file}: not a canonical export file name")
+            lines.append((warning, f"  ignored {file}: not a canonical export file name"))
         return lines
 
 
@@ -182,14 +210,37 @@ def ingest_exports(
             _abort_unfinished_loads(pipeline)
             message = _failure_message(system, warehouse, exc)
             error = WarehouseBusyError if "lock" in str(exc.exception).lower() else IngestError
+            # nothing of this system was loaded: its counts would mislead
+            for name in [n for n in report.entities if n.startswith(f"{system}/")]:
+                del report.entities[name]
+            report.seconds = time.perf_counter() - started
+            _tell_summary(report, progress)
             raise error(message, report) from exc
 
     ensure_contract_tables(warehouse)
     report.seconds = time.perf_counter() - started
-    log.debug("\n".join(report.summary()))
     if report.missing_required or report.unreadable_files:
+        _tell_summary(report, progress)
         raise IngestError(_not_loaded_message(report), report)
+    log.debug("\n".join(report.summary()))
     return report
+
+
+def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) -> None:
+    """The summary lines, before an IngestError: through `progress` when given (its
+    logger's warning for rejects and files not loaded, when it is a logger's info),
+    otherwise logged at INFO and WARNING."""
+    info: Callable[[str], object] = progress or log.info
+    warn: Callable[[str], object] = log.warning
+    if progress is not None:
+        owner = getattr(progress, "__self__", None)
+        is_info = getattr(progress, "__name__", "") == "info"
+        if is_info and isinstance(owner, logging.Logger | logging.LoggerAdapter):
+            warn = owner.warning
+        else:
+            warn = progress
+    for level, line in report.summary_levels():
+        (warn if level >= logging.WARNING else info)(line)
 
 
 _DUCKDB_TYPES = {

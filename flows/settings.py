@@ -68,7 +68,7 @@ def raw_dataset(system: str) -> str:
 TEXT = "text"
 INTEGER = "integer"
 DECIMAL = "decimal"  # money and other non-integer numbers (stored as double)
-TIMESTAMP = "timestamp"  # UTC; a date alone means midnight UTC
+TIMESTAMP = "timestamp"  # UTC; a date alone means midnight in the export's time zone
 
 
 @dataclass(frozen=True)

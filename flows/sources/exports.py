@@ -2,7 +2,13 @@
 
 `exports_source` builds one resource per entity file found in `<exports>/<system>/`,
 looping over `settings.ENTITIES`, plus an `ingest_rejects` resource for the rows the
-parser refused (see `flows.sources.parsing`).
+parser refused (see `flows.sources.parsing`). Folder and file names are matched
+without regard to case (`Shop/Orders.CSV` is `shop/orders`).
+
+An entity may have several files (`orders.csv` and `orders.jsonl`): they are read in
+name order and a primary key already loaded by an earlier file is rejected in the
+later ones. When one of them changed, all of them are read again, so that check
+always sees every file.
 
 Change detection: each entity resource keeps, in its dlt resource state, a fingerprint
 per file: size, modification time and a SHA-256 of the file's bytes together with the
@@ -14,6 +20,10 @@ files next time. Editing `export-settings.yaml` re-reads the files it affects.
 Rejects are merged on `reject_id`. When a file is re-read, its earlier rejects are
 deleted first (the merge's destination scope is "rows of the files in this load"),
 so fixed rows leave `ingest_rejects` and it always describes the files as they are now.
+
+A file read by an earlier run that is no longer in the folder is reported with a
+warning and its rejects are deleted; its rows stay in the raw table (a merge never
+deletes rows): remove them from the warehouse by hand if they must go.
 """
 
 from __future__ import annotations
@@ -45,7 +55,7 @@ from flows.sources.parsing import (
 log = logging.getLogger(__name__)
 
 # Bump when parsing changes the values it produces, so every file is read again.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 DLT_TYPES: dict[str, str] = {
     settings.TEXT: "text",
@@ -80,22 +90,32 @@ class EntityStats:
     missing_required: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # files that could not be read at all: (file, reason)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # loaded, but worth telling (an empty file, a dropped column, a vanished file)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _system_folders(exports_dir: Path, system: str) -> list[Path]:
+    """The folders of `system` in the export folder, whatever the case of their name."""
+    if not exports_dir.is_dir():
+        return []
+    return sorted(p for p in exports_dir.iterdir() if p.is_dir() and p.name.lower() == system)
 
 
 def find_export_files(exports_dir: Path) -> dict[Entity, list[Path]]:
     """The canonical files present in the folder, by entity (`<system>/<entity>.<ext>`)."""
     found: dict[Entity, list[Path]] = {}
-    for entity in settings.ENTITIES:
-        folder = exports_dir / entity.system
-        if not folder.is_dir():
-            continue
-        paths = sorted(
-            p
-            for p in folder.iterdir()
-            if p.is_file() and p.stem == entity.name and p.suffix.lower() in EXTENSIONS
-        )
-        if paths:
-            found[entity] = paths
+    for system in settings.SYSTEMS:
+        files = [p for f in _system_folders(exports_dir, system) for p in f.iterdir()]
+        for entity in settings.ENTITIES:
+            if entity.system != system:
+                continue
+            paths = sorted(
+                p
+                for p in files
+                if p.is_file() and p.stem.lower() == entity.name and p.suffix.lower() in EXTENSIONS
+            )
+            if paths:
+                found[entity] = paths
     return found
 
 
@@ -104,8 +124,7 @@ def unrecognized_files(exports_dir: Path) -> list[Path]:
     known = {p for paths in find_export_files(exports_dir).values() for p in paths}
     others = []
     for system in settings.SYSTEMS:
-        folder = exports_dir / system
-        if folder.is_dir():
+        for folder in _system_folders(exports_dir, system):
             others += [p for p in sorted(folder.iterdir()) if p.is_file() and p not in known]
     return others
 
@@ -131,6 +150,8 @@ class _EntityBatch:
     """The result of reading an entity's changed files in this run."""
 
     files: list[ParsedFile] = field(default_factory=list)
+    # files read by an earlier run and gone from the folder (their rejects are deleted)
+    vanished: list[str] = field(default_factory=list)
 
 
 class _FolderReader:
@@ -161,20 +182,37 @@ class _FolderReader:
         files_state: dict[str, Any] = dlt.current.resource_state(entity.name).setdefault(
             "files", {}
         )
-        stats = self.stats.setdefault(f"{entity.system}/{entity.name}", EntityStats())
-        fmt = self.export_settings.for_file(entity.system, entity.name)
+        key = f"{entity.system}/{entity.name}"
         batch = _EntityBatch()
-        for path in self.files.get(entity, []):
-            label = path.relative_to(self.exports_dir).as_posix()
+        self._batches[entity.name] = batch
+        paths = self.files.get(entity, [])
+        labels = {path.relative_to(self.exports_dir).as_posix(): path for path in paths}
+        for label in sorted(set(files_state) - set(labels)):
+            del files_state[label]
+            batch.vanished.append(label)
+            message = (
+                f"{label} was loaded before and is no longer in the export folder: "
+                "its rows stay in the warehouse, its rejects were removed"
+            )
+            log.warning(message)
+            self.stats.setdefault(key, EntityStats()).warnings.append(message)
+        if not paths:
+            return batch
+
+        stats = self.stats.setdefault(key, EntityStats())
+        fmt = self.export_settings.for_file(entity.system, entity.name)
+        settings_text = f"{PARSER_VERSION}|{fmt.fingerprint()}"
+        # (label, path, data or None when unchanged, fingerprint or None)
+        plans: list[tuple[str, Path, bytes | None, dict[str, Any] | None]] = []
+        for label, path in labels.items():
             stat = path.stat()
             previous = files_state.get(label) or {}
-            settings_text = f"{PARSER_VERSION}|{fmt.fingerprint()}"
             if (
                 previous.get("size") == stat.st_size
                 and previous.get("mtime_ns") == stat.st_mtime_ns
                 and previous.get("settings") == settings_text
             ):
-                stats.files_skipped_unchanged += 1
+                plans.append((label, path, None, None))
                 continue
             data = path.read_bytes()
             digest = hashlib.sha256(settings_text.encode() + b"\0" + data).hexdigest()
@@ -185,13 +223,24 @@ class _FolderReader:
                 "sha256": digest,
             }
             if previous.get("sha256") == digest:
-                stats.files_skipped_unchanged += 1
                 files_state[label] = fingerprint  # touched, same content
+                plans.append((label, path, None, None))
+            else:
+                plans.append((label, path, data, fingerprint))
+
+        # several files of one entity: a key must be in one of them only, so when one
+        # changed they are all read again and checked together
+        several = len(plans) > 1
+        changed = any(data is not None for _, _, data, _ in plans)
+        earlier_keys: dict[tuple[object, ...], str] | None = {} if several else None
+        for label, path, data, fingerprint in plans:
+            if data is None and not (several and changed):
+                stats.files_skipped_unchanged += 1
                 continue
             self.progress(f"reading {label}")
             stats.files_read += 1
             try:
-                parsed = read_export_file(path, entity, fmt, label, data)
+                parsed = read_export_file(path, entity, fmt, label, data, earlier_keys)
             except ExportFileError as exc:
                 # the whole file is out: one reject, and no fingerprint so that every
                 # run reports it until it is fixed
@@ -204,11 +253,13 @@ class _FolderReader:
             batch.files.append(parsed)
             stats.rows_loaded += parsed.rows_loaded
             stats.rows_rejected += parsed.rows_rejected
+            for message in parsed.warnings:
+                log.warning(message)
+                stats.warnings.append(message)
             if parsed.missing_columns:
                 stats.missing_required.append((label, parsed.missing_columns))
-            else:
+            elif fingerprint is not None:
                 files_state[label] = fingerprint
-        self._batches[entity.name] = batch
         return batch
 
 
@@ -234,11 +285,14 @@ def _rejects_resource(
     def rejects() -> Iterator[pa.Table]:
         rows: list[dict[str, Any]] = []
         for entity in entities:
-            for parsed in reader.read(entity).files:
+            batch = reader.read(entity)
+            for parsed in batch.files:
                 # a marker row per re-read file: the merge deletes that file's earlier
                 # rejects, and the source filter keeps the marker itself out of the table
                 rows.append(_file_marker_row(entity, parsed.file, rejected_at))
                 rows += [_reject_row(entity, r, rejected_at) for r in parsed.rejects]
+            # a vanished file: its marker alone deletes its rejects
+            rows += [_file_marker_row(entity, file, rejected_at) for file in batch.vanished]
         if rows:
             yield pa.Table.from_pylist(rows, schema=REJECTS_SCHEMA)
 
@@ -296,7 +350,9 @@ def exports_source(
     entities = [e for e in settings.ENTITIES if e in files]
     reader = _FolderReader(exports_dir, files, export_settings, stats, progress or log.info)
     resources = [_entity_resource(reader, entity) for entity in entities]
-    resources.append(_rejects_resource(reader, entities, rejected_at or datetime.now(UTC)))
+    # every entity of the system, to find the files of earlier runs that are gone
+    every = [e for e in settings.ENTITIES if e.system == system]
+    resources.append(_rejects_resource(reader, every, rejected_at or datetime.now(UTC)))
 
     @dlt.source(name=f"{system}_exports", max_table_nesting=0)
     def _source() -> list[DltResource]:

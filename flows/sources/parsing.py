@@ -7,13 +7,23 @@ columns are kept as text; optional canonical columns missing from the file are a
 as NULL. Values are cast column by column with `pyarrow.compute`; only when a cast
 fails does the code look at single values, to find the rows at fault.
 
-A row with any value that cannot be parsed (or an empty required value, or a
-duplicate primary key) is rejected whole: it is left out of the table and described
-by one `Reject` per bad value, with the real line number in the file. A file without
-a required column loads nothing and gets a single `Reject` with `line=None`.
+A row with any value that cannot be parsed (or an empty required value, a value out
+of its range, a duplicate primary key) is rejected whole: it is left out of the table
+and described by one `Reject` per bad value, with the real line number in the file. A
+file without a required column loads nothing and gets a single `Reject` with
+`line=None`; an empty file (no bytes, or only blanks) is zero rows and a warning.
 
-Line numbers: CSV lines count from the header (line 1) and name the line where the
-record starts, so a quoted value spanning several lines moves the next records' line
+Values: text of the canonical columns is trimmed (blank = NULL); numbers written as
+text take no exponent ("1e3" is rejected) and must be finite; dates must fall in the
+years MIN_YEAR..MAX_YEAR (so a 2-digit year read by %Y is rejected); a date alone
+means midnight in the file's time zone. `RANGE_RULES` bounds some numeric columns.
+
+Extra columns keep the names of the file; dlt stores them snake_case. An extra column
+whose stored name would be that of another column is dropped, with a warning and a
+`Reject` naming it (`line=None`), so the rest of the file still loads.
+
+Line numbers: CSV lines are the file's lines (the header is line 1 unless blank lines
+precede it) and name the line where the record starts, so a quoted value spanning several lines moves the next records' line
 numbers on as an editor would show them. JSONL lines are the file's lines. Parquet
 has no lines: the number is the row's position, first row = 1.
 """
@@ -24,15 +34,18 @@ import csv
 import io
 import json
 import logging
+import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from flows import settings
 from flows.settings import Entity
@@ -52,12 +65,40 @@ MAX_VALUE_CHARS = 200
 # Spaces used as thousands separators: normal, no-break and narrow no-break.
 _THOUSANDS_SPACES = r"[ \x{00A0}\x{202F}]"
 _INTEGER_RE = r"^[+-]?\d+$"
-_DECIMAL_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_DECIMAL_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"  # no exponent: "1e3" is not an amount
 _ISO_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _ISO_DATETIME_RE = (
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$"
 )
 _ISO_ZONE_RE = r"(Z|z|[+-]\d{2}(:?\d{2})?)$"
+
+# Dates outside these years are typing mistakes ("05/03/24" read by %Y is year 24).
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+# How dlt names columns in the warehouse (its default naming convention, snake_case):
+# extra columns are checked against it so that two columns never get the same name.
+_DLT_NAMING = NamingConvention()
+_DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
+
+
+@dataclass(frozen=True)
+class RangeRule:
+    """Bounds (inclusive, None = open) of a numeric column, and why."""
+
+    minimum: float | None
+    maximum: float | None
+    why: str
+
+
+# (system, entity, column) -> its rule. A value outside rejects its row.
+RANGE_RULES: dict[tuple[str, str, str], RangeRule] = {
+    ("shop", "reviews", "rating"): RangeRule(1, 5, "a review rating goes from 1 to 5"),
+    ("shop", "order_lines", "quantity"): RangeRule(
+        1, None, "a quantity sold is at least 1 (returns go in shop/returns)"
+    ),
+    ("shop", "returns", "quantity"): RangeRule(1, None, "a quantity returned is at least 1"),
+}
 
 
 class ExportFileError(Exception):
@@ -85,6 +126,7 @@ class ParsedFile:
     rows_read: int = 0
     rows_rejected: int = 0
     missing_columns: tuple[str, ...] = ()  # not empty: the whole file was rejected
+    warnings: list[str] = field(default_factory=list)  # loaded, but worth telling
 
     @property
     def rows_loaded(self) -> int:
@@ -96,12 +138,19 @@ def canonical_schema(entity: Entity) -> pa.Schema:
 
 
 def read_export_file(
-    path: Path, entity: Entity, fmt: FileFormat, label: str, data: bytes | None = None
+    path: Path,
+    entity: Entity,
+    fmt: FileFormat,
+    label: str,
+    data: bytes | None = None,
+    earlier_keys: dict[tuple[object, ...], str] | None = None,
 ) -> ParsedFile:
     """Read `path` (a `.csv`, `.jsonl` or `.parquet` file of `entity`) written as `fmt`.
 
     `label` names the file in rejects (its path relative to the export folder);
-    `data` are the file's bytes when the caller already read them.
+    `data` are the file's bytes when the caller already read them. `earlier_keys`
+    (primary key -> file) holds the keys loaded from the entity's other files in this
+    run: a row repeating one is rejected, and the keys this file loads are added.
     """
     if data is None:
         try:
@@ -109,6 +158,10 @@ def read_export_file(
         except OSError as exc:
             raise ExportFileError(f"{label}: cannot read the file ({exc}).") from exc
     suffix = path.suffix.lower()
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        return ParsedFile(
+            label, canonical_schema(entity).empty_table(), warnings=[f"{label}: file is empty"]
+        )
     if suffix == ".csv":
         raw = _read_csv(data, fmt, label)
     elif suffix == ".jsonl":
@@ -117,7 +170,7 @@ def read_export_file(
         raw = _read_parquet(data, label)
     else:
         raise ExportFileError(f"{label}: unsupported file type; use {', '.join(EXTENSIONS)}.")
-    return _to_canonical(raw, entity, fmt, label)
+    return _to_canonical(raw, entity, fmt, label, earlier_keys)
 
 
 # --------------------------------------------------------------------------- readers
@@ -154,10 +207,11 @@ def _read_csv(data: bytes, fmt: FileFormat, label: str) -> _RawFile:
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if not fmt.is_utf8:
         utf8 = text.encode("utf-8")
-    if not text.strip():
-        return _RawFile([], [], 0, lambda i: i + 2)
-
-    header = next(csv.reader(io.StringIO(text), delimiter=fmt.delimiter))
+    if not utf8.endswith(b"\n"):
+        utf8 += b"\n"  # Arrow cannot read a header alone without its line end
+    # like Arrow, skip blank lines before the header
+    rows = csv.reader(io.StringIO(text), delimiter=fmt.delimiter)
+    header = next((row for row in rows if row), [])
     if len(set(header)) != len(header):
         duplicates = sorted({h for h in header if header.count(h) > 1})
         raise ExportFileError(
@@ -230,9 +284,13 @@ class _CsvLines:
             try:
                 reader = csv.reader(io.StringIO(self._text), delimiter=self._delimiter)
                 previous = 0
-                for index, row in enumerate(reader):
+                header_seen = False
+                for row in reader:
                     start, previous = previous + 1, reader.line_num
-                    if index == 0 or not row:
+                    if not row:
+                        continue
+                    if not header_seen:
+                        header_seen = True
                         continue
                     if len(row) != self._width:
                         self._invalid.append((start, row))
@@ -275,6 +333,8 @@ def _json_text(value: object, decimal: str) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | float):
         text = repr(value)
+        if isinstance(value, float) and "e" in text and math.isfinite(value):
+            text = format(Decimal(text), "f")  # a JSON number is no text: no exponent
         return text.replace(".", decimal) if decimal != "." else text
     if isinstance(value, str):
         return value
@@ -358,7 +418,13 @@ class _Cast:
     reason: Callable[[str], str]  # value -> plain-words reason
 
 
-def _to_canonical(raw: _RawFile, entity: Entity, fmt: FileFormat, label: str) -> ParsedFile:
+def _to_canonical(
+    raw: _RawFile,
+    entity: Entity,
+    fmt: FileFormat,
+    label: str,
+    earlier_keys: dict[tuple[object, ...], str] | None = None,
+) -> ParsedFile:
     by_name: dict[str, int] = {}
     canonical = {c.name: c for c in entity.columns}
     extras: list[tuple[str, int]] = []
@@ -399,6 +465,11 @@ def _to_canonical(raw: _RawFile, entity: Entity, fmt: FileFormat, label: str) ->
                     (column.name, _Cast(cast.array, missing_value, _required_reason(column.name)))
                 )
         casts.append((column.name, cast))
+        rule = RANGE_RULES.get((entity.system, entity.name, column.name))
+        if rule is not None:
+            casts.append((column.name, _range_check(cast, rule, column.name)))
+        if column.type == settings.TIMESTAMP:
+            casts.append((column.name, _year_check(cast, column.name, fmt)))
         arrays.append(cast.array)
 
     # one_of groups: every row needs a value in at least one of the columns
@@ -413,13 +484,14 @@ def _to_canonical(raw: _RawFile, entity: Entity, fmt: FileFormat, label: str) ->
         if pc.any(empty).as_py():
             casts.append((group[0], _Cast(present[0], empty, _one_of_reason(group))))
 
-    for name, index in extras:
+    rejects = list(raw.rejects)
+    warnings: list[str] = []
+    for name, index in _loadable_extras(extras, raw, canonical, label, rejects, warnings):
         arrays.append(_as_text(raw.columns[index]))
         names.append(name)
 
     table = pa.Table.from_arrays(arrays, names=names)
     bad_rows = pa.array([False] * n, type=pa.bool_()) if n else pa.array([], type=pa.bool_())
-    rejects = list(raw.rejects)
     for name, cast in casts:
         if not pc.any(cast.bad).as_py():
             continue
@@ -449,6 +521,9 @@ def _to_canonical(raw: _RawFile, entity: Entity, fmt: FileFormat, label: str) ->
                 )
             )
 
+    if earlier_keys is not None:
+        bad_rows = _check_earlier_keys(table, entity, bad_rows, earlier_keys, raw, label, rejects)
+
     if pc.any(bad_rows).as_py():
         rejected = pc.sum(pc.cast(bad_rows, pa.int64())).as_py()
         table = table.filter(pc.invert(bad_rows))
@@ -461,7 +536,138 @@ def _to_canonical(raw: _RawFile, entity: Entity, fmt: FileFormat, label: str) ->
         rejects=rejects,
         rows_read=n + raw.rows_dropped,
         rows_rejected=rejected + raw.rows_dropped,
+        warnings=warnings,
     )
+
+
+def _loadable_extras(
+    extras: list[tuple[str, int]],
+    raw: _RawFile,
+    canonical: Mapping[str, object],
+    label: str,
+    rejects: list[Reject],
+    warnings: list[str],
+) -> list[tuple[str, int]]:
+    """The extra columns that can be stored: dlt names them snake_case, and a column
+    whose stored name is already taken (by a canonical column, an earlier extra column
+    or a dlt column) would make the whole load fail; such a column is dropped."""
+    taken: dict[str, str] = {name: name for name in (*canonical, *_DLT_COLUMNS)}
+    kept = []
+    for name, index in extras:
+        if not name:
+            if pc.all(pc.is_null(_as_text(raw.columns[index]))).as_py() is not False:
+                continue  # an empty column without a name: a trailing delimiter
+            reason = (
+                "a column has no name in the header; it was not loaded. "
+                "Name the column or remove it from the export."
+            )
+        else:
+            stored = _DLT_NAMING.normalize_identifier(name)
+            if stored not in taken:
+                taken[stored] = name
+                kept.append((name, index))
+                continue
+            if stored in canonical:
+                like = f"the canonical column {stored}"
+            elif stored in _DLT_COLUMNS:
+                like = f"the column {stored} that dlt adds"
+            else:
+                like = f"the column '{taken[stored]}' of the same file"
+            reason = (
+                f"column '{name}' would be stored as '{stored}', like {like}; "
+                "it was not loaded. Rename or remove the column in the export."
+            )
+        warnings.append(f"{label}: {reason}")
+        rejects.append(Reject(label, None, name or None, None, reason))
+    return kept
+
+
+def _check_earlier_keys(
+    table: pa.Table,
+    entity: Entity,
+    bad_rows: pa.Array,
+    earlier_keys: dict[tuple[object, ...], str],
+    raw: _RawFile,
+    label: str,
+    rejects: list[Reject],
+) -> pa.Array:
+    """Reject the rows whose primary key an earlier file of the entity already loads,
+    and record the keys this file loads. Returns the updated mask of bad rows."""
+    key_name = ", ".join(entity.primary_key)
+    columns = [table[k].to_pylist() for k in entity.primary_key]
+    good = pc.invert(bad_rows).to_pylist()
+    clashes: list[int] = []
+    for row, key in enumerate(zip(*columns, strict=True)):
+        if not good[row]:
+            continue
+        other = earlier_keys.get(key)
+        if other is None:
+            continue
+        clashes.append(row)
+        text = ", ".join(str(k) for k in key)
+        rejects.append(
+            Reject(
+                label,
+                raw.line_of(row),
+                key_name,
+                _truncate(text),
+                f"duplicate {key_name} '{text}': already in {other}, another file of "
+                f"{entity.system}/{entity.name} loaded first; only that row is loaded. "
+                "Keep each row in one file only.",
+            )
+        )
+    clash_set = set(clashes)
+    for row, key in enumerate(zip(*columns, strict=True)):
+        if good[row] and row not in clash_set:
+            earlier_keys[key] = label
+    if not clashes:
+        return bad_rows
+    mask = pc.is_in(pa.array(range(len(good)), pa.int64()), pa.array(clashes, pa.int64()))
+    return pc.or_(bad_rows, mask)
+
+
+def _range_check(cast: _Cast, rule: RangeRule, column: str) -> _Cast:
+    """Values of `column` outside `rule` (the ones that parsed; NULL is not checked)."""
+    values = cast.array
+    out = _all_false(len(values))
+    if rule.minimum is not None:
+        out = pc.or_(out, pc.fill_null(pc.less(values, rule.minimum), False))
+    if rule.maximum is not None:
+        out = pc.or_(out, pc.fill_null(pc.greater(values, rule.maximum), False))
+    bounds = (
+        f"from {rule.minimum:g} to {rule.maximum:g}"
+        if rule.minimum is not None and rule.maximum is not None
+        else f"at least {rule.minimum:g}"
+        if rule.minimum is not None
+        else f"at most {rule.maximum:g}"
+    )
+
+    def reason(value: str) -> str:
+        return (
+            f"out of range: '{value}' in column {column} must be {bounds} ({rule.why}); "
+            "fix the value in the export."
+        )
+
+    return _Cast(values, out, reason)
+
+
+def _year_check(cast: _Cast, column: str, fmt: FileFormat) -> _Cast:
+    """Dates outside MIN_YEAR..MAX_YEAR: a short year read by %Y, or a typing mistake."""
+    year = pc.year(cast.array)
+    out = pc.fill_null(pc.or_(pc.less(year, MIN_YEAR), pc.greater(year, MAX_YEAR)), False)
+    hint = (
+        f" The year must have 4 digits in {fmt.date_format!r}."
+        if fmt.date_format != ISO and "%Y" in fmt.date_format
+        else ""
+    )
+
+    def reason(value: str) -> str:
+        return (
+            f"date out of range: '{value}' in column {column} is not between the years "
+            f"{MIN_YEAR} and {MAX_YEAR}.{hint} Fix the value in the export."
+        )
+
+    return _Cast(cast.array, out, reason)
 
 
 def _duplicate_rows(
@@ -491,7 +697,7 @@ def _duplicate_rows(
 
 def _cast(array: pa.Array, type_: str, column: str, fmt: FileFormat) -> _Cast:
     if type_ == settings.TEXT:
-        text = _as_text(array)
+        text = _as_text(array, trim=True)
         return _Cast(text, _all_false(len(text)), lambda v: "")
     if type_ == settings.INTEGER:
         return _cast_integer(array, column)
@@ -502,8 +708,8 @@ def _cast(array: pa.Array, type_: str, column: str, fmt: FileFormat) -> _Cast:
     raise ValueError(f"unknown column type {type_!r} for column {column}")
 
 
-def _as_text(array: pa.Array) -> pa.Array:
-    """Any column as text; blank text is NULL."""
+def _as_text(array: pa.Array, trim: bool = False) -> pa.Array:
+    """Any column as text; blank text is NULL; `trim`: without surrounding whitespace."""
     if pa.types.is_null(array.type):
         return pa.nulls(len(array), pa.string())
     try:
@@ -517,8 +723,9 @@ def _as_text(array: pa.Array) -> pa.Array:
             ],
             type=pa.string(),
         )
-    blank = pc.equal(pc.utf8_trim_whitespace(array), "")
-    return pc.if_else(blank, pa.scalar(None, pa.string()), array)
+    trimmed = pc.utf8_trim_whitespace(array)
+    blank = pc.equal(trimmed, "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed if trim else array)
 
 
 def _trimmed(array: pa.Array) -> pa.Array:
@@ -582,6 +789,8 @@ def _cast_integer(array: pa.Array, column: str) -> _Cast:
 
 def _cast_decimal(array: pa.Array, column: str, fmt: FileFormat) -> _Cast:
     def reason(value: str) -> str:
+        if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            return f"not a number: '{value}' in column {column}; fix the value in the export."
         return (
             f"not a number: '{value}' in column {column}; fix the value or the decimal "
             f"setting in {settings.EXPORT_SETTINGS_FILE} (decimal mark now {fmt.decimal!r})."
@@ -589,6 +798,8 @@ def _cast_decimal(array: pa.Array, column: str, fmt: FileFormat) -> _Cast:
 
     if not _is_text(array):
         result, failed = _cast_values(array, lambda a: pc.cast(a, pa.float64()))
+        # NaN and infinity (possible in typed Parquet) are no amounts
+        result, failed = _finite(result, failed)
         return _Cast(
             result, pc.and_(pc.is_valid(array), pc.or_(failed, pc.is_null(result))), reason
         )
@@ -604,7 +815,16 @@ def _cast_decimal(array: pa.Array, column: str, fmt: FileFormat) -> _Cast:
     ok = pc.match_substring_regex(compact, _DECIMAL_RE)
     candidates = pc.if_else(ok, compact, pa.scalar(None, pa.string()))
     result, failed = _cast_values(candidates, lambda a: pc.cast(a, pa.float64()))
+    result, failed = _finite(result, failed)  # hundreds of digits overflow to infinity
     return _Cast(result, _finish(result, values, failed), reason)
+
+
+def _finite(result: pa.Array, failed: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """NaN and infinite values become failures (NULL in the result)."""
+    infinite = pc.invert(pc.fill_null(pc.is_finite(result), True))
+    if not pc.any(infinite).as_py():
+        return result, failed
+    return pc.if_else(infinite, pa.scalar(None, pa.float64()), result), pc.or_(failed, infinite)
 
 
 _UTC = pa.timestamp("us", tz="UTC")
@@ -634,7 +854,8 @@ def _cast_timestamp(array: pa.Array, column: str, fmt: FileFormat) -> _Cast:
             result = pc.cast(array, _UTC)
         return _Cast(result, _all_false(len(array)), reason)
     if pa.types.is_date(array.type):
-        result = pc.assume_timezone(pc.cast(array, _NAIVE), "UTC")
+        # a date alone is midnight in the file's time zone, as in text
+        result = _localize(pc.cast(array, _NAIVE), fmt.timezone)
         return _Cast(result, _all_false(len(array)), reason)
     if not _is_text(array):
         values = _as_text(array)
@@ -661,7 +882,7 @@ def _parse_iso(values: pa.Array, timezone: str) -> tuple[pa.Array, pa.Array]:
     naive = pc.and_(date_time, pc.invert(zoned))
 
     dates, bad_dates = _cast_values(
-        _only(date_only, values), lambda a: pc.assume_timezone(pc.cast(a, _NAIVE), "UTC")
+        _only(date_only, values), lambda a: _localize(pc.cast(a, _NAIVE), timezone)
     )
     aware, bad_aware = _cast_values(_only(zoned, values), lambda a: pc.cast(a, _UTC))
     local, bad_local = _cast_values(
@@ -699,7 +920,7 @@ def _parse_pattern(values: pa.Array, fmt: FileFormat) -> tuple[pa.Array, pa.Arra
     if date_pattern is not None:
         rest = _only(pc.is_null(full), values)
         dates = _strptime(rest, date_pattern)
-        full = pc.coalesce(full, pc.assume_timezone(dates, "UTC"))
+        full = pc.coalesce(full, _localize(dates, fmt.timezone))
     return full, _all_false(len(values))
 
 

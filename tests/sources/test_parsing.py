@@ -49,10 +49,11 @@ def test_messy_french_csv_parses_to_the_right_values(tmp_path: Path) -> None:
     rows = parsed.table.to_pylist()
     assert [r["total_amount"] for r in rows] == [1234.5, 1234.5, -0.5]
     assert [r["discount_amount"] for r in rows] == [10.0, None, 1000.25]
-    # Paris is UTC+1 in March and December, UTC+2 in July; a date alone is midnight UTC
+    # Paris is UTC+1 in March and December, UTC+2 in July; a date alone is midnight
+    # in Paris
     assert [r["ordered_at"] for r in rows] == [
         utc(2024, 3, 5, 13, 30),
-        utc(2024, 7, 15),
+        utc(2024, 7, 14, 22),
         utc(2024, 12, 31, 22, 59),
     ]
     # optional canonical columns absent from the file are NULL with their type
@@ -79,7 +80,7 @@ def test_iso_timestamps_with_offsets_and_naive_local_times(tmp_path: Path) -> No
         utc(2024, 3, 5, 8),
         utc(2024, 3, 5, 15),  # naive -> New York (UTC-5) -> UTC
         utc(2024, 3, 5, 15, 0, 0, 123456),
-        utc(2024, 3, 5),
+        utc(2024, 3, 5, 5),  # a date alone: midnight in New York
     ]
 
 
@@ -270,3 +271,36 @@ def test_parquet_typed_columns_are_cast_to_canonical_types(tmp_path: Path) -> No
         "shipping_country": None,
     }
     assert [(r.line, r.column, r.value) for r in parsed.rejects] == [(2, "discount_amount", "x")]
+
+
+def test_json_numbers_with_an_exponent_are_numbers_but_text_ones_are_not(
+    tmp_path: Path,
+) -> None:
+    base = '"customer_id": "C1", "ordered_at": "2024-01-01", "currency": "EUR"'
+    path = write(
+        tmp_path,
+        "orders.jsonl",
+        f'{{"order_id": "O1", {base}, "total_amount": 1e-05}}\n'
+        f'{{"order_id": "O2", {base}, "total_amount": 2E+20}}\n'
+        f'{{"order_id": "O3", {base}, "total_amount": "1e3"}}\n',
+    )
+    parsed = read_export_file(path, ORDERS, FileFormat(decimal=","), "shop/orders.jsonl")
+
+    assert parsed.table["total_amount"].to_pylist() == [1e-05, 2e20]
+    assert [(r.line, r.column, r.value) for r in parsed.rejects] == [(3, "total_amount", "1e3")]
+
+
+def test_a_column_without_a_name_is_dropped(tmp_path: Path) -> None:
+    header = "order_id,customer_id,ordered_at,currency,total_amount,"
+    trailing = write(tmp_path, "a.csv", header + "\nO1,C1,2024-01-01,EUR,1,\n")
+    parsed = read_export_file(trailing, ORDERS, FileFormat(), "shop/orders.csv")
+    # a trailing delimiter: nothing lost, nothing to tell
+    assert (parsed.rows_loaded, parsed.rejects, parsed.warnings) == (1, [], [])
+    assert "" not in parsed.table.column_names
+
+    filled = write(tmp_path, "b.csv", header + "\nO1,C1,2024-01-01,EUR,1,x\n")
+    parsed = read_export_file(filled, ORDERS, FileFormat(), "shop/orders.csv")
+    assert parsed.rows_loaded == 1
+    [reject] = parsed.rejects
+    assert (reject.line, reject.column) == (None, None)
+    assert reject.reason.startswith("a column has no name in the header; it was not loaded.")
