@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,15 +20,47 @@ from flows import settings
 log = logging.getLogger("terrain")
 
 
+class CommandError(Exception):
+    """A command line that cannot be carried out as given."""
+
+
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors a user can cause and fix; anything else is a bug and keeps its traceback."""
-    from flows.brief import BriefError
-    from flows.ingest import IngestError
-    from flows.intent import IntentError
-    from flows.period import MonthError
-    from flows.transform import TransformError
+    from flows.pipeline import USER_ERRORS
+    from flows.serve import ServeError
 
-    return (BriefError, IngestError, IntentError, MonthError, TransformError, FileNotFoundError)
+    return (*USER_ERRORS, ServeError, CommandError, FileNotFoundError)
+
+
+class _HideUserErrorTracebacks(logging.Filter):
+    """Prefect logs a failed task or flow with its traceback; for an error the user
+    must fix (a bad export, an invalid intent file) the message alone says it all."""
+
+    def __init__(self, user_errors: tuple[type[Exception], ...]) -> None:
+        super().__init__()
+        self.user_errors = user_errors
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.user_errors):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _month(value: str) -> str:
+    """--month: YYYY-MM or 'latest', checked before any flow starts."""
+    from flows.period import MONTH_PATTERN
+
+    if value != "latest" and not MONTH_PATTERN.match(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not of the form YYYY-MM or 'latest'")
+    return value
+
+
+def _orders(value: str) -> int:
+    number = int(value)
+    if number < 200:
+        raise argparse.ArgumentTypeError("the demo needs at least 200 orders to tell its stories")
+    return number
 
 
 def _path(value: str) -> Path:
@@ -46,6 +79,7 @@ def _add_warehouse(parser: argparse.ArgumentParser) -> None:
 def _add_brief_options(parser: argparse.ArgumentParser, default_month: str | None) -> None:
     parser.add_argument(
         "--month",
+        type=_month,
         default=default_month,
         help="month of the brief, YYYY-MM; 'latest' = last complete month of data"
         + ("" if default_month else "; default: the previous calendar month"),
@@ -107,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for the demo's exports, warehouse and briefs (default: warehouse/demo)",
     )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--orders", type=int, default=20_000, help="number of orders (default 20000)")
+    demo.add_argument(
+        "--orders", type=_orders, default=20_000, help="number of orders (default 20000)"
+    )
     demo.add_argument(
         "--lang",
         choices=settings.LANGUAGES,
@@ -166,6 +202,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("intent", type=_path, help="path to intent.yaml")
 
+    evaluate = sub.add_parser(
+        "eval-signals",
+        help="measure signal detection against the demo's planted ground truth",
+        description="Generate the demo company for several seeds and sizes, run detection "
+        "(dbt build of the signal models) on each, and print recall and detection delay of "
+        "the planted rising themes, false alarms on the control themes, precision, and when "
+        "the planted unlabelled phrase is listed as an emerging term.",
+    )
+    evaluate.add_argument(
+        "--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5], help="seeds (default 1-5)"
+    )
+    evaluate.add_argument(
+        "--orders",
+        type=int,
+        nargs="+",
+        default=[20_000],
+        help="demo sizes in orders (default 20000, the demo's)",
+    )
+    evaluate.add_argument(
+        "--dir",
+        type=_path,
+        default=settings.DEFAULT_DEMO_DIR.parent / "eval-signals",
+        help="working folder for the generated companies (default: warehouse/eval-signals)",
+    )
+    evaluate.add_argument(
+        "--max-delay", type=int, default=3, help="months after the planted start (default 3)"
+    )
+    evaluate.add_argument(
+        "--vars",
+        default=None,
+        help="dbt vars to try instead of dbt_project.yml's, e.g. '{signal_fdr: 0.1}'",
+    )
+    evaluate.add_argument(
+        "--reuse",
+        action="store_true",
+        help="re-run detection only on companies already generated under --dir",
+    )
+
     serve = sub.add_parser(
         "serve",
         help="run the scheduled flows on this machine, without a worker",
@@ -177,10 +251,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _clear_demo_dir(path: Path) -> None:
+    """Start every demo from scratch: the warehouse merges, so an earlier demo of
+    another seed or size would otherwise mix with the new one."""
+    if not path.exists() or not any(path.iterdir()):
+        return
+    if not (path / "ground_truth.json").exists():
+        raise CommandError(
+            f"{path} is not empty and holds no earlier demo; choose an empty folder with --dir"
+        )
+    log.info("removing the earlier demo in %s", path)
+    shutil.rmtree(path)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo.generator import generate_demo
 
     started = time.perf_counter()
+    _clear_demo_dir(args.dir)
     log.info(
         "generating the demo company in %s (seed %s, %s orders)", args.dir, args.seed, args.orders
     )
@@ -206,6 +294,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for path in outputs:
         print(path)
     return 0
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Fail in a second on a wrong path or an invalid intent file, before Prefect starts."""
+    exports = getattr(args, "exports", None)
+    if exports is not None and not exports.is_dir():
+        raise CommandError(f"export folder {exports} does not exist; check --exports")
+    intent = getattr(args, "intent", None)
+    if intent is not None:
+        from flows.intent import load_intent
+
+        load_intent(intent)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -259,6 +359,14 @@ def cmd_check_intent(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_signals(args: argparse.Namespace) -> int:
+    from flows.signals_eval import evaluate, format_report
+
+    results = evaluate(args.seeds, args.orders, args.dir, dbt_vars=args.vars, reuse=args.reuse)
+    print(format_report(results, args.max_delay))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve_schedules
 
@@ -273,6 +381,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "transform": cmd_transform,
     "brief": cmd_brief,
     "check-intent": cmd_check_intent,
+    "eval-signals": cmd_eval_signals,
     "serve": cmd_serve,
 }
 
@@ -288,9 +397,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Each Prefect API call and WeasyPrint step would otherwise log a line at INFO.
     for noisy in ("httpx", "httpcore", "weasyprint", "weasyprint.progress"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    user_errors = _user_errors()
+    checked = {"run", "ingest", "transform"}
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).addFilter(_HideUserErrorTracebacks(user_errors))
     try:
+        if args.command in checked:
+            _check_inputs(args)
         return COMMANDS[args.command](args)
-    except _user_errors() as error:
+    except user_errors as error:
         print(f"terrain {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

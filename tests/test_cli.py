@@ -67,3 +67,52 @@ def test_console_script_is_installed():
     )
     assert result.returncode == 0, result.stderr
     assert "valid — 2 offers, 8 themes" in result.stdout
+
+
+def test_a_wrong_export_folder_fails_before_any_flow_starts(tmp_path, capsys):
+    assert (
+        main(
+            [
+                "ingest",
+                "--exports",
+                str(tmp_path / "nope"),
+                "--warehouse",
+                str(tmp_path / "w.duckdb"),
+            ]
+        )
+        == 2
+    )
+    assert "export folder" in capsys.readouterr().err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_an_invalid_intent_file_fails_before_any_flow_starts(tmp_path, capsys):
+    bad = tmp_path / "intent.yaml"
+    bad.write_text("company: {name: X, language: fr, currency: EURO}\noffers: []\n")
+    assert main(["transform", "--intent", str(bad), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "company.currency: expected an ISO 4217 code" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("option", "value"), [("--month", "2026-13"), ("--orders", "50")])
+def test_bad_option_values_are_refused_by_the_parser(option, value, capsys):
+    command = "demo" if option == "--orders" else "run"
+    with pytest.raises(SystemExit) as exit_:
+        main([command, option, value])
+    assert exit_.value.code == 2
+    assert option in capsys.readouterr().err
+
+
+def test_demo_refuses_to_clear_a_folder_that_holds_no_demo(tmp_path, capsys):
+    (tmp_path / "precious.txt").write_text("keep me")
+    assert main(["demo", "--dir", str(tmp_path), "--generate-only"]) == 2
+    assert "holds no earlier demo" in capsys.readouterr().err
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_demo_starts_from_scratch_over_an_earlier_demo(tmp_path):
+    assert main(["demo", "--dir", str(tmp_path), "--orders", "400", "--generate-only"]) == 0
+    (tmp_path / "terrain.duckdb").write_text("an earlier warehouse")
+    assert main(["demo", "--dir", str(tmp_path), "--orders", "300", "--generate-only"]) == 0
+    assert not (tmp_path / "terrain.duckdb").exists()
+    orders = (tmp_path / "exports" / "shop" / "orders.csv").read_text().splitlines()
+    assert len(orders) == 301

@@ -81,9 +81,20 @@ def test_planted_rising_themes_are_rising_and_controls_are_not(demo):
     planted = planted_rising_themes(demo["truth"])
     assert len(planted) >= 4
     for scenario in planted:
-        assert signals[scenario["theme"]]["classification"] == "rising", scenario
+        assert signals[scenario["theme"]]["classification"] in ("emerging", "weak", "strong"), (
+            scenario
+        )
     for theme in demo["truth"]["control_themes"]:
         assert signals[theme]["classification"] in ("stable", "insufficient_data"), theme
+
+
+def test_emerging_terms_show_the_planted_phrase(demo):
+    (phrase,) = [s for s in demo["truth"]["scenarios"] if s["kind"] == "unlabelled_phrase"]
+    terms = [f for f in demo["findings"]["findings"] if f["type"] == "emerging_term"]
+    assert {phrase["phrase"], phrase["phrase_en"]} & {t["term"] for t in terms}
+    text = pdf_text(demo["pdf"])
+    assert "Termes émergents" in text
+    assert phrase["phrase"] in text or phrase["phrase_en"] in text
 
 
 def test_signal_section_names_the_planted_themes(demo):

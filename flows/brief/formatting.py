@@ -60,6 +60,23 @@ METRIC_KINDS: dict[str, str] = {
     "rating_min": "decimal",
     "share_ratio": "ratio",
     "z_score": "decimal",
+    # intent versus usage: gap metrics, experiments, decisions
+    "off_target_channel_share": "percent",
+    "unintended_use_share": "percent",
+    "top_unintended_use_share": "percent",
+    "top_off_target_channel_share": "percent",
+    "segment_drift": "decimal2",
+    "unplanned_bundle": "ratio",
+    "missing_complement": "ratio",
+    "return_reason_rate": "percent",
+    "cancellation_rate": "percent",
+    "low_rating_share": "percent",
+    "bad_satisfaction_share": "percent",
+    "lost_deal_rate": "percent",
+    "rating": "decimal",
+    "reception_score": "decimal2",
+    "units_per_item_month": "decimal",
+    "requests_per_100_buyers": "decimal",
 }
 
 
@@ -127,6 +144,14 @@ class Formatter:
             return MISSING
         return f"×{NNBSP}{self.number(value, digits)}"
 
+    def pvalue(self, value: Any) -> str:
+        """A p- or q-value: three decimals, and "< 0.001" below that (never a false 0)."""
+        if _missing(value):
+            return MISSING
+        if float(value) < 0.001:
+            return "< " + self.number(0.001, 3)
+        return self.number(value, 3)
+
     def metric(self, value: Any, metric: str | None) -> str:
         """A value of a named metric, shown the way that metric is read."""
         kind = METRIC_KINDS.get(metric or "", "number")
@@ -136,6 +161,8 @@ class Formatter:
             return self.money(value)
         if kind == "decimal":
             return self.number(value, 1)
+        if kind == "decimal2":
+            return self.number(value, 2)
         if kind == "ratio":
             return self.ratio(value)
         # A count, unless the warehouse says otherwise: never round a fraction to 0.
@@ -151,6 +178,8 @@ class Formatter:
             return MISSING
         if kind == "money":
             return ("+" if float(value) > 0 else "") + self.money(value)
+        if kind == "decimal2":
+            return self.signed(value, 2)
         return self.signed(value, 1 if kind in ("decimal", "ratio") else 0)
 
     # dates -------------------------------------------------------------------
@@ -212,6 +241,7 @@ def register_filters(env: Environment, lang: str, currency: str) -> None:
         "points": fmt.points,
         "money": fmt.money,
         "ratio": fmt.ratio,
+        "pvalue": fmt.pvalue,
         "metric": fmt.metric,
         "metric_gap": fmt.metric_gap,
         "month": fmt.month,

@@ -138,6 +138,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_strong": "Fort",
         "class_weak": "Faible",
         "class_fading": "En recul",
+        "signal_recent": "Mentions, {months} mois",
+        "signal_recent_customers": "Clients, {months} mois",
+        "signal_ratio": "Rapport lissé",
+        "signal_test": "p {p} · q {q} · tendance p {trend}",
+        "signal_in_offer": "Lu dans les échanges sur l'offre",
+        "signal_month": "Ce mois : {documents} mentions, {share} des échanges",
+        "terms_title": "Termes émergents",
+        "terms_intro": (
+            "Des mots que les clients emploient de plus en plus et qu'aucun thème ne "
+            "couvre encore : des candidats pour de nouveaux thèmes, à lire sans a priori."
+        ),
+        "terms_empty": "Aucun terme émergent ce mois-ci.",
+        "term_customers": "Clients, {months} mois",
+        "term_share": "Part des textes",
+        "lineage_terms": "Termes émergents",
         # metrics
         "metric_off_target_share": "Acheteurs hors cible",
         "metric_monthly_units": "Unités par mois",
@@ -158,21 +173,88 @@ STRINGS: dict[str, dict[str, str]] = {
             "Les mêmes chiffres sont publiés dans le fichier JSON qui accompagne ce brief."
         ),
         "method_gaps": (
-            "Écarts. Pour chaque offre, l'intention déclarée par l'entreprise (segments "
-            "visés, objectifs chiffrés) est comparée à ce que montrent les commandes, le "
-            "CRM et le support. Un objectif est « hors objectif » quand le réalisé dépasse "
-            "la limite fixée (au-dessus d'un maximum, en dessous d'un minimum). La part "
-            "d'acheteurs hors cible est signalée quand elle est significative au regard du "
-            "nombre d'acheteurs. Les écarts sont classés par importance dans l'entrepôt."
+            "Écarts. Pour chaque offre, l'intention déclarée (segments, canaux, usages, "
+            "compléments, objectifs) est comparée à ce que montrent les commandes, le CRM et "
+            "le support sur les {window} derniers mois : part des acheteurs d'un segment non "
+            "visé (tolérance {segment_tolerance}) et dérive de la clientèle par rapport à ses "
+            "{baseline} mois précédents (indice de stabilité, seuil {psi}) ; part des ventes "
+            "par un canal non prévu (tolérance {channel_tolerance}), affaires gagnées du CRM "
+            "comprises ; part des verbatims sur l'offre citant un usage non prévu (tolérance "
+            "{use_tolerance}) ; achats associés sur {bundle_window} mois (indice de "
+            "co-achat : 1 = hasard) ; retours par motif, annulations, affaires perdues, avis à "
+            "1 ou 2 étoiles et insatisfaction comparés au passé de l'offre ; chaque objectif "
+            "du mois."
+        ),
+        "method_gap_score": (
+            "Honnêteté et classement. Un écart n'est retenu que s'il repose sur assez "
+            "d'observations (au moins {min_buyers} acheteurs ou ventes, {min_evidence} "
+            "verbatims, {min_sample} événements selon le cas) et s'il reste significatif "
+            "quand on teste tous les écarts du mois ensemble (procédure de Benjamini-Hochberg, "
+            "au plus {fdr} de fausses alertes) : 50 % d'acheteurs hors cible sur 4 acheteurs "
+            "n'est pas un constat. Score = taille × certitude × poids. Taille : combien de fois "
+            "la référence, sur une échelle logarithmique où quatre fois est le maximum. "
+            "Certitude : 1 − p (test unilatéral). Poids : racine carrée de la part de l'offre "
+            "dans le chiffre d'affaires de la période. Chaque écart cite ses chiffres, ses "
+            "verbatims ou ses comptes, et la ligne de l'entrepôt qui les porte."
+        ),
+        "method_experiments": (
+            "Expérimentations. Chaque article d'une offre expérimentale est comparé à la "
+            "gamme permanente sur la même période : note (mêlée de {prior} avis à la moyenne "
+            "de la gamme), réachat, rythme des ventes, demandes des clients (verbatims de "
+            "type suggestion sur l'article). Score de -1 à 1 : à pérenniser au-dessus de "
+            "{score}, à arrêter en dessous de -{score} ; trop tôt pour conclure sous {reviews} "
+            "avis."
+        ),
+        "method_decisions": (
+            "Décisions. Pour chaque décision, les indicateurs suivis sur les {months} mois qui "
+            "précèdent sont comparés aux {months} derniers mois écoulés depuis, et cette "
+            "évolution est corrigée de celle des autres offres sur la même période "
+            "(différence de différences) ; « trop tôt pour conclure » tant que {months} mois "
+            "ne sont pas passés."
         ),
         "method_signals": (
             "Signaux. Les avis, tickets, échanges support, notes CRM, motifs de retour et "
-            "de perte sont rapprochés des thèmes déclarés par l'entreprise grâce à leurs "
-            "listes de termes, sans tenir compte des majuscules ni des accents. Pour chaque "
-            "thème, la part des échanges du mois est comparée à sa propre moyenne des mois "
-            "précédents ; un test statistique (score z) dit si l'écart est en hausse, en "
-            "baisse ou stable. Avec trop peu de données, le thème est marqué « données "
-            "insuffisantes » plutôt que classé."
+            "de perte et commentaires de satisfaction sont rapprochés des thèmes déclarés "
+            "par l'entreprise grâce à leurs listes de termes, sans tenir compte des "
+            "majuscules ni des accents ; un terme dit à la forme négative (« pas de souci "
+            "de taille ») ou cité entre guillemets ne compte pas. Chaque thème est compté en "
+            "textes et en clients distincts. Sa part des {recent} derniers mois est "
+            "comparée à sa part des {baseline} mois qui précèdent, en laissant {gap} mois "
+            "d'écart, dans l'ensemble des échanges et dans ceux de chaque offre. Un test "
+            "exact sur les comptes dit si la hausse (ou la baisse) peut être due au hasard ; "
+            "le taux de fausses découvertes est contrôlé à {fdr} sur l'ensemble des tests "
+            "du mois. Une hausse demande une part au moins {ratio} fois plus forte "
+            "(rapport lissé). Un thème se lit dans une seule offre quand les clients "
+            "l'évoquent surtout à son propos."
+        ),
+        "method_classes_intro": "Chaque thème reçoit, chaque mois, l'un de ces statuts :",
+        "method_class_strong": (
+            "hausse significative, soutenue et en volume : au moins {strong_docs} mentions "
+            "sur {recent} mois et une tendance à la hausse sur {trend_months} mois (test de "
+            "Mann-Kendall, p ≤ {trend_p}) ;"
+        ),
+        "method_class_emerging": (
+            "hausse significative, au moins {min_docs} mentions par {customers} clients "
+            "distincts, mais pas encore soutenue en volume ;"
+        ),
+        "method_class_weak": (
+            "hausse probable (p ≤ {weak_p} avant contrôle des fausses découvertes, au moins "
+            "{weak_docs} mentions) mais pas encore significative : à surveiller ;"
+        ),
+        "method_class_fading": "baisse significative, la part divisée par au moins {ratio} ;",
+        "method_class_stable": "ni hausse ni baisse démontrée ;",
+        "method_class_insufficient_data": (
+            "moins de {min_docs} mentions dans les deux périodes ou moins de {min_baseline} "
+            "mois de référence : aucun statut n'est donné."
+        ),
+        "method_terms": (
+            "Termes émergents. Les mots et expressions de deux mots qui n'appartiennent à "
+            "aucun thème (mots vides français et anglais, noms de produits et mots des "
+            "thèmes retirés, pluriels ramenés au singulier) sont comptés en textes. Un "
+            "terme est retenu quand au moins {term_customers} clients distincts "
+            "l'emploient sur {recent} mois, que sa fréquence est au moins {term_ratio} fois "
+            "celle de la période de référence et que la hausse est significative (taux de "
+            "fausses découvertes {term_fdr} entre les termes du mois)."
         ),
         "method_privacy": (
             "Confidentialité. Les citations sont anonymisées avant d'atteindre ce document "
@@ -199,6 +281,139 @@ STRINGS: dict[str, dict[str, str]] = {
         "lineage_signals": "Signaux et tendances",
         "lineage_verbatims": "Citations",
         "lineage_coverage": "Couverture des données",
+        # intent versus usage: ranked gaps, experiments, decisions
+        "gaps_ranked_title": "Les écarts à lire d'abord",
+        "gaps_ranked_intro": (
+            "Là où l'usage réel s'écarte de l'intention, toutes dimensions confondues, du "
+            "plus important au moins important : taille de l'écart × certitude statistique × "
+            "poids de l'offre dans le chiffre d'affaires. Seuls les écarts significatifs "
+            "figurent ici, avec ce qui les prouve."
+        ),
+        "gaps_ranked_none": "Aucun écart significatif ce mois-ci.",
+        "gaps_more": (
+            "Les écarts testés sans être significatifs restent consultables dans la table "
+            "{table} de l'entrepôt."
+        ),
+        "gap_subject": "Offre",
+        "gap_finding": "Constat",
+        "gap_score": "Score",
+        "gap_evidence": "Preuves",
+        "gap_vs": "réf.",
+        "gap_significant_heading": "Écarts significatifs de l'offre",
+        "evidence_count": "{count} verbatims",
+        "evidence_accounts": "{count} comptes",
+        "evidence_source": "Entrepôt : {source}",
+        "dim_audience": "Clientèle",
+        "dim_channel": "Canaux",
+        "dim_use": "Usages",
+        "dim_bundles": "Achats associés",
+        "dim_rejection": "Rejet",
+        "dim_targets": "Objectifs",
+        "cmp_tolerance": "tolérance {value}",
+        "cmp_target": "objectif {value}",
+        "cmp_baseline": "avant {value}",
+        "cmp_threshold": "seuil {value}",
+        "cmp_independence": "hasard {value}",
+        "metric_segment_drift": "Dérive de la clientèle (indice)",
+        "metric_off_target_channel_share": "Ventes par un canal non prévu",
+        "metric_unintended_use_share": "Usage non prévu (part des verbatims)",
+        "metric_unplanned_bundle": "Acheté avec, sans que ce soit prévu (co-achat)",
+        "metric_missing_complement": "Complément prévu, peu acheté avec (co-achat)",
+        "metric_return_reason_rate": "Retours pour ce motif (par ligne vendue)",
+        "metric_cancellation_rate": "Commandes annulées",
+        "metric_low_rating_share": "Avis à 1 ou 2 étoiles",
+        "metric_bad_satisfaction_share": "Clients insatisfaits du support",
+        "metric_lost_deal_rate": "Affaires perdues",
+        "metric_units": "Unités par mois",
+        "metric_revenue": "Chiffre d'affaires mensuel",
+        "metric_return_rate": "Taux de retour",
+        "metric_repeat_rate": "Taux de réachat",
+        "metric_tickets_per_100_orders": "Tickets pour 100 commandes",
+        "metric_csat": "Satisfaction",
+        "metric_rating": "Note moyenne",
+        "metric_avg_rating": "Note moyenne",
+        "channel_web": "site web",
+        "channel_store": "boutique",
+        "channel_marketplace": "places de marché",
+        "channel_b2b": "vente aux professionnels",
+        "channel_phone": "téléphone",
+        "channel_other": "autre canal",
+        "reason_too_small": "trop petit",
+        "reason_too_large": "trop grand",
+        "reason_defect": "défaut",
+        "reason_not_as_described": "non conforme",
+        "reason_changed_mind": "changement d'avis",
+        "reason_late_delivery": "livraison tardive",
+        "reason_unknown": "motif non renseigné",
+        "class_significant": "Significatif",
+        "class_watch": "À surveiller",
+        "class_promote": "À pérenniser",
+        "class_keep_testing": "À tester encore",
+        "class_retire": "À arrêter",
+        "class_improved": "Amélioration",
+        "class_worsened": "Dégradation",
+        "class_no_clear_effect": "Pas d'effet net",
+        "class_too_early": "Trop tôt pour conclure",
+        "channel_heading": "Par où",
+        "channel_mix_text": (
+            "{share} des ventes passent par des canaux non prévus ; le premier : {channel} "
+            "({channel_share})."
+        ),
+        "channel_mix_none": "Toutes les ventes passent par les canaux prévus.",
+        "use_heading": "Pour quoi faire",
+        "use_text": "Usage non prévu le plus cité : {theme} ({share} des verbatims sur l'offre).",
+        "use_none": "Aucun usage non prévu ne ressort des verbatims.",
+        "drift_text": (
+            "Indice de dérive de la clientèle : {intended} par rapport à la cible, {past} par "
+            "rapport aux mois précédents (au-delà de 0,25 : changement net)."
+        ),
+        "glance_vs_core": "gamme {value}",
+        "glance_vs_before": "avant {value}",
+        "experiments_title": "Expérimentations : le verdict des clients",
+        "experiments_intro": (
+            "Chaque article testé, comparé à la gamme permanente sur la même période : note, "
+            "réachat, rythme des ventes et demandes des clients. La recommandation est une "
+            "piste ; la décision reste à la direction."
+        ),
+        "experiments_empty": "Aucune expérimentation en cours ce mois-ci.",
+        "exp_period": "Du {start} au {end} · {months} mois · {items} articles",
+        "exp_item": "Article",
+        "exp_verdict": "Recommandation",
+        "exp_rating": "Note",
+        "exp_repeat": "Réachat",
+        "exp_pace": "Ventes / mois",
+        "exp_requests": "Demandes / 100 acheteurs",
+        "exp_score": "Score",
+        "exp_reasons": "Pourquoi",
+        "exp_core": "gamme {value}",
+        "exp_offer_row": "Toute l'offre",
+        "why_too_early": "trop tôt (peu d'avis ou d'acheteurs)",
+        "why_rating_above_core": "mieux noté que la gamme",
+        "why_rating_below_core": "moins bien noté que la gamme",
+        "why_repeat_above_core": "racheté plus souvent",
+        "why_repeat_below_core": "racheté moins souvent",
+        "why_pace_above_core": "se vend plus vite",
+        "why_pace_below_core": "se vend moins vite",
+        "why_keep_requests": "les clients demandent de le garder",
+        "decisions_title": "Décisions et leur effet mesuré",
+        "decisions_intro": (
+            "Chaque décision inscrite dans le fichier d'intention : les indicateurs suivis "
+            "avant et après, comparés à la même évolution sur les autres offres, pour ne pas "
+            "attribuer à la décision une tendance générale."
+        ),
+        "decisions_empty": "Aucune décision enregistrée à cette date.",
+        "dec_taken": "Décidée le {date} · {offer}",
+        "dec_signal": "en réponse au signal « {theme} »",
+        "dec_windows": "Avant : {before_start} – {before_end} · après : depuis {after_start}",
+        "dec_metric": "Indicateur suivi",
+        "dec_before": "Avant",
+        "dec_after": "Après",
+        "dec_others": "Autres offres",
+        "dec_effect": "Effet propre",
+        "dec_status": "Verdict",
+        "dec_too_early": "{months} mois écoulés sur les {needed} nécessaires",
+        "lineage_experiments": "Expérimentations",
+        "lineage_decisions": "Décisions et leur effet",
     },
     "en": {
         "doc_title": "Strategy brief",
@@ -313,6 +528,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_strong": "Strong",
         "class_weak": "Weak",
         "class_fading": "Fading",
+        "signal_recent": "Mentions, {months} months",
+        "signal_recent_customers": "Customers, {months} months",
+        "signal_ratio": "Smoothed ratio",
+        "signal_test": "p {p} · q {q} · trend p {trend}",
+        "signal_in_offer": "Read in the voice of the offer",
+        "signal_month": "This month: {documents} mentions, {share} of voice",
+        "terms_title": "Emerging terms",
+        "terms_intro": (
+            "Words customers use more and more that no theme covers yet: candidates for "
+            "new themes, to read without prejudice."
+        ),
+        "terms_empty": "No emerging term this month.",
+        "term_customers": "Customers, {months} months",
+        "term_share": "Share of texts",
+        "lineage_terms": "Emerging terms",
         "metric_off_target_share": "Off-target buyers",
         "metric_monthly_units": "Units per month",
         "metric_monthly_revenue": "Monthly revenue",
@@ -331,20 +561,83 @@ STRINGS: dict[str, dict[str, str]] = {
             "in the JSON file that accompanies this brief."
         ),
         "method_gaps": (
-            "Gaps. For each offer, the intent the company declared (intended segments, "
-            "numeric targets) is compared with what orders, the CRM and support show. A "
-            "target is \u201coff target\u201d when the actual value passes the limit set "
-            "(above a maximum, below a minimum). The share of off-target buyers is flagged "
-            "when it is significant given the number of buyers. Gaps are ranked by "
-            "importance in the warehouse."
+            "Gaps. For each offer, the declared intent (segments, channels, uses, "
+            "complements, targets) is compared with what orders, the CRM and support show "
+            "over the last {window} months: the share of buyers from a segment it was not "
+            "designed for (tolerance {segment_tolerance}) and the drift of its customers "
+            "against their previous {baseline} months (stability index, threshold {psi}); "
+            "the share of sales through an unplanned channel (tolerance {channel_tolerance}), "
+            "won CRM deals included; the share of the offer's customer texts citing an "
+            "unplanned use (tolerance {use_tolerance}); co-purchases over {bundle_window} "
+            "months (lift: 1 = chance); returns by reason, cancellations, lost deals, 1- and "
+            "2-star reviews and dissatisfaction against the offer's own past; every target "
+            "of the month."
+        ),
+        "method_gap_score": (
+            "Honesty and ranking. A gap only counts when it rests on enough observations (at "
+            "least {min_buyers} buyers or sales, {min_evidence} texts, {min_sample} events as "
+            "the case may be) and stays significant when all the month's gaps are tested "
+            "together (Benjamini-Hochberg, at most {fdr} false alarms): 50% off-target buyers "
+            "out of 4 is not a finding. Score = size x confidence x weight. Size: how many "
+            "times the reference, on a log scale where four times is the maximum. "
+            "Confidence: 1 - p (one-sided test). Weight: square root of the offer's share of "
+            "revenue over the period. Each gap cites its figures, its customer texts or "
+            "accounts, and the warehouse row that holds them."
+        ),
+        "method_experiments": (
+            "Experiments. Each item of an experimental offer is compared with the core range "
+            "over the same period: rating (mixed with {prior} reviews at the range's "
+            "average), repeat purchase, sales pace, customer requests (suggestion texts about "
+            "the item). Score from -1 to 1: promote above {score}, retire below -{score}; too "
+            "early to tell under {reviews} reviews."
+        ),
+        "method_decisions": (
+            "Decisions. For each decision, the watched figures over the {months} months "
+            "before are compared with the last {months} months since, and that change is "
+            "corrected by the other offers' change over the same period (difference in "
+            "differences); \u201ctoo early to tell\u201d until {months} months have passed."
         ),
         "method_signals": (
             "Signals. Reviews, tickets, support exchanges, CRM notes, return and lost-deal "
-            "reasons are matched to the themes the company declared using their term lists, "
-            "ignoring case and accents. For each theme, this month's share of voice is "
-            "compared with its own average over previous months; a statistical test "
-            "(z-score) says whether it is rising, falling or stable. With too little data a "
-            "theme is marked \u201cinsufficient data\u201d instead of being classified."
+            "reasons and satisfaction comments are matched to the themes the company "
+            "declared using their term lists, ignoring case and accents; a term said in the "
+            "negative (\u201cno issue with the size\u201d) or inside quotation marks does "
+            "not count. Each theme is counted in distinct texts and distinct customers. Its "
+            "share over the last {recent} months is compared with its share over the "
+            "{baseline} months before, leaving a {gap}-month gap, in all customer voice and "
+            "in each offer's voice. An exact test on the counts says whether the rise (or "
+            "fall) could be chance; the false-discovery rate is held at {fdr} across all "
+            "tests of the month. A rise needs a share at least {ratio} times higher "
+            "(smoothed ratio). A theme is read within one offer when customers mostly raise "
+            "it about that offer."
+        ),
+        "method_classes_intro": "Each month, each theme gets one of these statuses:",
+        "method_class_strong": (
+            "a significant rise, sustained and at volume: at least {strong_docs} mentions "
+            "over {recent} months and a rising trend over {trend_months} months "
+            "(Mann-Kendall test, p \u2264 {trend_p});"
+        ),
+        "method_class_emerging": (
+            "a significant rise, at least {min_docs} mentions by {customers} distinct "
+            "customers, not yet sustained at volume;"
+        ),
+        "method_class_weak": (
+            "a likely rise (p \u2264 {weak_p} before false-discovery control, at least "
+            "{weak_docs} mentions) that is not significant yet: one to watch;"
+        ),
+        "method_class_fading": "a significant fall, the share divided by at least {ratio};",
+        "method_class_stable": "no rise or fall shown;",
+        "method_class_insufficient_data": (
+            "fewer than {min_docs} mentions in both periods or fewer than {min_baseline} "
+            "baseline months: no status is given."
+        ),
+        "method_terms": (
+            "Emerging terms. Words and two-word phrases that belong to no theme (French and "
+            "English stop words, product names and theme words removed, plurals made "
+            "singular) are counted in texts. A term is listed when at least "
+            "{term_customers} distinct customers use it over {recent} months, its "
+            "frequency is at least {term_ratio} times the baseline's and the rise is "
+            "significant (false-discovery rate {term_fdr} across the month's terms)."
         ),
         "method_privacy": (
             "Privacy. Quotes are anonymised before they reach this document (emails, "
@@ -371,6 +664,135 @@ STRINGS: dict[str, dict[str, str]] = {
         "lineage_signals": "Signals and trends",
         "lineage_verbatims": "Quotes",
         "lineage_coverage": "Data coverage",
+        # intent versus usage: ranked gaps, experiments, decisions
+        "gaps_ranked_title": "The gaps to read first",
+        "gaps_ranked_intro": (
+            "Where real usage departs from the intent, across every dimension, most "
+            "important first: size of the gap x statistical confidence x the offer's weight "
+            "in revenue. Only significant gaps are listed, with what proves them."
+        ),
+        "gaps_ranked_none": "No significant gap this month.",
+        "gaps_more": "Gaps tested and found not significant stay in the warehouse table {table}.",
+        "gap_subject": "Offer",
+        "gap_finding": "Finding",
+        "gap_score": "Score",
+        "gap_evidence": "Evidence",
+        "gap_vs": "ref.",
+        "gap_significant_heading": "The offer's significant gaps",
+        "evidence_count": "{count} customer texts",
+        "evidence_accounts": "{count} accounts",
+        "evidence_source": "Warehouse: {source}",
+        "dim_audience": "Audience",
+        "dim_channel": "Channels",
+        "dim_use": "Use",
+        "dim_bundles": "Bundles",
+        "dim_rejection": "Rejection",
+        "dim_targets": "Targets",
+        "cmp_tolerance": "tolerance {value}",
+        "cmp_target": "target {value}",
+        "cmp_baseline": "before {value}",
+        "cmp_threshold": "threshold {value}",
+        "cmp_independence": "chance {value}",
+        "metric_segment_drift": "Customer drift (index)",
+        "metric_off_target_channel_share": "Sales through an unplanned channel",
+        "metric_unintended_use_share": "Unplanned use (share of customer texts)",
+        "metric_unplanned_bundle": "Bought with, though not planned (lift)",
+        "metric_missing_complement": "Planned complement rarely bought with it (lift)",
+        "metric_return_reason_rate": "Returns for this reason (per line sold)",
+        "metric_cancellation_rate": "Cancelled orders",
+        "metric_low_rating_share": "1- and 2-star reviews",
+        "metric_bad_satisfaction_share": "Dissatisfied support customers",
+        "metric_lost_deal_rate": "Lost deals",
+        "metric_units": "Units per month",
+        "metric_revenue": "Monthly revenue",
+        "metric_return_rate": "Return rate",
+        "metric_repeat_rate": "Repeat rate",
+        "metric_tickets_per_100_orders": "Tickets per 100 orders",
+        "metric_csat": "Satisfaction",
+        "metric_rating": "Average rating",
+        "metric_avg_rating": "Average rating",
+        "channel_web": "website",
+        "channel_store": "shop",
+        "channel_marketplace": "marketplaces",
+        "channel_b2b": "business sales",
+        "channel_phone": "phone",
+        "channel_other": "other channel",
+        "reason_too_small": "too small",
+        "reason_too_large": "too large",
+        "reason_defect": "defect",
+        "reason_not_as_described": "not as described",
+        "reason_changed_mind": "changed mind",
+        "reason_late_delivery": "late delivery",
+        "reason_unknown": "no reason given",
+        "class_significant": "Significant",
+        "class_watch": "Watch",
+        "class_promote": "Promote",
+        "class_keep_testing": "Keep testing",
+        "class_retire": "Retire",
+        "class_improved": "Improved",
+        "class_worsened": "Worsened",
+        "class_no_clear_effect": "No clear effect",
+        "class_too_early": "Too early to tell",
+        "channel_heading": "Through which channels",
+        "channel_mix_text": (
+            "{share} of sales go through unplanned channels; the largest: {channel} "
+            "({channel_share})."
+        ),
+        "channel_mix_none": "Every sale goes through the planned channels.",
+        "use_heading": "For what",
+        "use_text": "Most cited unplanned use: {theme} ({share} of the offer's customer texts).",
+        "use_none": "No unplanned use stands out in customer texts.",
+        "drift_text": (
+            "Customer drift index: {intended} against the intended mix, {past} against the "
+            "previous months (above 0.25: a clear shift)."
+        ),
+        "glance_vs_core": "core range {value}",
+        "glance_vs_before": "before {value}",
+        "experiments_title": "Experiments: the customers' verdict",
+        "experiments_intro": (
+            "Each item on trial, compared with the core range over the same period: rating, "
+            "repeat purchase, sales pace and customer requests. The recommendation is an "
+            "option; the decision stays with the leadership."
+        ),
+        "experiments_empty": "No experiment running this month.",
+        "exp_period": "From {start} to {end} · {months} months · {items} items",
+        "exp_item": "Item",
+        "exp_verdict": "Recommendation",
+        "exp_rating": "Rating",
+        "exp_repeat": "Repeat",
+        "exp_pace": "Sales / month",
+        "exp_requests": "Requests / 100 buyers",
+        "exp_score": "Score",
+        "exp_reasons": "Why",
+        "exp_core": "range {value}",
+        "exp_offer_row": "Whole offer",
+        "why_too_early": "too early (few reviews or buyers)",
+        "why_rating_above_core": "rated above the range",
+        "why_rating_below_core": "rated below the range",
+        "why_repeat_above_core": "bought again more often",
+        "why_repeat_below_core": "bought again less often",
+        "why_pace_above_core": "sells faster",
+        "why_pace_below_core": "sells slower",
+        "why_keep_requests": "customers ask to keep it",
+        "decisions_title": "Decisions and their measured effect",
+        "decisions_intro": (
+            "Each decision recorded in the intent file: the watched figures before and after, "
+            "compared with the same change over the other offers, so that a general trend is "
+            "not credited to the decision."
+        ),
+        "decisions_empty": "No decision recorded by this date.",
+        "dec_taken": "Decided on {date} · {offer}",
+        "dec_signal": "answering the \u201c{theme}\u201d signal",
+        "dec_windows": "Before: {before_start} – {before_end} · after: since {after_start}",
+        "dec_metric": "Watched figure",
+        "dec_before": "Before",
+        "dec_after": "After",
+        "dec_others": "Other offers",
+        "dec_effect": "Own effect",
+        "dec_status": "Verdict",
+        "dec_too_early": "{months} of the {needed} months needed have passed",
+        "lineage_experiments": "Experiments",
+        "lineage_decisions": "Decisions and their effect",
     },
 }
 

@@ -79,7 +79,13 @@ def generate_demo(
     intent = yaml.safe_load(intent_path.read_text(encoding="utf-8"))
     capsule = next(o for o in intent["offers"] if o["id"] == "capsule")
     timeline = Timeline.build(end, months)
-    plan = Plan(timeline, capsule_since=capsule["since"], capsule_until=capsule["until"])
+    repair_service = next(d for d in intent["decisions"] if d["id"] == "repair-service")
+    plan = Plan(
+        timeline,
+        capsule_since=capsule["since"],
+        capsule_until=capsule["until"],
+        repair_service_since=repair_service["date"],
+    )
 
     matcher = ThemeMatcher.from_intent(intent_path)
     voice = Voice(random.Random(seed * 1000 + 9), matcher)

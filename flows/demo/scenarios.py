@@ -115,6 +115,12 @@ SUGGEST_START = 7
 CHINO_CHANGE = 6
 CUSHION_START = 4
 
+# After the repair service opens (the intent file's decision), customers who already own
+# the raw denim come back for another pair more often, and the workshop answers at the
+# counter what used to become a support ticket. Nothing changes for the other offers.
+P_DENIM_COMEBACK = 0.3  # a returning raw-denim owner adds a pair to the basket
+P_DENIM_TICKET_AVOIDED = 0.8  # a raw-denim question the workshop answers at the counter
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -123,6 +129,7 @@ class Plan:
     timeline: Timeline
     capsule_since: dt.date
     capsule_until: dt.date
+    repair_service_since: dt.date | None = None
 
     @cached_property
     def lcm_index(self) -> int:
@@ -173,6 +180,9 @@ class Plan:
     def trades_apron_weight(self, m: int) -> float:
         """Weight of the apron among a trades customer's basket lines."""
         return self.ramp(m, TRADES_START, 0.2, 0.9)
+
+    def repair_service_open(self, day: dt.date) -> bool:
+        return self.repair_service_since is not None and day >= self.repair_service_since
 
     def capsule_on_sale(self, day: dt.date) -> bool:
         return self.capsule_since <= day <= self.capsule_until

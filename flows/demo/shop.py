@@ -20,7 +20,15 @@ from flows.demo import catalog
 from flows.demo.catalog import Product
 from flows.demo.matching import ThemeMatcher
 from flows.demo.model import Account, Customer, Doc, Line, Order
-from flows.demo.scenarios import HOUR_WEIGHTS, Plan, daytime, draw_controls, later, month_key
+from flows.demo.scenarios import (
+    HOUR_WEIGHTS,
+    P_DENIM_COMEBACK,
+    Plan,
+    daytime,
+    draw_controls,
+    later,
+    month_key,
+)
 from flows.demo.texts import HOSTILE_STRINGS, ITEMS
 from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled
 
@@ -113,6 +121,10 @@ class ShopBuilder:
         self.emails: set[str] = set()
         self.urn: list[int] = []  # customer indexes, repeated by how likely they come back
         self.bought_surchemise: set[int] = set()
+        self.bought_denim: set[int] = set()
+        # the repair-service story draws from its own generator, so it leaves every other
+        # basket as it was
+        self.r_decision = random.Random(seed * 1000 + 5)
         launched = {}
         for p in catalog.PRODUCTS:
             launched[p.sku] = (
@@ -347,7 +359,31 @@ class ShopBuilder:
                     int(qty),
                     product.price,
                 )
+        if (
+            customer.index in self.bought_denim
+            and self.plan.repair_service_open(when.date())
+            and self.r_decision.random() < P_DENIM_COMEBACK
+        ):
+            self.add_comeback_pair(lines, pro, when)
         return list(lines.values())
+
+    def add_comeback_pair(self, lines: dict[str, Line], pro: bool, when: dt.datetime) -> None:
+        """A raw-denim owner buys another pair after the repair service opened."""
+        rd = self.r_decision
+        products = self.available("raw-denim", when.date())
+        product = rd.choices(products, weights=[p.weight for p in products], k=1)[0]
+        qty = rd.randint(1, 5) if pro else 1
+        if product.sku in lines:
+            lines[product.sku].quantity += qty
+        else:
+            lines[product.sku] = Line(
+                len(lines) + 1,
+                product.sku,
+                self.shop.product_ids[product.sku],
+                product.offer,
+                qty,
+                product.price,
+            )
 
     # -- orders -------------------------------------------------------------------------
 
@@ -396,6 +432,8 @@ class ShopBuilder:
                 )
                 order.discount = round(base * r.choice((0.1, 0.15, 0.2, 0.3)), 2)
             self.shop.orders.append(order)
+            if any(line_.offer == "raw-denim" for line_ in lines):
+                self.bought_denim.add(customer.index)
             if (
                 any(line_.sku == "CAP-SURCHEMISE" for line_ in lines)
                 and customer.index not in self.bought_surchemise

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from flows.demo.matching import ThemeMatcher
 from flows.demo.model import Doc, Order
-from flows.demo.scenarios import Plan, add_months, daytime, draw_controls, later, month_key
+from flows.demo.scenarios import (
+    P_DENIM_TICKET_AVOIDED,
+    Plan,
+    add_months,
+    daytime,
+    draw_controls,
+    later,
+    month_key,
+)
 from flows.demo.shop import GARMENTS, Shop, item_key, weighted
 from flows.demo.texts import ITEMS, Item
 from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled
@@ -63,6 +71,7 @@ class SupportBuilder:
     ) -> None:
         self.plan = plan
         self.r = random.Random(seed * 1000 + 3)
+        self.r_decision = random.Random(seed * 1000 + 6)  # the repair-service story only
         self.voice = voice
         self.matcher = matcher
         self.shop = shop
@@ -136,6 +145,13 @@ class SupportBuilder:
         sku = line.sku if line and r.random() < 0.75 else None
         segment = customer.segment if customer else "consumers"
         themes = self.topics(order, offer, line.sku if line else None, segment, m)
+        if (
+            offer == "raw-denim"
+            and self.plan.repair_service_open(at.date())
+            and not {"repair", "upcycling", UNLABELLED} & set(themes)
+            and self.r_decision.random() < P_DENIM_TICKET_AVOIDED
+        ):
+            return  # a fit or delivery question answered at the workshop counter: no ticket
         product = next((p for p in self.shop.products if line and p.sku == line.sku), None)
         slots = (ITEMS[item_key(product)] if product else GENERIC_ITEM).slots()
         lang = self.voice.language(bool(customer and customer.country != "FR"))

@@ -167,6 +167,81 @@ class Truth:
             "expect": "rising",
         }
 
+    def decision(self, window: int = 3) -> dict[str, object]:
+        """The repair service's effect on raw denim against the other offers' trend.
+
+        Repeat rate: a month's buyers of an offer who first bought it in an earlier month,
+        pooled over the window's months (and over the offers of a group). Tickets per 100
+        orders: tickets about the offer per order containing it. Windows: the `window`
+        months before the decision's month, and the `window` months ending with the last
+        complete month.
+        """
+        since = self.plan.repair_service_since
+        assert since is not None
+        start = self.plan.timeline.index(month_key(since))
+        windows = {
+            "before": range(start - window, start),
+            "after": range(self.lcm - window + 1, self.lcm + 1),
+        }
+        groups = {
+            "offer": {"raw-denim"},
+            "others": {"chino", "apron", "tee", "care-kit", "gift-card"},
+        }
+        first: dict[tuple[str, str], int] = {}
+        buyers: dict[tuple[str, int], set[str]] = defaultdict(set)
+        orders: dict[tuple[str, int], int] = defaultdict(int)
+        for order in sorted(self.shop.orders, key=lambda o: o.ordered):
+            if order.status == "cancelled":
+                continue
+            for offer in {line_.offer for line_ in order.lines}:
+                first.setdefault((order.customer.customer_id, offer), order.month)
+                buyers[(offer, order.month)].add(order.customer.customer_id)
+                orders[(offer, order.month)] += 1
+        tickets: dict[tuple[str, int], int] = defaultdict(int)
+        for doc in self.docs:
+            if doc.source == "ticket" and doc.offer:
+                tickets[(doc.offer, doc.month)] += 1
+
+        def measure(offers: set[str], months: range) -> dict[str, float]:
+            pairs = [(o, m) for o in offers for m in months]
+            n_buyers = sum(len(buyers[p]) for p in pairs)
+            repeat = sum(first[(c, o)] < m for o, m in pairs for c in buyers[(o, m)])
+            n_orders = sum(orders[p] for p in pairs)
+            return {
+                "repeat_rate": round(repeat / n_buyers, 4) if n_buyers else 0.0,
+                "tickets_per_100_orders": (
+                    round(100 * sum(tickets[p] for p in pairs) / n_orders, 3) if n_orders else 0.0
+                ),
+            }
+
+        figures = {
+            f"{group}_{when}": measure(offers, months)
+            for group, offers in groups.items()
+            for when, months in windows.items()
+        }
+        effects = {
+            metric: round(
+                (figures["offer_after"][metric] - figures["offer_before"][metric])
+                - (figures["others_after"][metric] - figures["others_before"][metric]),
+                4,
+            )
+            for metric in ("repeat_rate", "tickets_per_100_orders")
+        }
+        return {
+            "id": "repair-service-decision",
+            "kind": "decision",
+            "signal_kind": None,
+            "theme": "repair",
+            "offer": "raw-denim",
+            "decision": "repair-service",
+            "decision_date": since.isoformat(),
+            "start_month": month_key(since),
+            "effect": effects["repeat_rate"],
+            "effects": effects,
+            **figures,
+            "expect": {"repeat_rate": "improved", "tickets_per_100_orders": "improved"},
+        }
+
     def unlabelled(self) -> dict[str, object]:
         found = self.share_effect(scenarios.CUSHION_START, lambda d: d.has_phrase)
         return {
@@ -238,6 +313,7 @@ class Truth:
                 ),
                 self.chino_sizing(),
                 self.unlabelled(),
+                self.decision(),
             ],
             "control_themes": list(CONTROL_THEMES),
             "control_offers": list(CONTROL_OFFERS),

@@ -2,7 +2,7 @@
 
 The tables follow docs/architecture.md section 4 (schema `report`,
 `rpt_brief__*`). Rows describe a plausible month (March 2025) of a French
-jeans workshop: a rising repair signal with quotes, a breached target, an
+jeans workshop: a strong repair signal with quotes, an emerging term, a breached target, an
 offer bought well outside its intended segment; February 2025 is there too
 so that month selection is tested.
 """
@@ -28,7 +28,24 @@ create schema report;
 
 create table report.rpt_brief__company (
     company_name varchar, language varchar, currency varchar,
-    first_data_date date, last_data_date date, last_complete_month date
+    first_data_date date, last_data_date date, last_complete_month date,
+    signal_recent_months integer, signal_baseline_months integer,
+    signal_baseline_gap_months integer, signal_min_baseline_months integer,
+    signal_min_documents integer, signal_fdr double, signal_weak_p double,
+    signal_min_share_ratio double, signal_weak_min_documents integer,
+    signal_min_customers integer, signal_strong_min_documents integer,
+    signal_trend_test_months integer, signal_trend_p double, term_min_customers integer,
+    term_fdr double, term_min_share_ratio double,
+    gap_window_months integer default 3, gap_baseline_months integer default 12,
+    gap_min_buyers integer default 20, gap_off_target_tolerance double default 0.1,
+    gap_channel_tolerance double default 0.2, gap_use_tolerance double default 0.05,
+    gap_min_evidence integer default 30, gap_psi_threshold double default 0.25,
+    gap_bundle_window_months integer default 6, gap_bundle_min_lift double default 1.2,
+    gap_bundle_min_co_orders integer default 20, gap_false_discovery_rate double default 0.01,
+    gap_z_threshold double default 1.645, gap_target_min_sample integer default 10,
+    gap_rejection_min_sample integer default 30, gap_rejection_min_events integer default 10,
+    experiment_min_reviews integer default 10, experiment_rating_prior_reviews integer default 5,
+    experiment_decision_score double default 0.25, decision_window_months integer default 3
 );
 
 create table report.rpt_brief__coverage (
@@ -44,21 +61,70 @@ create table report.rpt_brief__offers (
     top_off_target_segment_label_en varchar, top_off_target_segment_share double,
     returns bigint, return_rate double, repeat_rate double, tickets bigint,
     tickets_per_100_orders double, csat double, avg_rating double, reviews bigint,
-    evidence_items bigint
+    evidence_items bigint, window_revenue double, window_revenue_share double,
+    segment_psi_vs_intended double, segment_psi_vs_past double,
+    off_target_channel_share double, top_off_target_channel varchar,
+    top_off_target_channel_share double, top_unintended_use_theme_id varchar,
+    top_unintended_use_label_fr varchar, top_unintended_use_label_en varchar,
+    top_unintended_use_share double, window_return_rate double,
+    window_cancellation_rate double, window_lost_deals bigint, window_lost_deal_rate double
 );
 
 create table report.rpt_brief__gaps (
     gap_id varchar, report_month date, offer_id varchar, offer_name varchar,
     gap_type varchar, metric varchar, segment_id varchar, expected_value double,
     actual_value double, gap_value double, direction varchar, is_breach boolean,
-    sample_size bigint, gap_score double, gap_rank integer
+    sample_size bigint, gap_score double, gap_rank integer,
+    dimension varchar, subject_id varchar, subject_label_fr varchar, subject_label_en varchar,
+    segment_label_fr varchar, segment_label_en varchar, comparison varchar,
+    is_significant boolean, is_reported boolean, is_beyond boolean, has_sample boolean,
+    min_sample_size bigint, z_score double, revenue_share double, gap_size double,
+    significance double, business_weight double, revenue_at_stake double, type_rank integer,
+    source_model varchar, source_id varchar, evidence_ids varchar[], account_ids varchar[]
+);
+
+create table report.rpt_brief__experiments (
+    report_month date, offer_id varchar, item_id varchar, scope varchar, item_name varchar,
+    period_start date, period_end date, months_on_sale integer, units bigint,
+    units_per_item_month double, core_units_per_item_month double, buyers bigint,
+    repeat_rate double, core_repeat_rate double, reviews bigint, avg_rating double,
+    smoothed_rating double, core_avg_rating double, rating_z double, requests bigint,
+    requests_per_100_buyers double, rating_component double, repeat_component double,
+    pace_component double, request_component double, reception_score double,
+    recommendation varchar, reasons varchar[], evidence_ids varchar[],
+    recommendation_rank integer
+);
+
+create table report.rpt_brief__decisions (
+    report_month date, decision_id varchar, decision_date date, offer_id varchar,
+    offer_name varchar, theme_id varchar, theme_label_fr varchar, theme_label_en varchar,
+    summary_fr varchar, summary_en varchar, metric varchar, before_start date,
+    before_end date, after_start date, months_since_decision integer, before_months integer,
+    after_months integer, before_value double, after_value double,
+    others_before_value double, others_after_value double, change double,
+    others_change double, effect double, z_score double, is_higher_better boolean,
+    status varchar
 );
 
 create table report.rpt_brief__signals (
     report_month date, theme_id varchar, theme_label_fr varchar, theme_label_en varchar,
     signal_kind varchar, documents bigint, customers bigint, share double,
     baseline_documents double, baseline_share double, share_ratio double, z_score double,
-    classification varchar, top_offer_id varchar, trend_documents bigint[]
+    classification varchar, top_offer_id varchar, trend_documents bigint[],
+    rising_scope varchar, recent_documents bigint, recent_customers bigint,
+    recent_share double, smoothed_ratio double, log_ratio double, p_value double,
+    q_value double, trend_p_value double, trend_slope double, offer_recent_share double,
+    offer_baseline_share double
+);
+
+create table report.rpt_brief__emerging_terms (
+    report_month date, term_rank integer, term_key varchar, term varchar,
+    word_count integer, documents bigint, customers bigint, recent_documents bigint,
+    recent_customers bigint, recent_share double, baseline_documents bigint,
+    baseline_share double, smoothed_ratio double, p_value double, q_value double,
+    trend_documents bigint[],
+    examples struct(evidence_id varchar, evidence_source varchar, created_date varchar,
+                    quote varchar)[]
 );
 
 create table report.rpt_brief__verbatims (
@@ -69,12 +135,33 @@ create table report.rpt_brief__verbatims (
 create table report.rpt_brief__at_a_glance (
     report_month date, finding_rank integer, finding_type varchar, offer_id varchar,
     theme_id varchar, segment_id varchar, metric varchar, classification varchar,
-    headline_value double, comparison_value double
+    headline_value double, comparison_value double, item_id varchar, item_name varchar,
+    decision_id varchar, subject_id varchar, gap_id varchar
 );
 """
 
+# The 1.0 gap rows, completed with the intent-versus-usage columns of 1.1.
+GAPS_COMPLETED = """
+update report.rpt_brief__gaps set
+    dimension = case gap_type when 'target' then 'targets' else 'audience' end,
+    subject_id = segment_id,
+    comparison = case gap_type when 'target' then 'target' else 'tolerance' end,
+    is_significant = is_breach,
+    is_reported = true,
+    is_beyond = direction = case when metric like '%_min' or metric like 'monthly%'
+        then 'below' else 'above' end,
+    has_sample = true,
+    type_rank = gap_rank,
+    source_model = case gap_type when 'target' then 'fct_offer_targets'
+        else 'fct_offer_segment_mix' end,
+    source_id = gap_id,
+    evidence_ids = case when segment_id is not null then ['review:R1'] else [] end,
+    account_ids = case when segment_id is not null then ['A1', 'A2'] else [] end
+"""
+
 # fmt: off
-COMPANY = [("Atelier Exemple", "fr", "EUR", "2024-01-03", "2025-04-12", "2025-03-01")]
+COMPANY = [("Atelier Exemple", "fr", "EUR", "2024-01-03", "2025-04-12", "2025-03-01",
+            3, 6, 3, 3, 5, 0.05, 0.1, 1.5, 3, 3, 15, 6, 0.05, 4, 0.05, 2.0)]
 
 COVERAGE = [
     ("shop", "customers", 1840, 0, "2024-01-03 09:12:00+00", "2025-04-10 17:40:00+00"),
@@ -127,17 +214,34 @@ GAPS = [
 
 SIGNALS = [
     (M, "repair", "Réparation", "Repair", "adapt", 64, 51, 0.112, 21.5, 0.041, 2.73, 4.8,
-     "rising", "raw-denim", [12, 15, 18, 14, 20, 22, 19, 25, 31, 38, 47, 64]),
+     "strong", "raw-denim", [12, 15, 18, 14, 20, 22, 19, 25, 31, 38, 47, 64],
+     # rising_scope, recent documents and customers, recent share, smoothed ratio, log
+     # ratio, p, q, trend p, trend slope, offer recent share, offer baseline share
+     "all_evidence", 149, 118, 0.101, 2.46, 0.9, 0.00002, 0.0003, 0.004, 0.006, 0.21, 0.07),
     (M, "workwear", "Usage professionnel", "Work use", "transform", 37, 33, 0.065, 18.0,
-     0.036, 1.81, 2.6, "rising", "raw-denim", [9, 11, 10, 14, 13, 15, 17, 16, 20, 24, 29, 37]),
+     0.036, 1.81, 2.6, "emerging", "raw-denim", [9, 11, 10, 14, 13, 15, 17, 16, 20, 24, 29, 37],
+     "top_offer", 90, 71, 0.061, 1.7, 0.53, 0.0021, 0.012, 0.09, 0.002, 0.083, 0.031),
     (M, "local-shops", "Commerces locaux", "Local shops", "suggest", 14, 12, 0.0245, 13.2,
-     0.025, 0.98, -0.1, "stable", "care-kit", [11, 13, 15, 12, 14, 13, 12, 15, 14, 13, 12, 14]),
+     0.025, 0.98, -0.1, "stable", "care-kit", [11, 13, 15, 12, 14, 13, 12, 15, 14, 13, 12, 14],
+     None, 39, 33, 0.0241, 0.97, -0.03, 0.58, 0.9, 0.5, 0.0, None, None),
     (M, "sizing", "Tailles", "Sizing", "reject", 22, 20, 0.0385, 31.0, 0.061, 0.63, -2.3,
-     "falling", "linen-limited", [34, 30, 33, 29, 35, 31, 32, 30, 28, 27, 25, 22]),
+     "fading", "linen-limited", [34, 30, 33, 29, 35, 31, 32, 30, 28, 27, 25, 22],
+     None, 74, 66, 0.041, 0.64, -0.45, 0.003, 0.02, 0.97, -0.001, None, None),
     (M, "resale", "Revente", "Resale", "circumvent", 3, 3, 0.0052, 2.1, 0.004, 1.3, 0.4,
-     "insufficient_data", None, [0, 0, 0, 1, 2, 1, 3, 2, 1, 2, 4, 3]),
+     "insufficient_data", None, [0, 0, 0, 1, 2, 1, 3, 2, 1, 2, 4, 3],
+     None, 9, 9, 0.005, 1.2, 0.18, None, None, None, None, None, None),
     (OM, "repair", "Réparation", "Repair", "adapt", 47, 40, 0.089, 19.0, 0.038, 2.34,
-     3.9, "rising", "raw-denim", [10, 12, 15, 18, 14, 20, 22, 19, 25, 31, 38, 47]),
+     3.9, "strong", "raw-denim", [10, 12, 15, 18, 14, 20, 22, 19, 25, 31, 38, 47],
+     "all_evidence", 116, 95, 0.084, 2.2, 0.79, 0.0001, 0.001, 0.01, 0.005, 0.18, 0.07),
+]
+
+EMERGING_TERMS = [
+    (M, 1, "housse coussin", "housse de coussin", 2, 11, 11, 26, 24, 0.0087, 0, 0.0,
+     38.2, 0.00001, 0.0004, [0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 11, 11],
+     [{"evidence_id": "rev-8820", "evidence_source": "review", "created_date": "2025-03-29",
+       "quote": "Avec mes vieux jeans j'ai cousu une housse de coussin."},
+      {"evidence_id": "tkt-4475", "evidence_source": "ticket", "created_date": "2025-03-12",
+       "quote": "Vendez-vous des patrons de housse de coussin ?"}]),
 ]
 
 VERBATIMS = [
@@ -167,13 +271,35 @@ VERBATIMS = [
 
 AT_A_GLANCE = [
     (M, 1, "gap", "raw-denim", None, "trades", "off_target_share", "off_target", 0.3008, 0.10),
-    (M, 2, "signal", "raw-denim", "repair", None, "recent_share", "rising", 0.112, 0.041),
+    (M, 2, "signal", "raw-denim", "repair", None, "recent_share", "strong", 0.112, 0.041),
     (M, 3, "gap", "raw-denim", None, None, "tickets_per_100_orders_max", "breach", 7.04, 5.0),
     (M, 4, "gap", "linen-limited", None, None, "rating_min", "breach", 3.9, 4.2),
-    (M, 5, "signal", "raw-denim", "workwear", None, "recent_offer_share", "rising", 0.065, 0.036),
-    (M, 6, "signal", "linen-limited", "sizing", None, "recent_share", "falling", 0.0385, 0.061),
+    (M, 5, "signal", "raw-denim", "workwear", None, "recent_offer_share", "emerging", 0.065,
+     0.036),
     (OM, 1, "gap", "raw-denim", None, "trades", "off_target_share", "off_target", 0.2389,
      0.10),
+]
+
+EXPERIMENTS = [
+    (M, "linen-limited", "LIN-01", "item", "Chemise lin", "2025-01-01", "2025-03-01", 3, 61,
+     20.3, 31.0, 58, 0.31, 0.04, 14, 4.7, 4.52, 4.2, 3.1, 9, 15.5, 0.32, 1.0, -0.6, 1.0, 0.43,
+     "promote", ["rating_above_core", "repeat_above_core", "pace_below_core", "keep_requests"],
+     ["rev-8830"], 1),
+    (M, "linen-limited", "*", "offer", "Édition limitée lin", "2025-01-01", "2025-03-01", 3,
+     104, 17.3, 31.0, 93, 0.2, 0.04, 12, 3.9, 4.0, 4.2, -1.1, 9, 9.7, -0.2, 1.0, -0.8, 1.0,
+     0.25, "keep_testing", ["repeat_above_core", "pace_below_core", "keep_requests"],
+     ["rev-8830"], 1),
+]
+
+DECISIONS = [
+    (M, "repair-kit", "2024-11-01", "raw-denim", "Jean brut", "repair", "Réparation",
+     "Repair", "Vente d'un kit de réparation avec le jean", "Repair kit sold with the jeans",
+     "repeat_rate", "2024-08-01", "2024-10-01", "2025-01-01", 5, 3, 3, 0.18, 0.214, 0.2,
+     0.203, 0.034, 0.003, 0.031, 2.1, True, "improved"),
+    (M, "repair-kit", "2024-11-01", "raw-denim", "Jean brut", "repair", "Réparation",
+     "Repair", "Vente d'un kit de réparation avec le jean", "Repair kit sold with the jeans",
+     "tickets_per_100_orders", "2024-08-01", "2024-10-01", "2025-01-01", 5, 3, 3, 6.5, 7.04,
+     6.1, 6.3, 0.54, 0.2, 0.34, 0.4, False, "no_clear_effect"),
 ]
 
 # fmt: on
@@ -185,7 +311,10 @@ TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__gaps": GAPS,
     "rpt_brief__signals": SIGNALS,
     "rpt_brief__verbatims": VERBATIMS,
+    "rpt_brief__emerging_terms": EMERGING_TERMS,
     "rpt_brief__at_a_glance": AT_A_GLANCE,
+    "rpt_brief__experiments": EXPERIMENTS,
+    "rpt_brief__decisions": DECISIONS,
 }
 
 
@@ -208,8 +337,22 @@ def make_report_warehouse(
                 continue
             if table == "rpt_brief__verbatims":
                 rows = [*rows, *extra_verbatims]
+            # rows name the first columns; later columns (added by minor versions) keep
+            # their defaults
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from information_schema.columns where table_schema = "
+                    "'report' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ][: len(rows[0])]
             marks = ", ".join("?" * len(rows[0]))
-            con.executemany(f"insert into report.{table} values ({marks})", rows)
+            con.executemany(
+                f"insert into report.{table} ({', '.join(columns)}) values ({marks})", rows
+            )
+        if "rpt_brief__gaps" in wanted:
+            con.execute(GAPS_COMPLETED)
     finally:
         con.close()
     return path

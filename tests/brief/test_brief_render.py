@@ -60,7 +60,7 @@ def test_french_brief_is_a_multi_page_pdf_in_the_company_language(
     ):
         assert squash(figure) in text, figure
     badges = pdf_text(pdf).casefold()  # badges are set in capitals by the stylesheet
-    assert "en hausse" in badges and "hors objectif" in badges
+    assert "fort" in badges and "émergent" in badges and "hors objectif" in badges
     assert "Trades and professionals" not in pdf_text(pdf)
 
 
@@ -81,7 +81,8 @@ def test_english_brief_uses_english_labels_and_formats(english: tuple[Path, Path
         "Repair",
     ):
         assert squash(expected) in text, expected
-    assert "rising" in text.casefold() and "offtarget" in text.casefold()
+    assert "strong" in text.casefold() and "offtarget" in text.casefold()
+    assert squash("Emerging terms") in text and squash("« housse de coussin »") in text
     assert squash("Artisans et pros") not in text
 
 
@@ -100,8 +101,31 @@ def test_every_figure_of_the_json_is_shown_as_formatted_in_the_pdf(
                 fmt.metric(figures["actual_value"], finding["metric"]),
                 fmt.metric_gap(figures["gap_value"], finding["metric"]),
             ]
+        elif finding["type"] == "experiment":
+            shown = [
+                fmt.metric(figures["avg_rating"], "avg_rating"),
+                fmt.metric(figures["repeat_rate"], "repeat_rate"),
+                fmt.metric(figures["reception_score"], "reception_score"),
+            ]
+        elif finding["type"] == "decision":
+            shown = [
+                fmt.metric(figures["before_value"], finding["metric"]),
+                fmt.metric(figures["after_value"], finding["metric"]),
+                fmt.metric_gap(figures["effect"], finding["metric"]),
+            ]
+        elif finding["type"] == "emerging_term":
+            shown = [
+                fmt.number(figures["recent_documents"]),
+                fmt.metric(figures["recent_share"], "share"),
+                fmt.ratio(figures["smoothed_ratio"]),
+            ]
         else:
-            shown = [fmt.number(figures["documents"]), fmt.metric(figures["share"], "share")]
+            shown = [
+                fmt.number(figures["documents"]),
+                fmt.metric(figures["share"], "share"),
+                fmt.number(figures["recent_documents"]),
+                fmt.ratio(figures["smoothed_ratio"]),
+            ]
         for value in shown:
             assert squash(value) in text, (finding["finding_id"], value)
     for offer in findings["offers"]:

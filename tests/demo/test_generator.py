@@ -464,7 +464,9 @@ def test_capsule_experiment_has_a_winner(demo: DemoResult) -> None:
     mean = {sku: sum(v) / len(v) for sku, v in ratings.items()}
     assert mean["CAP-SURCHEMISE"] >= 4.5
     assert mean["CAP-BOB"] < 3.3 and mean["CAP-SAC"] < 3.3
-    assert 3.9 < mean["TS-501-BLANC"] < 4.6
+    # the core tees, pooled: one sku alone has too few reviews at the test's size
+    tees = [r for sku, v in ratings.items() if sku.startswith("TS-") for r in v]
+    assert 3.9 < sum(tees) / len(tees) < 4.6
     orders = {
         o["order_id"]: o["customer_id"] for o in read_rows(demo.exports_dir, "shop", "orders")
     }
@@ -518,6 +520,7 @@ def test_ground_truth_records_the_planted_stories(demo: DemoResult) -> None:
         "donation-gift-card",
         "chino-sizing",
         "cushion-covers",
+        "repair-service-decision",
     }
     assert scenarios["repair-raw-denim"]["start_month"] == "2026-01"
     assert scenarios["repair-raw-denim"]["effect"] >= 3

@@ -304,7 +304,9 @@ def test_signal_rising_against_its_baseline(query):
     assert (documents, recent, baseline_months) == (18, 54, 6)
     assert baseline_share == pytest.approx(0.2)
     assert ratio > 2
-    assert (classification, scope) == ("rising", "all_evidence")
+    # significant (exact test, FDR) and 2.7 x the baseline share, not yet a sustained
+    # monthly trend (see tests/transforms/test_signals.py): emerging
+    assert (classification, scope) == ("emerging", "all_evidence")
 
 
 def test_signal_stable_when_share_holds(query):
@@ -356,7 +358,7 @@ def test_at_a_glance_alternates_gaps_and_rising_signals(query):
         "where report_month = date '2024-02-01' order by finding_rank"
     )
     assert rows[0][1] == "gap"
-    assert ("signal", "rising") in {row[1:] for row in rows}
+    assert ("signal", "emerging") in {row[1:] for row in rows}
     assert len(rows) <= 6
 
 

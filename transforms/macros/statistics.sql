@@ -15,3 +15,55 @@
 {% macro one_proportion_z(p, n, p0) -%}
     ({{ p }} - {{ p0 }}) / nullif(sqrt({{ p0 }} * (1 - {{ p0 }}) / nullif({{ n }}, 0)), 0)
 {%- endmacro %}
+
+{#- Standard normal cumulative distribution Φ(z), by the Abramowitz and Stegun 26.2.17
+    polynomial (absolute error below 7.5e-8); NULL when z is NULL. -#}
+{% macro normal_cdf(z) -%}
+    (case
+        when ({{ z }}) is null then null
+        else
+            case when ({{ z }}) >= 0 then 1.0 else 0.0 end
+            + (case when ({{ z }}) >= 0 then -1.0 else 1.0 end)
+            * exp(-({{ z }}) * ({{ z }}) / 2) / sqrt(2 * pi())
+            * (
+                0.319381530 * (1 / (1 + 0.2316419 * abs({{ z }})))
+                - 0.356563782 * pow(1 / (1 + 0.2316419 * abs({{ z }})), 2)
+                + 1.781477937 * pow(1 / (1 + 0.2316419 * abs({{ z }})), 3)
+                - 1.821255978 * pow(1 / (1 + 0.2316419 * abs({{ z }})), 4)
+                + 1.330274429 * pow(1 / (1 + 0.2316419 * abs({{ z }})), 5)
+            )
+    end)
+{%- endmacro %}
+
+{#- One term of a population stability index: (p - q) * ln(p / q), for shares p and q
+    that are already smoothed (never 0). -#}
+{% macro psi_term(p, q) -%}
+    (({{ p }}) - ({{ q }})) * ln(({{ p }}) / ({{ q }}))
+{%- endmacro %}
+
+{#- z of a chi-square statistic x with k degrees of freedom (Wilson-Hilferty cube-root
+    transformation to a standard normal); NULL when k < 1. -#}
+{% macro chi_square_z(x, k) -%}
+    (pow(greatest({{ x }}, 0) / nullif({{ k }}, 0), 1.0 / 3) - (1 - 2.0 / (9 * nullif({{ k }}, 0))))
+    / sqrt(2.0 / (9 * nullif({{ k }}, 0)))
+{%- endmacro %}
+
+{#- Size of a rise of a rate x_w / n_w over a baseline rate x_b / n_b that one can be
+    confident of: the lower one-sided bound (z) of the log of their ratio, on a scale where
+    four times is 1 (0 when the bound is not above 1). Half an event is added to each
+    count, so rare events and empty baselines stay finite. -#}
+{% macro confident_rise_size(x_w, n_w, x_b, n_b, z) -%}
+    greatest(0.0, least(1.0, (
+        ln(
+            (({{ x_w }}) + 0.5) / (({{ n_w }}) + 0.5)
+            / ((({{ x_b }}) + 0.5) / (({{ n_b }}) + 0.5))
+        )
+        - {{ z }} * sqrt(1 / (({{ x_w }}) + 0.5) + 1 / (({{ x_b }}) + 0.5))
+    ) / ln(4)))
+{%- endmacro %}
+
+{#- Sum of a DOUBLE expression in a fixed order, so that parallel aggregation cannot change
+    its last digits from one run to the next (a re-run must give identical tables). -#}
+{% macro ordered_sum(expression, order_by, where=none) -%}
+    list_sum(list({{ expression }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %})
+{%- endmacro %}

@@ -8,8 +8,6 @@ returns as (
     select * from {{ ref('int_returns_linked') }}
 ),
 
-
-
 products as (
     select * from {{ ref('int_products_mapped') }}
 ),
@@ -63,7 +61,6 @@ sku_offers as (
     group by all
 ),
 
-
 deal_offers as (
     -- the first sku of the deal that maps to an offer
     select
@@ -80,7 +77,6 @@ deal_offers as (
         on deal_skus.sku = sku_offers.sku
     group by all
 ),
-
 
 review_items as (
     select
@@ -219,7 +215,7 @@ unioned as (
     select * from lost_deal_items
 ),
 
-linked as (
+with_customer as (
     -- the account comes from the item itself, else from the customer's identity
     select
         unioned.evidence_id,
@@ -231,7 +227,7 @@ linked as (
         coalesce(unioned.account_id, customers.account_id) as account_id,
         unioned.offer_id,
         unioned.product_id,
-        {{ redact('unioned.raw_text') }} as evidence_text
+        unioned.raw_text
     from unioned
     left join customers
         on unioned.customer_key = customers.customer_key
@@ -239,11 +235,58 @@ linked as (
         and unioned.created_at is not null
 ),
 
+sku_mentions as (
+    -- items not linked through a product, order, ticket or deal that name a sku in
+    -- their text ("my JB-101-BRUT"): the first sku named, by position in the text
+    select
+        with_customer.evidence_id,
+        arg_min(sku_offers.offer_id, strpos(upper(with_customer.raw_text), upper(sku_offers.sku)))
+            as offer_id
+    from with_customer
+    inner join sku_offers
+        on with_customer.offer_id is null
+        and length(sku_offers.sku) >= 4
+        and contains(upper(with_customer.raw_text), upper(sku_offers.sku))
+    group by all
+),
+
+linked as (
+    select
+        with_customer.* exclude (offer_id, raw_text),
+        coalesce(with_customer.offer_id, sku_mentions.offer_id) as offer_id,
+        case
+            when with_customer.offer_id is not null
+                then case with_customer.evidence_source
+                    when 'review' then 'product'
+                    when 'return_reason' then 'order'
+                    when 'crm_note' then 'deal'
+                    when 'lost_deal_reason' then 'deal'
+                    else 'ticket'
+                end
+            when sku_mentions.offer_id is not null then 'sku_mention'
+        end as offer_link,
+        {{ redact('with_customer.raw_text') }} as evidence_text
+    from with_customer
+    left join sku_mentions
+        on with_customer.evidence_id = sku_mentions.evidence_id
+),
+
 final as (
     select
-        *,
+        evidence_id,
+        evidence_source,
+        source_id,
+        created_at,
+        evidence_month,
+        customer_key,
+        account_id,
+        offer_id,
+        offer_link,
+        product_id,
+        evidence_text,
         length(evidence_text) as text_length,
-        {{ text_for_matching('evidence_text') }} as match_text
+        -- matched without what the customer only quotes (see macro strip_quoted)
+        {{ text_for_matching(strip_quoted('evidence_text')) }} as match_text
     from linked
 )
 

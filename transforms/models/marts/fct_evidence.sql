@@ -12,6 +12,25 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
+words as (
+    select * from {{ ref('int_evidence_words_split') }}
+),
+
+languages as (
+    -- the language with more of its own stop words in the text
+    select
+        evidence_id,
+        case
+            when count(*) filter (where stop_word_language = 'fr')
+                > count(*) filter (where stop_word_language = 'en') then 'fr'
+            when count(*) filter (where stop_word_language = 'en')
+                > count(*) filter (where stop_word_language = 'fr') then 'en'
+        end as language
+    from words
+    where stop_word_language in ('fr', 'en')
+    group by all
+),
+
 themes_by_evidence as (
     select
         evidence_id,
@@ -32,7 +51,9 @@ final as (
         customers.segment_id,
         evidence.account_id,
         evidence.offer_id,
+        evidence.offer_link,
         evidence.product_id,
+        languages.language,
         evidence.evidence_text,
         evidence.text_length,
         coalesce(themes_by_evidence.theme_ids, []) as theme_ids,
@@ -42,6 +63,8 @@ final as (
         on evidence.evidence_id = themes_by_evidence.evidence_id
     left join customers
         on evidence.customer_key = customers.customer_key
+    left join languages
+        on evidence.evidence_id = languages.evidence_id
 )
 
 select * from final

@@ -1,4 +1,6 @@
 {%- set window_months = var('gap_window_months') -%}
+{%- set tolerance = var('gap_off_target_tolerance') -%}
+{%- set evidence_links = var('gap_evidence_links') -%}
 
 with
 
@@ -16,6 +18,14 @@ order_lines as (
 
 segments as (
     select * from {{ ref('stg_intent__segments') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+evidence as (
+    select * from {{ ref('fct_evidence') }}
 ),
 
 window_lines as (
@@ -57,6 +67,48 @@ segment_totals as (
     group by all
 ),
 
+segment_accounts as (
+    -- the accounts that buy most in each segment: who is behind the figure
+    select
+        offer_id,
+        month,
+        segment_id,
+        list(account_id order by account_revenue desc, account_id)[1:{{ evidence_links }}]
+            as top_account_ids
+    from (
+        select
+            window_lines.offer_id,
+            window_lines.month,
+            window_lines.segment_id,
+            customers.account_id,
+            sum(window_lines.line_amount) as account_revenue
+        from window_lines
+        inner join customers
+            on window_lines.customer_key = customers.customer_key
+        where customers.account_id is not null
+        group by all
+    ) as account_totals
+    group by all
+),
+
+segment_evidence as (
+    -- what the segment's customers said about the offer within the window, latest first
+    select
+        months.month,
+        evidence.offer_id,
+        evidence.segment_id,
+        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
+            [1:{{ evidence_links }}] as evidence_ids,
+        count(*) as evidence_items
+    from months
+    inner join evidence
+        on evidence.evidence_month <= months.month
+        and evidence.evidence_month > months.month - interval {{ window_months }} month
+    where evidence.offer_id is not null
+        and evidence.segment_id is not null
+    group by all
+),
+
 final as (
     select
         segment_totals.offer_id || ':' || strftime(segment_totals.month, '%Y-%m')
@@ -75,7 +127,16 @@ final as (
         window_totals.window_buyers,
         window_totals.window_revenue,
         segment_totals.buyers / window_totals.window_buyers as buyer_share,
-        segment_totals.revenue / nullif(window_totals.window_revenue, 0) as revenue_share
+        segment_totals.revenue / nullif(window_totals.window_revenue, 0) as revenue_share,
+        cast({{ tolerance }} as double) as tolerance,
+        {{ one_proportion_z(
+            'segment_totals.buyers / window_totals.window_buyers',
+            'window_totals.window_buyers',
+            tolerance
+        ) }} as z_score,
+        coalesce(segment_accounts.top_account_ids, []) as top_account_ids,
+        coalesce(segment_evidence.evidence_ids, []) as evidence_ids,
+        coalesce(segment_evidence.evidence_items, 0) as evidence_items
     from segment_totals
     inner join window_totals
         on segment_totals.offer_id = window_totals.offer_id
@@ -84,6 +145,14 @@ final as (
         on segment_totals.offer_id = offers.offer_id
     left join segments
         on segment_totals.segment_id = segments.segment_id
+    left join segment_accounts
+        on segment_totals.offer_id = segment_accounts.offer_id
+        and segment_totals.month = segment_accounts.month
+        and segment_totals.segment_id = segment_accounts.segment_id
+    left join segment_evidence
+        on segment_totals.offer_id = segment_evidence.offer_id
+        and segment_totals.month = segment_evidence.month
+        and segment_totals.segment_id = segment_evidence.segment_id
 )
 
 select * from final

@@ -53,6 +53,7 @@ sales as (
         offer_id,
         order_month as month,
         count(distinct order_id) as orders,
+        count(*) as lines_sold,
         sum(quantity) as units,
         sum(line_amount) as revenue,
         count(distinct customer_key) as buyers,
@@ -61,6 +62,17 @@ sales as (
         ) as repeat_buyers
     from order_lines
     where is_counted
+        and offer_id is not null
+    group by all
+),
+
+cancelled as (
+    select
+        offer_id,
+        order_month as month,
+        count(distinct order_id) as cancelled_orders
+    from order_lines
+    where not is_counted
         and offer_id is not null
     group by all
 ),
@@ -117,6 +129,7 @@ rated as (
         tickets.offer_id,
         {{ month_of('satisfaction.created_at') }} as month,
         count(satisfaction.is_satisfied) as satisfaction_ratings,
+        count(*) filter (where satisfaction.is_satisfied) as satisfied_ratings,
         avg(cast(satisfaction.is_satisfied as double)) as csat
     from satisfaction
     inner join tickets
@@ -130,7 +143,10 @@ reviewed as (
         coalesce(products_by_sku.offer_id, products_by_id.offer_id) as offer_id,
         {{ month_of('reviews.created_at') }} as month,
         count(*) as reviews,
-        avg(reviews.rating) as avg_rating
+        avg(reviews.rating) as avg_rating,
+        sum(reviews.rating) as rating_sum,
+        sum(reviews.rating * reviews.rating) as rating_sum_squares,
+        count(*) filter (where reviews.rating <= 2) as low_ratings
     from reviews
     left join products as products_by_sku
         on reviews.sku = products_by_sku.sku
@@ -159,10 +175,12 @@ final as (
         offer_months.is_active,
         offer_months.is_complete_month,
         coalesce(sales.orders, 0) as orders,
+        coalesce(sales.lines_sold, 0) as lines_sold,
         coalesce(sales.units, 0) as units,
         coalesce(sales.revenue, 0) as revenue,
         coalesce(sales.buyers, 0) as buyers,
         coalesce(sales.repeat_buyers, 0) as repeat_buyers,
+        coalesce(cancelled.cancelled_orders, 0) as cancelled_orders,
         sales.repeat_buyers / nullif(sales.buyers, 0) as repeat_rate,
         coalesce(returned.returns, 0) as returns,
         coalesce(returned.returned_units, 0) as returned_units,
@@ -170,13 +188,18 @@ final as (
         coalesce(ticketed.tickets, 0) as tickets,
         100.0 * coalesce(ticketed.tickets, 0) / nullif(sales.orders, 0) as tickets_per_100_orders,
         coalesce(rated.satisfaction_ratings, 0) as satisfaction_ratings,
+        coalesce(rated.satisfied_ratings, 0) as satisfied_ratings,
         rated.csat,
         coalesce(reviewed.reviews, 0) as reviews,
         reviewed.avg_rating,
+        coalesce(reviewed.rating_sum, 0) as rating_sum,
+        coalesce(reviewed.rating_sum_squares, 0) as rating_sum_squares,
+        coalesce(reviewed.low_ratings, 0) as low_ratings,
         coalesce(voiced.evidence_items, 0) as evidence_items,
         coalesce(segment_mix.segment_mix, []) as segment_mix
     from offer_months
     left join sales using (offer_id, month)
+    left join cancelled using (offer_id, month)
     left join segment_mix using (offer_id, month)
     left join returned using (offer_id, month)
     left join ticketed using (offer_id, month)

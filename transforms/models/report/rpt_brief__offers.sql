@@ -12,6 +12,57 @@ segment_mix as (
     select * from {{ ref('fct_offer_segment_mix') }}
 ),
 
+audience as (
+    select * from {{ ref('fct_offer_audience_monthly') }}
+),
+
+channel_mix as (
+    select * from {{ ref('fct_offer_channel_mix') }}
+),
+
+use_mix as (
+    select * from {{ ref('fct_offer_use_mix') }}
+),
+
+rejection as (
+    select * from {{ ref('fct_offer_rejection_monthly') }}
+),
+
+windowed as (
+    select * from {{ ref('int_offer_usage_windowed') }}
+),
+
+off_channel as (
+    -- trailing-window sales through channels the offer was not designed for
+    select
+        offer_id,
+        month,
+        {{ ordered_sum('sales_share', 'channel', 'not is_intended') }} as off_target_channel_share,
+        (list(channel order by sales desc, channel) filter (where not is_intended))[1]
+            as top_off_target_channel,
+        max(sales_share) filter (where not is_intended) as top_off_target_channel_share
+    from channel_mix
+    where has_intended_channels
+    group by all
+),
+
+top_unintended_use as (
+    select
+        offer_id,
+        month,
+        theme_id,
+        theme_label_fr,
+        theme_label_en,
+        evidence_share
+    from use_mix
+    where is_use_theme
+        and not is_intended_use
+    qualify row_number() over (
+        partition by offer_id, month
+        order by documents desc, theme_id
+    ) = 1
+),
+
 off_target as (
     -- trailing-window segment mix (see var gap_window_months)
     select
@@ -79,7 +130,22 @@ final as (
         usage.csat,
         usage.avg_rating,
         usage.reviews,
-        usage.evidence_items
+        usage.evidence_items,
+        windowed.window_revenue,
+        windowed.window_revenue_share,
+        audience.psi_vs_intended as segment_psi_vs_intended,
+        audience.psi_vs_past as segment_psi_vs_past,
+        coalesce(off_channel.off_target_channel_share, 0) as off_target_channel_share,
+        off_channel.top_off_target_channel,
+        off_channel.top_off_target_channel_share,
+        top_unintended_use.theme_id as top_unintended_use_theme_id,
+        top_unintended_use.theme_label_fr as top_unintended_use_label_fr,
+        top_unintended_use.theme_label_en as top_unintended_use_label_en,
+        top_unintended_use.evidence_share as top_unintended_use_share,
+        rejection.return_rate as window_return_rate,
+        rejection.cancellation_rate as window_cancellation_rate,
+        rejection.window_lost_deals,
+        rejection.lost_deal_rate as window_lost_deal_rate
     from usage
     inner join offers
         on usage.offer_id = offers.offer_id
@@ -89,6 +155,21 @@ final as (
     left join top_off_target
         on usage.offer_id = top_off_target.offer_id
         and usage.month = top_off_target.month
+    left join windowed
+        on usage.offer_id = windowed.offer_id
+        and usage.month = windowed.month
+    left join audience
+        on usage.offer_id = audience.offer_id
+        and usage.month = audience.month
+    left join off_channel
+        on usage.offer_id = off_channel.offer_id
+        and usage.month = off_channel.month
+    left join top_unintended_use
+        on usage.offer_id = top_unintended_use.offer_id
+        and usage.month = top_unintended_use.month
+    left join rejection
+        on usage.offer_id = rejection.offer_id
+        and usage.month = rejection.month
 )
 
 select * from final

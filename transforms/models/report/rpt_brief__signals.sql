@@ -8,36 +8,190 @@ themes as (
     select * from {{ ref('stg_intent__themes') }}
 ),
 
+ranked_classes as (
+    select
+        *,
+        case classification
+            when 'strong' then 1
+            when 'emerging' then 2
+            when 'weak' then 3
+            when 'fading' then 4
+            when 'stable' then 5
+            else 6
+        end as class_rank
+    from trends
+),
+
+overall as (
+    select * from ranked_classes
+    where scope = 'all'
+),
+
+best_offer_rise as (
+    -- the offer whose voice shows the theme's most notable significant rise (strong or
+    -- emerging: a weak rise within one offer is too easily chance), among the offers the
+    -- theme is concentrated in: the offer's share of the theme's recent documents is at
+    -- least var signal_offer_min_lift times its share of all recent evidence. A theme is
+    -- read within one offer only when customers raise it about that offer more than
+    -- about the others (testing every theme in every offer would otherwise multiply
+    -- false alarms on themes spread evenly across offers)
+    select offer_rows.*
+    from ranked_classes as offer_rows
+    inner join overall
+        on offer_rows.theme_id = overall.theme_id
+        and offer_rows.month = overall.month
+    where offer_rows.scope = 'offer'
+        and offer_rows.classification in ('strong', 'emerging')
+        and offer_rows.recent_documents / nullif(overall.recent_documents, 0)
+        >= {{ var('signal_offer_min_lift') }}
+        * offer_rows.recent_total_documents / nullif(overall.recent_total_documents, 0)
+    qualify row_number() over (
+        partition by offer_rows.theme_id, offer_rows.month
+        order by offer_rows.class_rank, offer_rows.q_rise, offer_rows.offer_id
+    ) = 1
+),
+
+most_named_offer as (
+    -- the offer the theme's recent evidence names most often
+    select
+        theme_id,
+        month,
+        offer_id
+    from ranked_classes
+    where scope = 'offer'
+        and recent_documents > 0
+    qualify row_number() over (
+        partition by theme_id, month
+        order by recent_documents desc, offer_id
+    ) = 1
+),
+
+decided as (
+    -- a theme takes the classification of all customer voice, unless its rise within
+    -- one offer's voice is significant on its own and more notable
+    select
+        overall.*,
+        best_offer_rise.theme_scope_month_id is not null
+        and best_offer_rise.class_rank < overall.class_rank as is_offer_decided,
+        best_offer_rise.theme_scope_month_id as offer_decision_id,
+        most_named_offer.offer_id as most_named_offer_id
+    from overall
+    left join best_offer_rise
+        on overall.theme_id = best_offer_rise.theme_id
+        and overall.month = best_offer_rise.month
+    left join most_named_offer
+        on overall.theme_id = most_named_offer.theme_id
+        and overall.month = most_named_offer.month
+),
+
+decisive as (
+    -- the row whose figures the classification rests on
+    select
+        decided.theme_id,
+        decided.month,
+        decided.is_offer_decided,
+        case
+            when decided.is_offer_decided then best_offer_rise.offer_id
+            else decided.most_named_offer_id
+        end as top_offer_id,
+        case when decided.is_offer_decided then best_offer_rise.classification
+            else decided.classification end as classification,
+        case when decided.is_offer_decided then best_offer_rise.log_ratio
+            else decided.log_ratio end as log_ratio,
+        case when decided.is_offer_decided then best_offer_rise.smoothed_ratio
+            else decided.smoothed_ratio end as smoothed_ratio,
+        case when decided.is_offer_decided then best_offer_rise.p_rise
+            else decided.p_rise end as p_rise,
+        case when decided.is_offer_decided then best_offer_rise.q_rise
+            else decided.q_rise end as q_rise,
+        case when decided.is_offer_decided then best_offer_rise.p_fall
+            else decided.p_fall end as p_fall,
+        case when decided.is_offer_decided then best_offer_rise.q_fall
+            else decided.q_fall end as q_fall,
+        case when decided.is_offer_decided then best_offer_rise.trend_p_rise
+            else decided.trend_p_rise end as trend_p_rise,
+        case when decided.is_offer_decided then best_offer_rise.trend_slope
+            else decided.trend_slope end as trend_slope
+    from decided
+    left join ranked_classes as best_offer_rise
+        on decided.offer_decision_id = best_offer_rise.theme_scope_month_id
+),
+
+top_offer_figures as (
+    select
+        decisive.theme_id,
+        decisive.month,
+        offer_trends.recent_documents as offer_recent_documents,
+        offer_trends.recent_share as offer_recent_share,
+        offer_trends.baseline_share as offer_baseline_share,
+        offer_trends.share_ratio as offer_share_ratio,
+        offer_trends.smoothed_ratio as offer_smoothed_ratio,
+        offer_trends.z_score as offer_z_score,
+        offer_trends.classification as offer_classification
+    from decisive
+    inner join trends as offer_trends
+        on offer_trends.scope = 'offer'
+        and decisive.theme_id = offer_trends.theme_id
+        and decisive.month = offer_trends.month
+        and decisive.top_offer_id = offer_trends.offer_id
+),
+
 final as (
     select
-        trends.theme_month_id,
-        trends.month as report_month,
-        trends.theme_id,
+        overall.theme_id || ':' || strftime(overall.month, '%Y-%m') as theme_month_id,
+        overall.month as report_month,
+        overall.theme_id,
         themes.label_fr as theme_label_fr,
         themes.label_en as theme_label_en,
-        trends.signal_kind,
-        trends.documents,
-        trends.customers,
-        trends.total_documents,
-        trends.share,
-        trends.recent_documents,
-        trends.recent_share,
-        trends.baseline_months,
-        trends.baseline_documents,
-        trends.baseline_share,
-        trends.share_ratio,
-        trends.z_score,
-        trends.classification,
-        trends.rising_scope,
-        trends.top_offer_id,
-        trends.offer_recent_share,
-        trends.offer_baseline_share,
-        trends.offer_share_ratio,
-        trends.offer_z_score,
-        trends.trend_documents
-    from trends
+        overall.signal_kind,
+        decisive.classification,
+        case
+            when decisive.classification not in ('strong', 'emerging', 'weak') then null
+            when decisive.is_offer_decided then 'top_offer'
+            else 'all_evidence'
+        end as rising_scope,
+        -- all customer voice, the month
+        overall.documents,
+        overall.customers,
+        overall.total_documents,
+        overall.share,
+        -- all customer voice, recent window against baseline window
+        overall.recent_documents,
+        overall.recent_customers,
+        overall.recent_share,
+        overall.baseline_months,
+        overall.baseline_documents,
+        overall.baseline_share,
+        overall.share_ratio,
+        overall.z_score,
+        -- the test the classification rests on (all voice, or the top offer's voice)
+        decisive.log_ratio,
+        decisive.smoothed_ratio,
+        case when decisive.classification = 'fading' then decisive.p_fall
+            else decisive.p_rise end as p_value,
+        case when decisive.classification = 'fading' then decisive.q_fall
+            else decisive.q_rise end as q_value,
+        decisive.trend_p_rise as trend_p_value,
+        decisive.trend_slope,
+        -- the top offer's voice
+        decisive.top_offer_id,
+        top_offer_figures.offer_recent_documents,
+        top_offer_figures.offer_recent_share,
+        top_offer_figures.offer_baseline_share,
+        top_offer_figures.offer_share_ratio,
+        top_offer_figures.offer_smoothed_ratio,
+        top_offer_figures.offer_z_score,
+        top_offer_figures.offer_classification,
+        overall.trend_documents
+    from overall
     inner join themes
-        on trends.theme_id = themes.theme_id
+        on overall.theme_id = themes.theme_id
+    inner join decisive
+        on overall.theme_id = decisive.theme_id
+        and overall.month = decisive.month
+    left join top_offer_figures
+        on overall.theme_id = top_offer_figures.theme_id
+        and overall.month = top_offer_figures.month
 )
 
 select * from final

@@ -1,3 +1,4 @@
+{%- set recent_months = var('signal_recent_months') -%}
 {%- set max_chars = var('verbatim_max_chars') -%}
 
 with
@@ -10,19 +11,34 @@ evidence as (
     select * from {{ ref('fct_evidence') }}
 ),
 
+months as (
+    select * from {{ ref('int_months_spanned') }}
+),
+
+signals as (
+    select * from {{ ref('rpt_brief__signals') }}
+),
+
 candidates as (
+    -- what the theme's customers said over the recent window of each month (the
+    -- window the classification reads)
     select
-        theme_matches.evidence_month as report_month,
+        months.month as report_month,
         theme_matches.theme_id,
         evidence.evidence_id,
         evidence.evidence_source,
         evidence.created_at,
         evidence.created_date,
+        evidence.evidence_month,
         evidence.offer_id,
+        evidence.text_length,
         -- evidence without a known customer counts as its own voice
         coalesce(evidence.customer_key, evidence.evidence_id) as voice_key,
-        trim(regexp_replace(evidence.evidence_text, '\s+', ' ', 'g')) as flat_text
-    from theme_matches
+        evidence.evidence_text
+    from months
+    inner join theme_matches
+        on theme_matches.evidence_month <= months.month
+        and theme_matches.evidence_month > months.month - interval {{ recent_months }} month
     inner join evidence
         on theme_matches.evidence_id = evidence.evidence_id
 ),
@@ -37,13 +53,23 @@ one_per_customer as (
 ),
 
 ranked as (
+    -- representative: about the offer the signal rests on when it has one, a full
+    -- sentence or more (40 characters) rather than a word, then the most recent
     select
-        *,
+        one_per_customer.*,
         row_number() over (
-            partition by report_month, theme_id
-            order by created_at desc, evidence_id
+            partition by one_per_customer.report_month, one_per_customer.theme_id
+            order by
+                one_per_customer.offer_id is not distinct from signals.top_offer_id desc,
+                one_per_customer.text_length >= 40 desc,
+                one_per_customer.evidence_month desc,
+                one_per_customer.created_at desc,
+                one_per_customer.evidence_id
         ) as quote_rank
     from one_per_customer
+    left join signals
+        on one_per_customer.report_month = signals.report_month
+        and one_per_customer.theme_id = signals.theme_id
     qualify quote_rank <= {{ var('verbatims_per_theme') }}
 ),
 
@@ -58,13 +84,7 @@ final as (
         created_date,
         offer_id,
         -- at most {{ max_chars }} characters, cut at the last space, with an ellipsis
-        case
-            when length(flat_text) <= {{ max_chars }} then flat_text
-            else coalesce(
-                nullif(regexp_extract(left(flat_text, {{ max_chars - 1 }}), '^(.*\S)\s', 1), ''),
-                left(flat_text, {{ max_chars - 1 }})
-            ) || '…'
-        end as quote
+        {{ trimmed_quote('evidence_text', max_chars) }} as quote
     from ranked
 )
 

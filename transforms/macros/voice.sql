@@ -1,0 +1,52 @@
+{#- Helpers for reading customer voice (evidence, themes, emerging terms). -#}
+
+{#- The text without what the customer quotes rather than says: spans between « »,
+    “ ” or straight double quotes (up to 200 characters: the company's own wording,
+    a product description, an agent's answer), and quoted reply lines starting with ">".
+    Used for matching only; quotes shown in the brief keep the full text. -#}
+{% macro strip_quoted(column) -%}
+    regexp_replace(
+        regexp_replace(
+            coalesce({{ column }}, ''),
+            '«[^«»]{0,200}»|“[^“”]{0,200}”|"[^"]{0,200}"',
+            ' ', 'g'
+        ),
+        '(^|\n)[ \t]*>[^\n]*',
+        '\1', 'g'
+    )
+{%- endmacro %}
+
+{#- Regular expression (RE2, on a text normalised by text_for_matching) of one theme
+    term: its words in sequence, the last one open when the term ends with *. -#}
+{% macro term_regex(term_text, is_wildcard) -%}
+    '\b' || {{ term_text }} || case when {{ is_wildcard }} then '[a-z0-9]*' else '' end || '\b'
+{%- endmacro %}
+
+{#- Regular expression of a term said in the negative: "pas de taille", "aucun problème
+    de livraison", "sans réparation", "no issue with the size", "without repair". Group
+    1 captures "toujours" / "encore" / "still" just before, which turns the negation
+    into a complaint ("toujours pas de colis", "still no parcel"): such occurrences
+    still count. A negated verb ("pas livré", "not delivered") is a complaint about the
+    theme, so it is not treated as a negation. -#}
+{% macro negated_term_regex(term_text, is_wildcard) -%}
+    '(?:\b(toujours |encore |still |yet ))?\b(?:pas de|pas d|pas un|pas une|aucun|aucune|sans|no|without|not any|never any)'
+    || '(?: (?:probleme|souci|reproche|problem|issue|complaint)s?(?: (?:de|d|du|des|avec|with|about|on|regarding))?)?'
+    || '(?: (?:le|la|les|l|mon|ma|mes|the|my|a|an))? '
+    || {{ term_text }} || case when {{ is_wildcard }} then '[a-z0-9]*' else '' end || '\b'
+{%- endmacro %}
+
+{#- A quote for the brief: whitespace flattened, at most max_chars characters, cut at
+    the last space before the limit, with an ellipsis when cut. -#}
+{% macro trimmed_quote(column, max_chars) -%}
+    case
+        when length(trim(regexp_replace({{ column }}, '\s+', ' ', 'g'))) <= {{ max_chars }}
+            then trim(regexp_replace({{ column }}, '\s+', ' ', 'g'))
+        else coalesce(
+            nullif(regexp_extract(
+                left(trim(regexp_replace({{ column }}, '\s+', ' ', 'g')), {{ max_chars - 1 }}),
+                '^(.*\S)\s', 1
+            ), ''),
+            left(trim(regexp_replace({{ column }}, '\s+', ' ', 'g')), {{ max_chars - 1 }})
+        ) || '…'
+    end
+{%- endmacro %}
