@@ -1,27 +1,4 @@
 {{ config(tags=['coverage']) }}
 
-with
-
-source as (
-    select * from {{ source('raw_shop', 'ingest_rejects') }}
-),
-
-renamed as (
-    select
-        {{ clean_text('reject_id') }} as reject_id,
-        'shop' as system,
-        {{ clean_enum('entity') }} as entity,
-        {{ clean_text('file') }} as file,
-        cast(line as bigint) as line,
-        {{ clean_text('column_name') }} as column_name,
-        cast(value as varchar) as value,
-        {{ clean_text('reason') }} as reason,
-        {{ to_utc('rejected_at') }} as rejected_at
-    from source
-),
-
-final as (
-    select * from renamed
-)
-
-select * from final
+-- One row per rejected value of the shop exports (body shared: macros/staged_rejects.sql).
+{{ staged_ingest_rejects('shop') }}
