@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import ingest_exports
-from flows.intent import load_intent, write_intent_tables
-from flows.transform import run_dbt
+from flows.ingest.run import ingest_exports
+from flows.intent.load import load_intent, write_intent_tables
+from flows.transform.dbt import run_dbt
 
 pytestmark = pytest.mark.slow
 

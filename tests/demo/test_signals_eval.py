@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.signals_eval import evaluate_warehouse, format_report
+from flows.demo.signals_eval import evaluate_warehouse, format_report
 
 MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
 # theme -> classification per month (the last complete month is 2026-05; June is partial)

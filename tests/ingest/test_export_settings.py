@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.sources.export_settings import (
+from flows.ingest.export_settings import (
     ExportSettingsError,
     FileFormat,
     load_export_settings,

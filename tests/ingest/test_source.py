@@ -9,8 +9,8 @@ import dlt
 import duckdb
 import pytest
 
-from flows.sources.export_settings import load_export_settings
-from flows.sources.exports import EntityStats, exports_source
+from flows.ingest.export_settings import load_export_settings
+from flows.ingest.source import EntityStats, exports_source
 
 HEADER = "order_id,customer_id,ordered_at,currency,total_amount\n"
 

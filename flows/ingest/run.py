@@ -5,7 +5,7 @@ per system found in the folder (datasets `raw_shop`, `raw_crm`, `raw_support` in
 DuckDB file), each loading parquet files. The pipelines' working directories live
 next to the warehouse (`<warehouse dir>/.dlt_pipelines/`), never in `~/.dlt`.
 
-Safe re-runs: unchanged files are skipped (see `flows.sources.exports`). A load
+Safe re-runs: unchanged files are skipped (see `flows.ingest.source`). A load
 package left behind by a run that crashed or failed is aborted at the start of the
 next run, with a warning: dlt then restores the state saved before that package, so
 its files are simply read again. If the pipeline working directory is deleted, dlt
@@ -31,8 +31,8 @@ import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from flows import settings
-from flows.sources.export_settings import ExportSettingsError, load_export_settings
-from flows.sources.exports import (
+from flows.ingest.export_settings import ExportSettingsError, load_export_settings
+from flows.ingest.source import (
     EntityStats,
     exports_source,
     find_export_files,

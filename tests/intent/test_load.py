@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.intent import IntentError, load_intent, write_intent_tables
+from flows.intent.load import IntentError, load_intent, write_intent_tables
 from flows.settings import EXAMPLES_DIR
 
 STARTER = EXAMPLES_DIR / "starter" / "intent.yaml"

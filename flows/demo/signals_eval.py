@@ -143,8 +143,8 @@ def build_demo(
 ) -> tuple[Path, dict]:
     """Generate one demo company under `root` and build its detection models."""
     from flows.demo.generator import generate_demo
-    from flows.ingest import ingest_exports
-    from flows.intent import load_intent, write_intent_tables
+    from flows.ingest.run import ingest_exports
+    from flows.intent.load import load_intent, write_intent_tables
 
     if root.exists():
         shutil.rmtree(root)
@@ -158,7 +158,7 @@ def build_demo(
 
 def run_detection(warehouse: Path, dbt_vars: str | None = None, full: bool = False) -> float:
     """dbt build of the detection models (all models with `full`); returns seconds."""
-    from flows.transform import run_dbt
+    from flows.transform.dbt import run_dbt
 
     args: list[str] = ["build"]
     if not full:

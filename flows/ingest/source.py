@@ -2,7 +2,7 @@
 
 `exports_source` builds one resource per entity file found in `<exports>/<system>/`,
 looping over `settings.ENTITIES`, plus an `ingest_rejects` resource for the rows the
-parser refused (see `flows.sources.parsing`). Folder and file names are matched
+parser refused (see `flows.ingest.export_file`). Folder and file names are matched
 without regard to case (`Shop/Orders.CSV` is `shop/orders`).
 
 An entity may have several files (`orders.csv` and `orders.jsonl`): they are read in
@@ -41,9 +41,7 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from flows import settings
-from flows.settings import Entity
-from flows.sources.export_settings import ExportSettings
-from flows.sources.parsing import (
+from flows.ingest.export_file import (
     EXTENSIONS,
     ExportFileError,
     ParsedFile,
@@ -51,6 +49,8 @@ from flows.sources.parsing import (
     canonical_schema,
     read_export_file,
 )
+from flows.ingest.export_settings import ExportSettings
+from flows.settings import Entity
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.ingest import IngestError, ingest_exports, pipelines_dir
+from flows.ingest.run import IngestError, ingest_exports, pipelines_dir
 
 SETTINGS = """\
 systems:
@@ -218,9 +218,9 @@ def test_folder_without_recognizable_file_is_an_error(tmp_path: Path, warehouse:
 def test_an_unfinished_package_from_a_crashed_run_is_aborted(
     exports: Path, warehouse: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from flows.ingest import _pipeline
-    from flows.sources.export_settings import load_export_settings
-    from flows.sources.exports import exports_source
+    from flows.ingest.export_settings import load_export_settings
+    from flows.ingest.run import _pipeline
+    from flows.ingest.source import exports_source
 
     # a run that died after extracting and normalizing, before loading
     warehouse.parent.mkdir(parents=True)
@@ -230,7 +230,7 @@ def test_an_unfinished_package_from_a_crashed_run_is_aborted(
     pipeline.normalize()
     assert pipeline.has_pending_data
 
-    with caplog.at_level(logging.WARNING, logger="flows.ingest"):
+    with caplog.at_level(logging.WARNING, logger="flows.ingest.run"):
         report = ingest_exports(exports, warehouse)
 
     assert "aborting them" in caplog.text
@@ -641,7 +641,7 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     assert len(rejects_of(warehouse)) == 2
 
     (exports / "shop" / "orders.csv").unlink()
-    with caplog.at_level(logging.WARNING, logger="flows.sources.exports"):
+    with caplog.at_level(logging.WARNING, logger="flows.ingest.source"):
         report = ingest_exports(exports, warehouse)
 
     message = (

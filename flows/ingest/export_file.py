@@ -48,8 +48,8 @@ import pyarrow.parquet as pq
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from flows import settings
+from flows.ingest.export_settings import ISO, FileFormat
 from flows.settings import Entity
-from flows.sources.export_settings import ISO, FileFormat
 
 log = logging.getLogger(__name__)
 
