@@ -1,7 +1,7 @@
 """Read one canonical export file into a typed Arrow table, plus the rows it had to reject.
 
 `read_export_file` turns a CSV, JSONL or Parquet file into a `pyarrow.Table` whose
-canonical columns have the raw-layer types of `settings.ENTITIES` (text -> string,
+canonical columns have the raw-layer types of `contract.ENTITIES` (text -> string,
 integer -> int64, decimal -> float64, timestamp -> timestamp[us, UTC]). Unknown extra
 columns are kept as text; optional canonical columns missing from the file are added
 as NULL. Values are cast column by column with `pyarrow.compute`; only when a cast
@@ -48,16 +48,17 @@ import pyarrow.parquet as pq
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from flows import settings
+from flows.ingest import contract
+from flows.ingest.contract import RANGE_RULES, Entity, RangeRule
 from flows.ingest.export_settings import ISO, FileFormat
-from flows.settings import Entity
 
 log = logging.getLogger(__name__)
 
 ARROW_TYPES: dict[str, pa.DataType] = {
-    settings.TEXT: pa.string(),
-    settings.INTEGER: pa.int64(),
-    settings.DECIMAL: pa.float64(),
-    settings.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    contract.TEXT: pa.string(),
+    contract.INTEGER: pa.int64(),
+    contract.DECIMAL: pa.float64(),
+    contract.TIMESTAMP: pa.timestamp("us", tz="UTC"),
 }
 EXTENSIONS = (".csv", ".jsonl", ".parquet")
 MAX_VALUE_CHARS = 200
@@ -80,25 +81,6 @@ MAX_YEAR = 2100
 # extra columns are checked against it so that two columns never get the same name.
 _DLT_NAMING = NamingConvention()
 _DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
-
-
-@dataclass(frozen=True)
-class RangeRule:
-    """Bounds (inclusive, None = open) of a numeric column, and why."""
-
-    minimum: float | None
-    maximum: float | None
-    why: str
-
-
-# (system, entity, column) -> its rule. A value outside rejects its row.
-RANGE_RULES: dict[tuple[str, str, str], RangeRule] = {
-    ("shop", "reviews", "rating"): RangeRule(1, 5, "a review rating goes from 1 to 5"),
-    ("shop", "order_lines", "quantity"): RangeRule(
-        1, None, "a quantity sold is at least 1 (returns go in shop/returns)"
-    ),
-    ("shop", "returns", "quantity"): RangeRule(1, None, "a quantity returned is at least 1"),
-}
 
 
 class ExportFileError(Exception):
@@ -468,7 +450,7 @@ def _to_canonical(
         rule = RANGE_RULES.get((entity.system, entity.name, column.name))
         if rule is not None:
             casts.append((column.name, _range_check(cast, rule, column.name)))
-        if column.type == settings.TIMESTAMP:
+        if column.type == contract.TIMESTAMP:
             casts.append((column.name, _year_check(cast, column.name, fmt)))
         arrays.append(cast.array)
 
@@ -696,14 +678,14 @@ def _duplicate_rows(
 
 
 def _cast(array: pa.Array, type_: str, column: str, fmt: FileFormat) -> _Cast:
-    if type_ == settings.TEXT:
+    if type_ == contract.TEXT:
         text = _as_text(array, trim=True)
         return _Cast(text, _all_false(len(text)), lambda v: "")
-    if type_ == settings.INTEGER:
+    if type_ == contract.INTEGER:
         return _cast_integer(array, column)
-    if type_ == settings.DECIMAL:
+    if type_ == contract.DECIMAL:
         return _cast_decimal(array, column, fmt)
-    if type_ == settings.TIMESTAMP:
+    if type_ == contract.TIMESTAMP:
         return _cast_timestamp(array, column, fmt)
     raise ValueError(f"unknown column type {type_!r} for column {column}")
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from flows import settings
+from flows.ingest import contract
 
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
 DECIMALS = (".", ",")
@@ -125,7 +126,7 @@ def parse_export_settings(text: str, path: Path | None = None) -> ExportSettings
 
     files: dict[str, dict[str, str]] = {}
     if "files" in top:
-        known_files = [f"{e.system}/{e.name}" for e in settings.ENTITIES]
+        known_files = [f"{e.system}/{e.name}" for e in contract.ENTITIES]
         for name, node in checker.mapping(top["files"], "files", known_files).items():
             files[name] = checker.format_block(node, f"files.{name}")
 

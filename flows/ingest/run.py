@@ -31,6 +31,7 @@ import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from flows import settings
+from flows.ingest import contract
 from flows.ingest.export_settings import ExportSettingsError, load_export_settings
 from flows.ingest.source import (
     EntityStats,
@@ -244,10 +245,10 @@ def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) 
 
 
 _DUCKDB_TYPES = {
-    settings.TEXT: "varchar",
-    settings.INTEGER: "bigint",
-    settings.DECIMAL: "double",
-    settings.TIMESTAMP: "timestamp with time zone",
+    contract.TEXT: "varchar",
+    contract.INTEGER: "bigint",
+    contract.DECIMAL: "double",
+    contract.TIMESTAMP: "timestamp with time zone",
 }
 _REJECTS_DDL = (
     "reject_id varchar not null, entity varchar, file varchar, line bigint, "
@@ -278,7 +279,7 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                     f"{column.name} {_DUCKDB_TYPES[column.type]}" for column in entity.columns
                 )
                 + ", _dlt_load_id varchar, _dlt_id varchar"
-                for entity in settings.ENTITIES
+                for entity in contract.ENTITIES
                 if entity.system == system
             }
             tables[settings.REJECTS_TABLE] = _REJECTS_DDL

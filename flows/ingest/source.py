@@ -1,7 +1,7 @@
 """The dlt source of a canonical export folder (one system of it: shop, crm or support).
 
 `exports_source` builds one resource per entity file found in `<exports>/<system>/`,
-looping over `settings.ENTITIES`, plus an `ingest_rejects` resource for the rows the
+looping over `contract.ENTITIES`, plus an `ingest_rejects` resource for the rows the
 parser refused (see `flows.ingest.export_file`). Folder and file names are matched
 without regard to case (`Shop/Orders.CSV` is `shop/orders`).
 
@@ -41,6 +41,8 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from flows import settings
+from flows.ingest import contract
+from flows.ingest.contract import Entity
 from flows.ingest.export_file import (
     EXTENSIONS,
     ExportFileError,
@@ -50,7 +52,6 @@ from flows.ingest.export_file import (
     read_export_file,
 )
 from flows.ingest.export_settings import ExportSettings
-from flows.settings import Entity
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,10 @@ log = logging.getLogger(__name__)
 PARSER_VERSION = "2"
 
 DLT_TYPES: dict[str, str] = {
-    settings.TEXT: "text",
-    settings.INTEGER: "bigint",
-    settings.DECIMAL: "double",
-    settings.TIMESTAMP: "timestamp",
+    contract.TEXT: "text",
+    contract.INTEGER: "bigint",
+    contract.DECIMAL: "double",
+    contract.TIMESTAMP: "timestamp",
 }
 
 REJECTS_SCHEMA = pa.schema(
@@ -106,7 +107,7 @@ def find_export_files(exports_dir: Path) -> dict[Entity, list[Path]]:
     found: dict[Entity, list[Path]] = {}
     for system in settings.SYSTEMS:
         files = [p for f in _system_folders(exports_dir, system) for p in f.iterdir()]
-        for entity in settings.ENTITIES:
+        for entity in contract.ENTITIES:
             if entity.system != system:
                 continue
             paths = sorted(
@@ -134,7 +135,7 @@ def column_hints(entity: Entity) -> dict[str, dict[str, Any]]:
     hints: dict[str, dict[str, Any]] = {}
     for column in entity.columns:
         hint: dict[str, Any] = {"data_type": DLT_TYPES[column.type], "nullable": True}
-        if column.type == settings.TIMESTAMP:
+        if column.type == contract.TIMESTAMP:
             hint["timezone"] = True
         hints[column.name] = hint
     return hints
@@ -347,11 +348,11 @@ def exports_source(
     plus `ingest_rejects`. `stats` (keyed "<system>/<entity>") is filled while dlt extracts.
     """
     files = {e: p for e, p in find_export_files(exports_dir).items() if e.system == system}
-    entities = [e for e in settings.ENTITIES if e in files]
+    entities = [e for e in contract.ENTITIES if e in files]
     reader = _FolderReader(exports_dir, files, export_settings, stats, progress or log.info)
     resources = [_entity_resource(reader, entity) for entity in entities]
     # every entity of the system, to find the files of earlier runs that are gone
-    every = [e for e in settings.ENTITIES if e.system == system]
+    every = [e for e in contract.ENTITIES if e.system == system]
     resources.append(_rejects_resource(reader, every, rejected_at or datetime.now(UTC)))
 
     @dlt.source(name=f"{system}_exports", max_table_nesting=0)

@@ -18,15 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import yaml
 
-from flows.settings import (
-    ACCOUNT_TYPES,
-    INTENT_DATASET,
-    LANGUAGES,
-    OFFER_KINDS,
-    ORDER_CHANNELS,
-    SIGNAL_KINDS,
-)
+from flows.ingest.contract import ACCOUNT_TYPES, ORDER_CHANNELS
+from flows.settings import INTENT_DATASET, LANGUAGES
 
+# The five verbs of customer signals (adapt, work around, suggest, transform, reject).
+SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
+OFFER_KINDS = ("core", "experiment", "service")
 TARGET_METRICS = (
     "monthly_units",
     "monthly_revenue",

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from flows.ingest.contract import ENTITIES_BY_KEY
 from flows.ingest.export_file import ExportFileError, canonical_schema, read_export_file
 from flows.ingest.export_settings import FileFormat
-from flows.settings import ENTITIES_BY_KEY
 
 ORDERS = ENTITIES_BY_KEY[("shop", "orders")]
 ORDER_LINES = ENTITIES_BY_KEY[("shop", "order_lines")]
