@@ -177,6 +177,14 @@ class RangeRule:
     maximum: float | None
     why: str
 
+    def describe(self) -> str:
+        """The bounds in words: "from 1 to 5", "at least 1" or "at most 10"."""
+        if self.minimum is not None and self.maximum is not None:
+            return f"from {self.minimum:g} to {self.maximum:g}"
+        if self.minimum is not None:
+            return f"at least {self.minimum:g}"
+        return f"at most {self.maximum:g}"
+
 
 # (system, entity, column) -> its rule. A value outside rejects its row.
 RANGE_RULES: dict[tuple[str, str, str], RangeRule] = {
@@ -186,3 +194,7 @@ RANGE_RULES: dict[tuple[str, str, str], RangeRule] = {
     ),
     ("shop", "returns", "quantity"): RangeRule(1, None, "a quantity returned is at least 1"),
 }
+
+# Dates outside these years are typing mistakes ("05/03/24" read by %Y is year 24).
+MIN_YEAR = 1900
+MAX_YEAR = 2100

@@ -43,15 +43,10 @@ from dlt.extract.resource import DltResource
 from flows import settings
 from flows.ingest import contract
 from flows.ingest.contract import Entity
-from flows.ingest.export_file import (
-    EXTENSIONS,
-    ExportFileError,
-    ParsedFile,
-    Reject,
-    canonical_schema,
-    read_export_file,
-)
+from flows.ingest.export_file import ParsedFile, canonical_schema, read_export_file
 from flows.ingest.export_settings import ExportSettings
+from flows.ingest.readers import EXTENSIONS, ExportFileError
+from flows.ingest.rejects import Reject
 
 log = logging.getLogger(__name__)
 

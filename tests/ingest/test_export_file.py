@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.ingest.contract import ENTITIES_BY_KEY
-from flows.ingest.export_file import ExportFileError, canonical_schema, read_export_file
+from flows.ingest.export_file import canonical_schema, read_export_file
 from flows.ingest.export_settings import FileFormat
+from flows.ingest.readers import ExportFileError
 
 ORDERS = ENTITIES_BY_KEY[("shop", "orders")]
 ORDER_LINES = ENTITIES_BY_KEY[("shop", "order_lines")]
