@@ -22,23 +22,18 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dlt
-import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from flows import settings
-from flows.ingest import contract
 from flows.ingest.export_settings import ExportSettingsError, load_export_settings
-from flows.ingest.source import (
-    EntityStats,
-    exports_source,
-    find_export_files,
-    unrecognized_files,
-)
+from flows.ingest.folder import find_export_files, unrecognized_files
+from flows.ingest.raw_layer import ensure_contract_tables
+from flows.ingest.report import IngestReport
+from flows.ingest.source import exports_source
 
 log = logging.getLogger(__name__)
 
@@ -69,94 +64,6 @@ class IngestError(Exception):
 
 class WarehouseBusyError(IngestError):
     """Another process holds the DuckDB file: worth retrying a little later."""
-
-
-@dataclass
-class IngestReport:
-    """What one ingestion did, per entity ("shop/orders")."""
-
-    exports_dir: Path
-    warehouse: Path
-    entities: dict[str, EntityStats] = field(default_factory=dict)
-    ignored_files: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def missing_required(self) -> list[tuple[str, tuple[str, ...]]]:
-        """Files not loaded because they miss required columns: (file, columns)."""
-        return [m for stats in self.entities.values() for m in stats.missing_required]
-
-    @property
-    def unreadable_files(self) -> list[tuple[str, str]]:
-        """Files not loaded because they could not be read at all: (file, reason)."""
-        return [u for stats in self.entities.values() for u in stats.unreadable]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Files loaded with something worth telling (empty, a column dropped, gone)."""
-        return [w for stats in self.entities.values() for w in stats.warnings]
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(s.rows_loaded for s in self.entities.values())
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(s.rows_rejected for s in self.entities.values())
-
-    def as_dict(self) -> dict[str, dict[str, int]]:
-        """Counts per entity, for Prefect task results and JSON."""
-        return {
-            name: {
-                "files_read": s.files_read,
-                "files_skipped_unchanged": s.files_skipped_unchanged,
-                "rows_loaded": s.rows_loaded,
-                "rows_rejected": s.rows_rejected,
-            }
-            for name, s in sorted(self.entities.items())
-        }
-
-    def summary(self) -> list[str]:
-        return [line for _, line in self.summary_levels()]
-
-    def summary_levels(self) -> list[tuple[int, str]]:
-        """The summary lines with their logging level (WARNING: rejects, files not
-        loaded, warnings, ignored files)."""
-        info, warning = logging.INFO, logging.WARNING
-        lines = [
-            (
-                warning if self.rows_rejected else info,
-                f"ingested {self.exports_dir} into {self.warehouse} in {self.seconds:.1f} s: "
-                f"{self.rows_loaded} rows loaded, {self.rows_rejected} rejected",
-            )
-        ]
-        for name, s in sorted(self.entities.items()):
-            lines.append(
-                (
-                    warning if s.rows_rejected else info,
-                    f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} "
-                    f"unchanged, {s.rows_loaded} rows loaded, {s.rows_rejected} rejected",
-                )
-            )
-        if self.rows_rejected:
-            lines.append(
-                (
-                    warning,
-                    "  rejected rows are listed, with file, line, column and reason, in "
-                    f"raw_<system>.{settings.REJECTS_TABLE}",
-                )
-            )
-        for file, columns in self.missing_required:
-            lines.append(
-                (warning, f"  NOT LOADED {file}: missing required column(s) {', '.join(columns)}")
-            )
-        for file, reason in self.unreadable_files:
-            lines.append((warning, f"  NOT LOADED {file}: {reason}"))
-        for message in self.warnings:
-            lines.append((warning, f"  warning: {message}"))
-        for file in self.ignored_files:
-            lines.append((warning, f"  ignored {file}: not a canonical export file name"))
-        return lines
 
 
 def ingest_exports(
@@ -242,54 +149,6 @@ def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) 
             warn = progress
     for level, line in report.summary_levels():
         (warn if level >= logging.WARNING else info)(line)
-
-
-_DUCKDB_TYPES = {
-    contract.TEXT: "varchar",
-    contract.INTEGER: "bigint",
-    contract.DECIMAL: "double",
-    contract.TIMESTAMP: "timestamp with time zone",
-}
-_REJECTS_DDL = (
-    "reject_id varchar not null, entity varchar, file varchar, line bigint, "
-    "column_name varchar, value varchar, reason varchar, rejected_at timestamp with time zone"
-)
-
-
-def ensure_contract_tables(warehouse: Path) -> list[str]:
-    """Create, empty, every raw table of the contract that no export file produced.
-
-    A company may export no support data, or no reviews: the dbt sources must still
-    find every canonical table with its canonical columns. dlt adds its own columns
-    to such a table when a file for it appears later. Returns the tables created.
-    """
-    created = []
-    with duckdb.connect(str(warehouse)) as con:
-        existing = {
-            (schema, table)
-            for schema, table in con.execute(
-                "select schema_name, table_name from duckdb_tables()"
-            ).fetchall()
-        }
-        for system in settings.SYSTEMS:
-            dataset = settings.raw_dataset(system)
-            con.execute(f"create schema if not exists {dataset}")
-            tables = {
-                entity.name: ", ".join(
-                    f"{column.name} {_DUCKDB_TYPES[column.type]}" for column in entity.columns
-                )
-                + ", _dlt_load_id varchar, _dlt_id varchar"
-                for entity in contract.ENTITIES
-                if entity.system == system
-            }
-            tables[settings.REJECTS_TABLE] = _REJECTS_DDL
-            for table, ddl in tables.items():
-                if (dataset, table) not in existing:
-                    con.execute(f"create table {dataset}.{table} ({ddl})")
-                    created.append(f"{dataset}.{table}")
-    if created:
-        log.info("no export file for %s: created empty", ", ".join(created))
-    return created
 
 
 def pipelines_dir(warehouse: Path) -> Path:

@@ -1,21 +1,15 @@
 """The dlt source of a canonical export folder (one system of it: shop, crm or support).
 
-`exports_source` builds one resource per entity file found in `<exports>/<system>/`,
-looping over `contract.ENTITIES`, plus an `ingest_rejects` resource for the rows the
-parser refused (see `flows.ingest.export_file`). Folder and file names are matched
-without regard to case (`Shop/Orders.CSV` is `shop/orders`).
+`exports_source` builds one resource per entity file found in `<exports>/<system>/`
+(`flows.ingest.folder`), looping over `contract.ENTITIES`, plus an `ingest_rejects`
+resource for the rows the parser refused (`flows.ingest.export_file`). Each resource
+merges on its primary key; the column types come from `flows.ingest.raw_layer`.
 
+Only the files that changed since the last load are read (`flows.ingest.file_state`).
 An entity may have several files (`orders.csv` and `orders.jsonl`): they are read in
 name order and a primary key already loaded by an earlier file is rejected in the
 later ones. When one of them changed, all of them are read again, so that check
 always sees every file.
-
-Change detection: each entity resource keeps, in its dlt resource state, a fingerprint
-per file: size, modification time and a SHA-256 of the file's bytes together with the
-file's effective export settings and `PARSER_VERSION`. A file whose size and mtime are
-unchanged is skipped without being read; otherwise it is hashed and only re-read when
-the hash differs. The state is committed with the load, so a failed load re-reads the
-files next time. Editing `export-settings.yaml` re-reads the files it affects.
 
 Rejects are merged on `reject_id`. When a file is re-read, its earlier rejects are
 deleted first (the merge's destination scope is "rows of the files in this load"),
@@ -28,7 +22,6 @@ deletes rows): remove them from the warehouse by hand if they must go.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -43,102 +36,16 @@ from dlt.extract.resource import DltResource
 from flows import settings
 from flows.ingest import contract
 from flows.ingest.contract import Entity
-from flows.ingest.export_file import ParsedFile, canonical_schema, read_export_file
+from flows.ingest.export_file import EarlierKeys, ParsedFile, canonical_schema, read_export_file
 from flows.ingest.export_settings import ExportSettings
-from flows.ingest.readers import EXTENSIONS, ExportFileError
+from flows.ingest.file_state import FilePlan, FileState
+from flows.ingest.folder import find_export_files
+from flows.ingest.raw_layer import REJECTS_SCHEMA, column_hints, reject_id
+from flows.ingest.readers import ExportFileError
 from flows.ingest.rejects import Reject
+from flows.ingest.report import EntityStats
 
 log = logging.getLogger(__name__)
-
-# Bump when parsing changes the values it produces, so every file is read again.
-PARSER_VERSION = "2"
-
-DLT_TYPES: dict[str, str] = {
-    contract.TEXT: "text",
-    contract.INTEGER: "bigint",
-    contract.DECIMAL: "double",
-    contract.TIMESTAMP: "timestamp",
-}
-
-REJECTS_SCHEMA = pa.schema(
-    [
-        pa.field("reject_id", pa.string(), nullable=False),
-        pa.field("entity", pa.string()),
-        pa.field("file", pa.string()),
-        pa.field("line", pa.int64()),
-        pa.field("column_name", pa.string()),
-        pa.field("value", pa.string()),
-        pa.field("reason", pa.string()),
-        pa.field("rejected_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
-
-
-@dataclass
-class EntityStats:
-    """What one run did with the files of one entity."""
-
-    files_read: int = 0
-    files_skipped_unchanged: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    # files that miss required columns: (file, missing columns)
-    missing_required: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    # files that could not be read at all: (file, reason)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
-    # loaded, but worth telling (an empty file, a dropped column, a vanished file)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _system_folders(exports_dir: Path, system: str) -> list[Path]:
-    """The folders of `system` in the export folder, whatever the case of their name."""
-    if not exports_dir.is_dir():
-        return []
-    return sorted(p for p in exports_dir.iterdir() if p.is_dir() and p.name.lower() == system)
-
-
-def find_export_files(exports_dir: Path) -> dict[Entity, list[Path]]:
-    """The canonical files present in the folder, by entity (`<system>/<entity>.<ext>`)."""
-    found: dict[Entity, list[Path]] = {}
-    for system in settings.SYSTEMS:
-        files = [p for f in _system_folders(exports_dir, system) for p in f.iterdir()]
-        for entity in contract.ENTITIES:
-            if entity.system != system:
-                continue
-            paths = sorted(
-                p
-                for p in files
-                if p.is_file() and p.stem.lower() == entity.name and p.suffix.lower() in EXTENSIONS
-            )
-            if paths:
-                found[entity] = paths
-    return found
-
-
-def unrecognized_files(exports_dir: Path) -> list[Path]:
-    """Files in the system folders that are not canonical export files (they are ignored)."""
-    known = {p for paths in find_export_files(exports_dir).values() for p in paths}
-    others = []
-    for system in settings.SYSTEMS:
-        for folder in _system_folders(exports_dir, system):
-            others += [p for p in sorted(folder.iterdir()) if p.is_file() and p not in known]
-    return others
-
-
-def column_hints(entity: Entity) -> dict[str, dict[str, Any]]:
-    """dlt column hints giving every canonical column its raw type, even when all NULL."""
-    hints: dict[str, dict[str, Any]] = {}
-    for column in entity.columns:
-        hint: dict[str, Any] = {"data_type": DLT_TYPES[column.type], "nullable": True}
-        if column.type == contract.TIMESTAMP:
-            hint["timezone"] = True
-        hints[column.name] = hint
-    return hints
-
-
-def reject_id(reject: Reject) -> str:
-    text = "\x1f".join([reject.file, str(reject.line or ""), reject.column or "", reject.reason])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass
@@ -175,16 +82,13 @@ class _FolderReader:
     def read(self, entity: Entity) -> _EntityBatch:
         if entity.name in self._batches:
             return self._batches[entity.name]
-        files_state: dict[str, Any] = dlt.current.resource_state(entity.name).setdefault(
-            "files", {}
-        )
+        state = FileState.of_resource(entity.name)
         key = f"{entity.system}/{entity.name}"
         batch = _EntityBatch()
         self._batches[entity.name] = batch
         paths = self.files.get(entity, [])
         labels = {path.relative_to(self.exports_dir).as_posix(): path for path in paths}
-        for label in sorted(set(files_state) - set(labels)):
-            del files_state[label]
+        for label in state.forget_vanished(labels):
             batch.vanished.append(label)
             message = (
                 f"{label} was loaded before and is no longer in the export folder: "
@@ -197,66 +101,52 @@ class _FolderReader:
 
         stats = self.stats.setdefault(key, EntityStats())
         fmt = self.export_settings.for_file(entity.system, entity.name)
-        settings_text = f"{PARSER_VERSION}|{fmt.fingerprint()}"
-        # (label, path, data or None when unchanged, fingerprint or None)
-        plans: list[tuple[str, Path, bytes | None, dict[str, Any] | None]] = []
-        for label, path in labels.items():
-            stat = path.stat()
-            previous = files_state.get(label) or {}
-            if (
-                previous.get("size") == stat.st_size
-                and previous.get("mtime_ns") == stat.st_mtime_ns
-                and previous.get("settings") == settings_text
-            ):
-                plans.append((label, path, None, None))
-                continue
-            data = path.read_bytes()
-            digest = hashlib.sha256(settings_text.encode() + b"\0" + data).hexdigest()
-            fingerprint = {
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "settings": settings_text,
-                "sha256": digest,
-            }
-            if previous.get("sha256") == digest:
-                files_state[label] = fingerprint  # touched, same content
-                plans.append((label, path, None, None))
-            else:
-                plans.append((label, path, data, fingerprint))
-
+        plans = state.plan(labels, fmt)
         # several files of one entity: a key must be in one of them only, so when one
         # changed they are all read again and checked together
         several = len(plans) > 1
-        changed = any(data is not None for _, _, data, _ in plans)
-        earlier_keys: dict[tuple[object, ...], str] | None = {} if several else None
-        for label, path, data, fingerprint in plans:
-            if data is None and not (several and changed):
+        changed = any(plan.changed for plan in plans)
+        earlier_keys: EarlierKeys | None = {} if several else None
+        for plan in plans:
+            if not plan.changed and not (several and changed):
                 stats.files_skipped_unchanged += 1
                 continue
-            self.progress(f"reading {label}")
-            stats.files_read += 1
-            try:
-                parsed = read_export_file(path, entity, fmt, label, data, earlier_keys)
-            except ExportFileError as exc:
-                # the whole file is out: one reject, and no fingerprint so that every
-                # run reports it until it is fixed
-                stats.unreadable.append((label, str(exc)))
-                reject = Reject(label, None, None, None, str(exc))
-                batch.files.append(
-                    ParsedFile(label, canonical_schema(entity).empty_table(), [reject])
-                )
-                continue
-            batch.files.append(parsed)
-            stats.rows_loaded += parsed.rows_loaded
-            stats.rows_rejected += parsed.rows_rejected
-            for message in parsed.warnings:
-                log.warning(message)
-                stats.warnings.append(message)
-            if parsed.missing_columns:
-                stats.missing_required.append((label, parsed.missing_columns))
-            elif fingerprint is not None:
-                files_state[label] = fingerprint
+            parsed = self._read_file(entity, plan, batch, stats, earlier_keys)
+            if parsed is not None and not parsed.missing_columns:
+                state.record(plan)
         return batch
+
+    def _read_file(
+        self,
+        entity: Entity,
+        plan: FilePlan,
+        batch: _EntityBatch,
+        stats: EntityStats,
+        earlier_keys: EarlierKeys | None,
+    ) -> ParsedFile | None:
+        """Read one file into `batch` and count it; None when it cannot be read at all."""
+        label = plan.label
+        fmt = self.export_settings.for_file(entity.system, entity.name)
+        self.progress(f"reading {label}")
+        stats.files_read += 1
+        try:
+            parsed = read_export_file(plan.path, entity, fmt, label, plan.data, earlier_keys)
+        except ExportFileError as exc:
+            # the whole file is out: one reject, and no fingerprint so that every
+            # run reports it until it is fixed
+            stats.unreadable.append((label, str(exc)))
+            reject = Reject(label, None, None, None, str(exc))
+            batch.files.append(ParsedFile(label, canonical_schema(entity).empty_table(), [reject]))
+            return None
+        batch.files.append(parsed)
+        stats.rows_loaded += parsed.rows_loaded
+        stats.rows_rejected += parsed.rows_rejected
+        for message in parsed.warnings:
+            log.warning(message)
+            stats.warnings.append(message)
+        if parsed.missing_columns:
+            stats.missing_required.append((label, parsed.missing_columns))
+        return parsed
 
 
 def _entity_resource(reader: _FolderReader, entity: Entity) -> DltResource:

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from flows.ingest.export_settings import load_export_settings
-from flows.ingest.source import EntityStats, exports_source
+from flows.ingest.report import EntityStats
+from flows.ingest.source import exports_source
 
 HEADER = "order_id,customer_id,ordered_at,currency,total_amount\n"
 
