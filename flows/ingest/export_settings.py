@@ -1,11 +1,15 @@
-"""Load and validate `export-settings.yaml`: how the files of an export folder are written.
+"""`export-settings.yaml`: how the files of an export folder are written, validated.
 
 The file is optional. Without it every file is a standard CSV: comma-separated, dot
 decimal, ISO dates, UTF-8 (a BOM is accepted), naive timestamps in UTC. With it,
 `defaults`, then `systems.<system>`, then `files.<system>/<entity>` override those
 values key by key (see docs/architecture.md, section 1).
 
-Errors name the key path and the line in the YAML file, and say what is accepted.
+The file's shape is the pydantic model `ExportSettingsFile`; its JSON Schema is
+published as docs/export-settings.schema.json (`python -m flows.docs` writes it).
+Values are read as the text written (YAML types play no part: `decimal: ,` and
+`decimal: ","` are the same). Every problem is reported at once, each with its line,
+its key path and what is accepted (`flows.yaml_config`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from flows import settings
 from flows.ingest import contract
+from flows.yaml_config import Problem, Wording, json_schema, problem, read_document, validate
 
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
 DECIMALS = (".", ",")
@@ -107,122 +114,227 @@ def parse_export_settings(text: str, path: Path | None = None) -> ExportSettings
     """Validate the YAML `text` of an export settings file (`path` is only used in errors)."""
     where = str(path) if path else settings.EXPORT_SETTINGS_FILE
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = read_document(text, typed_scalars=False)
     except yaml.YAMLError as exc:
         raise ExportSettingsError(f"{where}: not valid YAML: {exc}") from exc
-    if root is None:
+    if document is None:
         return ExportSettings(path=path)
-    checker = _Checker(where)
-    top = checker.mapping(root, "", ("defaults", "systems", "files"))
-
-    defaults = FileFormat()
-    if "defaults" in top:
-        defaults = replace(defaults, **checker.format_block(top["defaults"], "defaults"))
-
-    systems: dict[str, dict[str, str]] = {}
-    if "systems" in top:
-        for name, node in checker.mapping(top["systems"], "systems", settings.SYSTEMS).items():
-            systems[name] = checker.format_block(node, f"systems.{name}")
-
-    files: dict[str, dict[str, str]] = {}
-    if "files" in top:
-        known_files = [f"{e.system}/{e.name}" for e in contract.ENTITIES]
-        for name, node in checker.mapping(top["files"], "files", known_files).items():
-            files[name] = checker.format_block(node, f"files.{name}")
-
-    return ExportSettings(defaults=defaults, systems=systems, files=files, path=path)
+    spec, problems = validate(ExportSettingsFile, document, _WORDING)
+    if spec is None:
+        raise ExportSettingsError("\n".join(_describe(where, p) for p in problems))
+    return ExportSettings(
+        defaults=replace(FileFormat(), **spec.defaults.overrides()),
+        systems=_overrides(spec.systems),
+        files=_overrides(spec.files),
+        path=path,
+    )
 
 
-class _Checker:
-    """Walks the YAML node tree so errors can give the line of the offending key."""
+def _overrides(blocks: BaseModel) -> dict[str, dict[str, str]]:
+    """The format blocks the file gives (system or file -> its overrides)."""
+    given: dict[str, dict[str, str]] = {}
+    for name, info in type(blocks).model_fields.items():
+        if name in blocks.model_fields_set:
+            given[info.alias or name] = getattr(blocks, name).overrides()
+    return given
 
-    def __init__(self, where: str) -> None:
-        self.where = where
 
-    def fail(self, node: yaml.Node, key_path: str, message: str) -> ExportSettingsError:
-        line = node.start_mark.line + 1
-        return ExportSettingsError(f"{self.where}, line {line}, key '{key_path}': {message}")
+def _describe(where: str, found: Problem) -> str:
+    return f"{where}, line {found.line}, key '{found.path or 'top level'}': {found.message}"
 
-    def mapping(
-        self, node: yaml.Node, key_path: str, allowed: tuple[str, ...] | list[str]
-    ) -> dict[str, yaml.Node]:
-        label = key_path or "top level"
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, label, "expected a mapping of keys to values.")
-        result: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            path = f"{key_path}.{key}" if key_path else key
-            if key not in allowed:
-                raise self.fail(
-                    key_node, path, f"unknown key '{key}'; expected one of: {', '.join(allowed)}."
-                )
-            if key in result:
-                raise self.fail(key_node, path, "this key appears twice.")
-            result[key] = value_node
-        return result
 
-    def format_block(self, node: yaml.Node, key_path: str) -> dict[str, str]:
-        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-            return {}
-        values: dict[str, str] = {}
-        for key, value_node in self.mapping(node, key_path, _KEYS).items():
-            path = f"{key_path}.{key}"
-            if not isinstance(value_node, yaml.ScalarNode) or value_node.value == "":
-                raise self.fail(value_node, path, "expected a single text value.")
-            values[key] = self._check_value(key, str(value_node.value), value_node, path)
-        return values
+_WORDING = Wording(
+    expected_mapping="expected a mapping of keys to values.",
+    duplicate_key="this key appears twice.",
+    unknown_key=lambda key, allowed: f"unknown key '{key}'; expected one of: {', '.join(allowed)}.",
+    missing_key=lambda key: f"missing key '{key}'.",  # no key is required
+)
 
-    def _check_value(self, key: str, value: str, node: yaml.Node, path: str) -> str:
-        if key == "delimiter":
-            if value not in DELIMITERS:
-                raise self.fail(node, path, f'{value!r} is not supported; use ",", ";" or "\\t".')
-            return DELIMITERS[value]
-        if key == "decimal":
-            if value not in DECIMALS:
-                raise self.fail(node, path, f'{value!r} is not supported; use "." or ",".')
-            return value
-        if key == "date_format":
-            return self._check_date_format(value, node, path)
-        if key == "encoding":
-            try:
-                codecs.lookup(value)
-            except LookupError:
-                raise self.fail(
-                    node, path, f"unknown encoding {value!r}; use utf-8, latin-1, cp1252..."
-                ) from None
-            return value
-        if key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise self.fail(
-                    node, path, f"unknown time zone {value!r}; use a name such as Europe/Paris."
-                ) from None
-            return value
-        raise AssertionError(key)  # pragma: no cover - keys are checked by mapping()
 
-    def _check_date_format(self, value: str, node: yaml.Node, path: str) -> str:
-        if value.lower() == ISO:
-            return ISO
-        directives = re.findall(r"%(.)", value)
-        unknown = sorted(set(directives) - _KNOWN_DIRECTIVES)
-        if unknown:
-            raise self.fail(
-                node,
-                path,
-                f"unsupported directive(s) {', '.join('%' + d for d in unknown)} in {value!r}; "
-                "use iso or a pattern made of %Y %y %m %b %d %H %I %M %S %p %z.",
-            )
-        has_year = bool({"Y", "y"} & set(directives))
-        has_day = "j" in directives or (
-            bool({"m", "b", "B"} & set(directives)) and "d" in directives
+# ----------------------------------------------------------------- the file's schema
+
+
+def _single_text(value: Any) -> str:
+    if not isinstance(value, str) or value == "":
+        raise problem("expected a single text value.")
+    return value
+
+
+def _delimiter(value: Any) -> str:
+    value = _single_text(value)
+    if value not in DELIMITERS:
+        raise problem(f'{value!r} is not supported; use ",", ";" or "\\t".')
+    return DELIMITERS[value]
+
+
+def _decimal(value: Any) -> str:
+    value = _single_text(value)
+    if value not in DECIMALS:
+        raise problem(f'{value!r} is not supported; use "." or ",".')
+    return value
+
+
+def _date_format(value: Any) -> str:
+    value = _single_text(value)
+    if value.lower() == ISO:
+        return ISO
+    directives = re.findall(r"%(.)", value)
+    unknown = sorted(set(directives) - _KNOWN_DIRECTIVES)
+    if unknown:
+        raise problem(
+            f"unsupported directive(s) {', '.join('%' + d for d in unknown)} in {value!r}; "
+            "use iso or a pattern made of %Y %y %m %b %d %H %I %M %S %p %z."
         )
-        if not (has_year and has_day):
-            raise self.fail(
-                node,
-                path,
-                f"{value!r} does not say the year, month and day; use iso or a pattern such as "
-                '"%d/%m/%Y" or "%d/%m/%Y %H:%M".',
-            )
-        return value
+    has_year = bool({"Y", "y"} & set(directives))
+    has_day = "j" in directives or (bool({"m", "b", "B"} & set(directives)) and "d" in directives)
+    if not (has_year and has_day):
+        raise problem(
+            f"{value!r} does not say the year, month and day; use iso or a pattern such as "
+            '"%d/%m/%Y" or "%d/%m/%Y %H:%M".'
+        )
+    return value
+
+
+def _encoding(value: Any) -> str:
+    value = _single_text(value)
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise problem(f"unknown encoding {value!r}; use utf-8, latin-1, cp1252...") from None
+    return value
+
+
+def _timezone(value: Any) -> str:
+    value = _single_text(value)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise problem(f"unknown time zone {value!r}; use a name such as Europe/Paris.") from None
+    return value
+
+
+_DEFAULT = FileFormat()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormatBlock(_Model):
+    """How files are written; every key is optional and overrides the level above."""
+
+    delimiter: Annotated[
+        str,
+        BeforeValidator(_delimiter),
+        Field(
+            description='Column separator: "," ";" or "\\t" (tab; also written tab).',
+            json_schema_extra={"enum": list(DELIMITERS)},
+        ),
+    ] = _DEFAULT.delimiter
+    decimal: Annotated[
+        str,
+        BeforeValidator(_decimal),
+        Field(
+            description='Decimal mark of numbers written as text: "." or ",".',
+            json_schema_extra={"enum": list(DECIMALS)},
+        ),
+    ] = _DEFAULT.decimal
+    date_format: Annotated[
+        str,
+        BeforeValidator(_date_format),
+        Field(
+            description='iso, or a strftime pattern such as "%d/%m/%Y %H:%M" (it must give '
+            "the year, month and day; a date-time pattern also accepts the date alone).",
+            json_schema_extra={"examples": ["iso", "%d/%m/%Y", "%d/%m/%Y %H:%M"]},
+        ),
+    ] = _DEFAULT.date_format
+    encoding: Annotated[
+        str,
+        BeforeValidator(_encoding),
+        Field(
+            description="Text encoding: utf-8 (a BOM is accepted), latin-1, cp1252...",
+            json_schema_extra={"examples": ["utf-8", "utf-8-sig", "latin-1", "cp1252"]},
+        ),
+    ] = _DEFAULT.encoding
+    timezone: Annotated[
+        str,
+        BeforeValidator(_timezone),
+        Field(
+            description="Time zone of timestamps written without an offset (and of dates "
+            "alone, read as midnight), such as UTC or Europe/Paris.",
+            json_schema_extra={"examples": ["UTC", "Europe/Paris"]},
+        ),
+    ] = _DEFAULT.timezone
+
+    def overrides(self) -> dict[str, str]:
+        """The keys the block gives, normalised (tab for "\\t", iso for "ISO")."""
+        return {name: getattr(self, name) for name in _KEYS if name in self.model_fields_set}
+
+
+def _empty_when_null(value: Any) -> Any:
+    # an empty block (`defaults:` alone, or ~ or null) overrides nothing
+    return {} if value in ("", "~", "null") else value
+
+
+def _or_null(schema: dict[str, Any]) -> None:
+    reference = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [reference, {"type": "null"}]
+
+
+def _block(description: str) -> Any:
+    return Annotated[
+        FormatBlock,
+        BeforeValidator(_empty_when_null),
+        Field(description=description, json_schema_extra=_or_null),
+    ]
+
+
+Systems = create_model(
+    "Systems",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Overrides for every file of one system.",
+    **{
+        system: (_block(f"How every file of {system}/ is written."), FormatBlock())
+        for system in settings.SYSTEMS
+    },
+)
+Files = create_model(
+    "Files",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Overrides for one file (all the files of one entity).",
+    **{
+        f"{e.system}__{e.name}": (
+            Annotated[
+                FormatBlock,
+                BeforeValidator(_empty_when_null),
+                Field(
+                    alias=f"{e.system}/{e.name}",
+                    description=f"How {e.system}/{e.name}.* is written.",
+                    json_schema_extra=_or_null,
+                ),
+            ],
+            FormatBlock(),
+        )
+        for e in contract.ENTITIES
+    },
+)
+
+
+class ExportSettingsFile(_Model):
+    """How the files of an export folder are written (`export-settings.yaml`)."""
+
+    defaults: _block("Applies to every file.") = FormatBlock()  # type: ignore[valid-type]
+    systems: Annotated[
+        Systems,  # type: ignore[valid-type]
+        Field(description="Overrides per system: shop, crm, support."),
+    ] = Systems()
+    files: Annotated[
+        Files,  # type: ignore[valid-type]
+        Field(description="Overrides per file, named <system>/<entity>."),
+    ] = Files()
+
+
+def export_settings_schema() -> str:
+    """The JSON Schema of export-settings.yaml (docs/export-settings.schema.json)."""
+    return json_schema(ExportSettingsFile, "Terrain export settings (export-settings.yaml)")

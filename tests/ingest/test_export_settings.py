@@ -56,3 +56,36 @@ def test_file_overrides_system_overrides_defaults(tmp_path: Path) -> None:
 def test_errors_name_the_key_path_and_line(text: str, message: str) -> None:
     with pytest.raises(ExportSettingsError, match=message):
         parse_export_settings(text, Path("exports/export-settings.yaml"))
+
+
+def test_every_problem_is_reported_at_once_in_reading_order() -> None:
+    text = (
+        "defaults: {delimeter: ';', decimal: x}\n"
+        "systems:\n"
+        "  erp: {}\n"
+        "  shop:\n"
+        "    encoding: utf-9\n"
+        "    encoding: utf-8\n"
+    )
+    with pytest.raises(ExportSettingsError) as caught:
+        parse_export_settings(text, Path("exports/export-settings.yaml"))
+    where = "exports/export-settings.yaml"
+    assert str(caught.value).splitlines() == [
+        f"{where}, line 1, key 'defaults.delimeter': unknown key 'delimeter'; expected one of: "
+        "delimiter, decimal, date_format, encoding, timezone.",
+        f"{where}, line 1, key 'defaults.decimal': 'x' is not supported; use \".\" or \",\".",
+        f"{where}, line 3, key 'systems.erp': unknown key 'erp'; expected one of: "
+        "shop, crm, support.",
+        f"{where}, line 5, key 'systems.shop.encoding': unknown encoding 'utf-9'; "
+        "use utf-8, latin-1, cp1252...",
+        f"{where}, line 6, key 'systems.shop.encoding': this key appears twice.",
+    ]
+
+
+def test_values_are_read_as_written_and_an_empty_block_overrides_nothing() -> None:
+    loaded = parse_export_settings(
+        "defaults:\nsystems: {shop: ~}\nfiles:\n  crm/deals: {delimiter: tab, date_format: ISO}\n"
+    )
+    assert loaded.defaults == FileFormat()
+    assert loaded.systems == {"shop": {}}
+    assert loaded.files == {"crm/deals": {"delimiter": "\t", "date_format": "iso"}}
