@@ -16,7 +16,9 @@ from flows import settings
 from flows.brief import BriefError, write_brief
 from flows.brief.period import MonthError, resolve_month
 from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
-from flows.intent.load import Intent, IntentError, load_intent, write_intent_tables
+from flows.intent.load import IntentError, load_intent
+from flows.intent.model import Intent
+from flows.intent.tables import write_intent_tables
 from flows.transform.dbt import TransformError, company_timezone, run_dbt
 
 

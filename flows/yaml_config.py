@@ -18,7 +18,6 @@ reports each at its own key path with `with_problems`.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import types
 from collections.abc import Callable, Iterable, Sequence
@@ -68,33 +67,29 @@ class InvalidScalar:
     error: str
 
 
-# Where something starts in the file: 1-based line, 0-based column.
-Mark = tuple[int, int]
-
-
 @dataclass
 class Document:
-    """A YAML file as plain values, with where every key and value starts."""
+    """A YAML file as plain values, with the line (1-based) of every key and value."""
 
     data: Any
-    key_marks: dict[Location, Mark] = field(default_factory=dict)
-    value_marks: dict[Location, Mark] = field(default_factory=dict)
-    duplicate_keys: list[tuple[Location, Mark]] = field(default_factory=list)
+    key_lines: dict[Location, int] = field(default_factory=dict)
+    value_lines: dict[Location, int] = field(default_factory=dict)
+    duplicate_keys: list[tuple[Location, int]] = field(default_factory=list)  # (key, line)
 
-    def value_mark(self, location: Location) -> Mark | None:
-        """Where the value at `location` starts (or its closest enclosing value)."""
+    def line_of_value(self, location: Location) -> int | None:
+        """The line where the value at `location` starts (or its closest enclosing value)."""
         for end in range(len(location), -1, -1):
-            mark = self.value_marks.get(location[:end])
-            if mark is not None:
-                return mark
+            line = self.value_lines.get(location[:end])
+            if line is not None:
+                return line
         return None
 
-    def key_mark(self, location: Location) -> Mark | None:
-        return self.key_marks.get(location) or self.value_mark(location)
+    def line_of_key(self, location: Location) -> int | None:
+        return self.key_lines.get(location) or self.line_of_value(location)
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return node.start_mark.line + 1, node.start_mark.column
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
 
 
 def problem(message: str) -> PydanticCustomError:
@@ -132,7 +127,7 @@ def read_document(text: str, typed_scalars: bool = True) -> Document | None:
 def _value(
     node: yaml.Node, location: Location, document: Document, typed: bool, active: set[int]
 ) -> Any:
-    document.value_marks[location] = _mark(node)
+    document.value_lines[location] = _line(node)
     if isinstance(node, yaml.ScalarNode):
         if not typed:
             return node.value
@@ -140,8 +135,10 @@ def _value(
             return _CONSTRUCTOR.construct_object(node)
         except ValueError as error:  # e.g. 2025-13-01 looks like a date but is not one
             return InvalidScalar(node.value, str(error))
-    if id(node) in active:  # an alias inside itself (&a [*a]): stop there
-        return None
+        except yaml.constructor.ConstructorError as error:  # e.g. an unknown tag, !foo
+            return InvalidScalar(node.value, str(error.problem))
+    if id(node) in active:  # an alias inside itself (&a [*a]): no value, and not a scalar
+        return []
     active = active | {id(node)}
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -152,9 +149,9 @@ def _value(
     for key_node, value_node in node.value:
         key = str(key_node.value)
         if key in mapping:
-            document.duplicate_keys.append(((*location, key), _mark(key_node)))
+            document.duplicate_keys.append(((*location, key), _line(key_node)))
             continue
-        document.key_marks[(*location, key)] = _mark(key_node)
+        document.key_lines[(*location, key)] = _line(key_node)
         mapping[key] = _value(value_node, (*location, key), document, typed, active)
     return mapping
 
@@ -167,11 +164,12 @@ def validate(
 ) -> tuple[M | None, list[Problem]]:
     """Validate the document with `model`: the model, or None and every problem found.
 
-    Problems are in reading order: by line, then by column.
+    Problems are in the order of their lines (the whole file's first). On one line,
+    unknown and duplicate keys come first, then missing keys, then the values.
     """
     found = [
-        (mark, Problem(mark[0], key_path(location), wording.duplicate_key))
-        for location, mark in document.duplicate_keys
+        ((line, 0), Problem(line, key_path(location), wording.duplicate_key))
+        for location, line in document.duplicate_keys
     ]
     try:
         result: M | None = model.model_validate(document.data)
@@ -179,30 +177,31 @@ def validate(
         result = None
         found += [_problem(entry, model, document, wording) for entry in error.errors()]
     if found:
-        return None, [p for _, p in sorted(found, key=lambda item: item[0] or (0, 0))]
+        return None, [p for _, p in sorted(found, key=lambda item: item[0])]
     return result, []
 
 
 def _problem(
     entry: ErrorDetails, model: type[BaseModel], document: Document, wording: Wording
-) -> tuple[Mark | None, Problem]:
-    """A pydantic error entry as a problem, and where it is in the file."""
+) -> tuple[tuple[int, int], Problem]:
+    """A pydantic error entry as a problem, and its sort key (line, keys first)."""
     location: Location = tuple(entry["loc"])
     kind = entry["type"]
     if kind == "missing":
         # reported on the mapping that lacks the key
         location, message = location[:-1], wording.missing_key(str(location[-1]))
-        mark = document.value_mark(location)
+        line = document.line_of_value(location)
     elif kind == "extra_forbidden":
         # reported on the unknown key itself, with the keys allowed in its place
         allowed = allowed_keys(model, location[:-1])
         message = wording.unknown_key(str(location[-1]), allowed)
-        mark = document.key_mark(location)
+        line = document.line_of_key(location)
     else:
         expects_mapping = kind in ("model_type", "model_attributes_type", "dict_type")
         message = wording.expected_mapping if expects_mapping else entry["msg"]
-        mark = document.value_mark(location)
-    return mark, Problem(mark[0] if mark else None, key_path(location), message)
+        line = document.line_of_value(location)
+    rank = {"extra_forbidden": 0, "missing": 1}.get(kind, 2)
+    return (line or 0, rank), Problem(line, key_path(location), message)
 
 
 def with_problems(
@@ -288,12 +287,19 @@ class _WithoutTitles(GenerateJsonSchema):
 
 def json_schema(model: type[BaseModel], title: str) -> str:
     """The JSON Schema of `model` as the text of a `.schema.json` file, for editors."""
-    schema = model.model_json_schema(schema_generator=_WithoutTitles)
+    schema = _without_empty_defaults(model.model_json_schema(schema_generator=_WithoutTitles))
     schema = {"$schema": JSON_SCHEMA_DIALECT, **schema, "title": title}
-    return json.dumps(schema, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _json_default(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{value!r} is not JSON")
+def _without_empty_defaults(schema: Any) -> Any:
+    """Defaults that are no value to write (null, an empty mapping) only clutter editors."""
+    if isinstance(schema, list):
+        return [_without_empty_defaults(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: _without_empty_defaults(value)
+        for key, value in schema.items()
+        if not (key == "default" and (value is None or isinstance(value, dict)))
+    }

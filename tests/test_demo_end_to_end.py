@@ -15,7 +15,8 @@ import duckdb
 import pytest
 
 from flows.ingest.run import ingest_exports
-from flows.intent.load import load_intent, write_intent_tables
+from flows.intent.load import load_intent
+from flows.intent.tables import write_intent_tables
 from flows.transform.dbt import run_dbt
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,8 @@ import pytest
 from flows.brief import write_brief
 from flows.brief.period import latest_complete_month
 from flows.ingest.run import ingest_exports
-from flows.intent.load import load_intent, write_intent_tables
+from flows.intent.load import load_intent
+from flows.intent.tables import write_intent_tables
 from flows.settings import EXAMPLES_DIR
 from flows.transform.dbt import run_dbt
 

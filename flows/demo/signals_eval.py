@@ -144,7 +144,8 @@ def build_demo(
     """Generate one demo company under `root` and build its detection models."""
     from flows.demo.generator import generate_demo
     from flows.ingest.run import ingest_exports
-    from flows.intent.load import load_intent, write_intent_tables
+    from flows.intent.load import load_intent
+    from flows.intent.tables import write_intent_tables
 
     if root.exists():
         shutil.rmtree(root)

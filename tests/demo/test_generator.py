@@ -18,7 +18,7 @@ from flows.demo import texts
 from flows.demo.generator import DemoResult, generate_demo
 from flows.demo.matching import ThemeMatcher, normalise
 from flows.ingest import contract
-from flows.intent.load import SIGNAL_KINDS
+from flows.intent.schema import SIGNAL_KINDS
 
 ORDERS = 2000
 END = dt.date(2026, 11, 15)

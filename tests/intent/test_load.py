@@ -5,7 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.intent.load import IntentError, load_intent, write_intent_tables
+from flows.intent.load import IntentError, load_intent
+from flows.intent.tables import write_intent_tables
 from flows.settings import EXAMPLES_DIR
 
 STARTER = EXAMPLES_DIR / "starter" / "intent.yaml"
@@ -148,6 +149,18 @@ def test_all_problems_reported_at_once_in_line_order(tmp_path):
     problems = problems_of(tmp_path, text)
     assert len(problems) == 2
     assert problems[0].startswith("line 9:") and problems[1].startswith("line 19:")
+
+
+def test_duplicate_keys_and_unknown_tags_are_problems_like_the_others(tmp_path):
+    text = MINIMAL.replace("    kind: core\n", "    kind: core\n    kind: service\n").replace(
+        "uses: [repair]", "uses: [!theme repair]"
+    )
+    problems = problems_of(tmp_path, text)
+    assert problems == [
+        "line 15: offers[0].kind: duplicate key",
+        "line 21: offers[0].intent.uses[0]: invalid value 'repair': "
+        "could not determine a constructor for the tag '!theme'",
+    ]
 
 
 def test_missing_file_and_bad_yaml_are_clear(tmp_path):

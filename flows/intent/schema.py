@@ -1,0 +1,616 @@
+"""The intent file's schema: pydantic models of `intent.yaml`, and its JSON Schema.
+
+The models say what a company may write and check every value as the file is read
+(`flows.intent.load`): unknown keys, wrong types and values, empty lists. Cross
+references (a segment, theme or offer named but not declared) and duplicate ids are
+checked by `IntentFile`'s model validator, on the file as written, so that a
+reference is checked even when its target has a problem of its own and every
+problem is reported in one run.
+
+Values follow YAML's types: text must be written as text (`name: 123` is refused),
+and null stands for a key left empty (an empty list, no label, the default). The
+published JSON Schema (docs/intent.schema.json, written by `python -m flows.docs`)
+describes the shape to write, for editors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from flows.ingest.contract import ACCOUNT_TYPES, ORDER_CHANNELS
+from flows.settings import LANGUAGES
+from flows.yaml_config import InvalidScalar, Location, json_schema, problem, with_problems
+
+# The five verbs of customer signals (adapt, work around, suggest, transform, reject).
+SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
+OFFER_KINDS = ("core", "experiment", "service")
+TARGET_METRICS = (
+    "monthly_units",
+    "monthly_revenue",
+    "return_rate_max",
+    "repeat_rate_min",
+    "tickets_per_100_orders_max",
+    "csat_min",
+    "rating_min",
+)
+WATCH_METRICS = (
+    "units",
+    "revenue",
+    "return_rate",
+    "repeat_rate",
+    "tickets_per_100_orders",
+    "csat",
+    "rating",
+)
+SEGMENT_MATCH_KEYS = ("account_type", "industry", "size_band", "country", "customer_tag")
+
+_LANGUAGE_MAP = "expected a mapping keyed by language code, e.g. {fr: ..., en: ...}"
+_RATES = "rates are fractions, 0.08 = 8%"
+
+
+# ------------------------------------------------------------------------- values
+
+
+def _scalar(value: Any) -> Any:
+    """A single value, as YAML typed it."""
+    if isinstance(value, InvalidScalar):
+        raise problem(f"invalid value {value.text!r}: {value.error}")
+    if isinstance(value, dict | list):
+        raise problem("expected a single value")
+    return value
+
+
+def _text(value: Any) -> str | None:
+    """Non-blank text, trimmed; None when left empty."""
+    value = _scalar(value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise problem(f"expected text, got {value!r}")
+    return value.strip()
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        text = _text(value)
+        if text is not None and value not in choices:
+            raise problem(f"'{value}' is not one of: {', '.join(choices)}")
+        return text
+
+    return check
+
+
+def _date(value: Any) -> dt.date | None:
+    value = _scalar(value)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise problem(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _number(value: Any) -> float:
+    value = _scalar(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise problem(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _list(value: Any) -> list[Any]:
+    """A list of single values; null is an empty list."""
+    if isinstance(value, InvalidScalar):
+        _scalar(value)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise problem("expected a list, e.g. [a, b]")
+    return value
+
+
+def _present(values: list[Any]) -> list[Any]:
+    """Without the items left empty (`[a, ~]` is `[a]`)."""
+    return [value for value in values if value is not None]
+
+
+def _items(value: Any) -> Any:
+    """A list of mappings (segments, themes, offers, decisions)."""
+    if not isinstance(value, list):
+        raise problem("expected a list of items (each starting with '- ')")
+    return value
+
+
+def _label(value: Any) -> Any:
+    """A label: text for every language, or {language: text}."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        raise problem(_LANGUAGE_MAP)
+    text = _text(value)
+    return {language: text for language in LANGUAGES} if text else {}
+
+
+def _labels_given(labels: dict[str, str | None]) -> dict[str, str]:
+    return {language: text for language, text in labels.items() if text}
+
+
+def _language_map(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise problem(_LANGUAGE_MAP)
+    return value
+
+
+def _term(value: Any) -> str | None:
+    term = _text(value)
+    if term is not None and not any(ch.isalnum() for ch in term):
+        raise problem(f"'{term}' has no letter or digit and would match nothing useful")
+    return term
+
+
+def _some_term(terms: dict[str, list[str]]) -> dict[str, list[str]]:
+    if not any(terms.values()):
+        raise problem("give at least one term")
+    return terms
+
+
+def _some_value(values: list[str]) -> list[str]:
+    if not values:
+        raise problem("give at least one value")
+    return values
+
+
+def _some_offer(offers: list[Offer]) -> list[Offer]:
+    if not offers:
+        raise problem("declare at least one offer")
+    return offers
+
+
+def _currency(code: str | None) -> str | None:
+    if code is not None and (len(code) != 3 or not code.isalpha()):
+        raise problem("expected an ISO 4217 code such as EUR")
+    return code
+
+
+def _time_zone(name: str | None) -> str | None:
+    try:
+        ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise problem(f"unknown time zone '{name}' (e.g. Europe/Paris)") from None
+    return name
+
+
+def _at_least_zero(value: float) -> float:
+    if value < 0:
+        raise problem(f"{value} is out of range ({_RATES})")
+    return value
+
+
+def _fraction(value: float) -> float:
+    if value < 0 or value > 1:
+        raise problem(f"{value} is out of range ({_RATES})")
+    return value
+
+
+def _rating(value: float) -> float:
+    _at_least_zero(value)
+    if not 1 <= value <= 5:
+        raise problem(f"{value} is out of range (ratings are 1 to 5)")
+    return value
+
+
+# The value types of the file. Each checks the value as YAML typed it; its JSON Schema
+# is the shape to write (null, which stands for a key left empty, is left out).
+_TEXT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "\\S"}
+_TERM_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "[\\p{L}\\p{N}]"}
+_DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date"}
+
+
+def _enum(choices: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "string", "enum": list(choices)}
+
+
+def _array(items: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "array", "items": items})
+
+
+def _number_schema(minimum: float, maximum: float | None = None) -> WithJsonSchema:
+    bounds = {"minimum": minimum} | ({} if maximum is None else {"maximum": maximum})
+    return WithJsonSchema({"type": "number", **bounds})
+
+
+Text = Annotated[str | None, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Language = Annotated[
+    str | None, BeforeValidator(_one_of(LANGUAGES)), WithJsonSchema(_enum(LANGUAGES))
+]
+SignalKind = Annotated[
+    str | None, BeforeValidator(_one_of(SIGNAL_KINDS)), WithJsonSchema(_enum(SIGNAL_KINDS))
+]
+OfferKind = Annotated[
+    str | None, BeforeValidator(_one_of(OFFER_KINDS)), WithJsonSchema(_enum(OFFER_KINDS))
+]
+Date = Annotated[
+    dt.date | None,
+    BeforeValidator(_date),
+    WithJsonSchema({"anyOf": [_DATE_SCHEMA, {"type": "null"}]}),
+]
+
+TextList = Annotated[
+    list[Text], BeforeValidator(_list), AfterValidator(_present), _array(_TEXT_SCHEMA)
+]
+AccountTypes = Annotated[
+    list[Annotated[str | None, BeforeValidator(_one_of(ACCOUNT_TYPES))]],
+    BeforeValidator(_list),
+    AfterValidator(_present),
+    _array(_enum(ACCOUNT_TYPES)),
+]
+Channels = Annotated[
+    list[Annotated[str | None, BeforeValidator(_one_of(ORDER_CHANNELS))]],
+    BeforeValidator(_list),
+    AfterValidator(_present),
+    _array(_enum(ORDER_CHANNELS)),
+]
+WatchMetrics = Annotated[
+    list[Annotated[str | None, BeforeValidator(_one_of(WATCH_METRICS))]],
+    BeforeValidator(_list),
+    AfterValidator(_present),
+    _array(_enum(WATCH_METRICS)),
+]
+TermList = Annotated[
+    list[Annotated[str | None, BeforeValidator(_term)]],
+    BeforeValidator(_list),
+    AfterValidator(_present),
+    _array(_TERM_SCHEMA),
+]
+
+Label = Annotated[
+    dict[str, Text],
+    BeforeValidator(_label),
+    AfterValidator(_labels_given),
+    WithJsonSchema(
+        {"anyOf": [_TEXT_SCHEMA, {"type": "object", "additionalProperties": _TEXT_SCHEMA}]}
+    ),
+]
+Terms = Annotated[
+    dict[str, TermList],
+    BeforeValidator(_language_map),
+    AfterValidator(_some_term),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": _TERM_SCHEMA},
+            "minProperties": 1,
+        }
+    ),
+]
+
+# Targets: a count or an amount, a rate (a fraction), a rating.
+Amount = Annotated[
+    float | None, BeforeValidator(_number), AfterValidator(_at_least_zero), _number_schema(0)
+]
+Fraction = Annotated[
+    float | None, BeforeValidator(_number), AfterValidator(_fraction), _number_schema(0, 1)
+]
+Rating = Annotated[
+    float | None, BeforeValidator(_number), AfterValidator(_rating), _number_schema(1, 5)
+]
+
+
+# ------------------------------------------------------------------------- models
+
+
+class _Model(BaseModel):
+    """A mapping of the file: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _KeysInFileOrder(_Model):
+    """A mapping whose given keys are kept in the order the file writes them (the order
+    of the rows written to raw_intent)."""
+
+    _keys: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        model = handler(data)
+        model._keys = tuple(key for key in data if key in cls.model_fields)
+        return model
+
+    def given(self) -> Iterator[tuple[str, Any]]:
+        """(key, value) of each key the file gives, in file order."""
+        for key in self._keys:
+            yield key, getattr(self, key)
+
+
+class Company(_Model):
+    """Who the brief is for."""
+
+    name: Annotated[Text, Field(description="Company name, shown on the brief's cover.")]
+    language: Annotated[Language, Field(description="Language of the brief.")]
+    currency: Annotated[
+        Text,
+        AfterValidator(_currency),
+        Field(description="ISO 4217 code (EUR); money in the exports is in this unit."),
+    ]
+    timezone: Annotated[
+        Text,
+        AfterValidator(_time_zone),
+        Field(description="Time zone months are counted in (default UTC), e.g. Europe/Paris."),
+    ] = None
+    default_segment: Annotated[
+        Text,
+        Field(description="Segment of customers no rule matches (default: the last segment)."),
+    ] = None
+
+
+class SegmentMatch(_KeysInFileOrder):
+    """Attributes a customer must have, each one of the listed values (all keys must match)."""
+
+    account_type: Annotated[
+        AccountTypes,
+        AfterValidator(_some_value),
+        Field(description="CRM account type."),
+    ] = None
+    industry: Annotated[
+        TextList, AfterValidator(_some_value), Field(description="CRM account industry.")
+    ] = None
+    size_band: Annotated[
+        TextList, AfterValidator(_some_value), Field(description="CRM account size band.")
+    ] = None
+    country: Annotated[
+        TextList, AfterValidator(_some_value), Field(description="CRM account country.")
+    ] = None
+    customer_tag: Annotated[
+        TextList, AfterValidator(_some_value), Field(description="Tag of a shop customer.")
+    ] = None
+
+
+class Segment(_Model):
+    """A group of customers; the first segment whose rules match wins."""
+
+    id: Annotated[Text, Field(description="Segment id, referenced by offers.")]
+    label: Annotated[Label, Field(description="Name shown in the brief, per language.")] = {}
+    match: Annotated[
+        SegmentMatch, Field(description="Customer attributes -> the values that match.")
+    ] = SegmentMatch()
+
+
+class Theme(_Model):
+    """A subject customers talk about, and the kind of signal it is."""
+
+    id: Annotated[Text, Field(description="Theme id, referenced by offers and decisions.")]
+    kind: Annotated[SignalKind, Field(description="Kind of signal.")]
+    terms: Annotated[
+        Terms,
+        Field(
+            description="Terms keyed by language code; every list applies to every text. "
+            "Case- and accent-insensitive, whole words; a trailing * allows any ending; "
+            "phrases allowed."
+        ),
+    ]
+    label: Annotated[Label, Field(description="Name shown in the brief, per language.")] = {}
+
+
+class Products(_Model):
+    """Which products the offer is made of (glob patterns, `*` = anything)."""
+
+    skus: Annotated[TextList, Field(description="SKU patterns, e.g. JB-*.")] = []
+    categories: Annotated[TextList, Field(description="Product categories.")] = []
+
+    @model_validator(mode="after")
+    def _some_product(self) -> Products:
+        if not self.skus and not self.categories:
+            raise problem("give at least one sku pattern or category")
+        return self
+
+
+class Targets(_KeysInFileOrder):
+    """Expected KPIs; all optional. Rates are fractions (0.08 = 8%)."""
+
+    monthly_units: Annotated[Amount, Field(description="Units sold per month.")] = None
+    monthly_revenue: Annotated[
+        Amount, Field(description="Revenue per month, in the company currency.")
+    ] = None
+    return_rate_max: Annotated[Fraction, Field(description="Highest return rate.")] = None
+    repeat_rate_min: Annotated[Fraction, Field(description="Lowest repeat-purchase rate.")] = None
+    tickets_per_100_orders_max: Annotated[
+        Amount, Field(description="Most support tickets per 100 orders.")
+    ] = None
+    csat_min: Annotated[Fraction, Field(description="Lowest satisfaction (CSAT).")] = None
+    rating_min: Annotated[Rating, Field(description="Lowest average review rating.")] = None
+
+
+class OfferIntent(_Model):
+    """What the offer was designed for."""
+
+    segments: Annotated[TextList, Field(description="Intended segment ids.")] = []
+    channels: Annotated[Channels, Field(description="Intended channels.")] = []
+    uses: Annotated[TextList, Field(description="Theme ids the offer is designed for.")] = []
+    complements: Annotated[
+        TextList, Field(description="Offer ids it is meant to be bought with.")
+    ] = []
+    targets: Annotated[Targets, Field(description="Expected KPIs.")] = Targets()
+
+
+class Offer(_Model):
+    """Something the company sells or provides."""
+
+    id: Annotated[Text, Field(description="Offer id, referenced by complements and decisions.")]
+    name: Annotated[Text, Field(description="Name shown in the brief (default: the id).")]
+    kind: Annotated[OfferKind, Field(description="core, experiment or service.")]
+    products: Annotated[Products, Field(description="A product belongs to one offer at most.")]
+    since: Annotated[Date, Field(description="Start date, YYYY-MM-DD.")] = None
+    until: Annotated[Date, Field(description="End date (experiments), YYYY-MM-DD.")] = None
+    intent: Annotated[OfferIntent, Field(description="What the offer is for.")] = OfferIntent()
+
+    @field_validator("until")
+    @classmethod
+    def _after_since(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        since = info.data.get("since")
+        if since and until and until < since:
+            raise problem(f"ends ({until}) before it starts ({since})")
+        return until
+
+
+class Decision(_Model):
+    """An adjustment made after a signal; later briefs measure its effect."""
+
+    id: Annotated[Text, Field(description="Decision id.")]
+    date: Annotated[
+        Date,
+        Field(description="When it took effect, YYYY-MM-DD."),
+        WithJsonSchema(_DATE_SCHEMA),
+    ]
+    offer: Annotated[Text, Field(description="Id of the offer it changed.")]
+    summary: Annotated[Label, Field(description="What was decided, per language.")]
+    theme: Annotated[Text, Field(description="Id of the theme that prompted it.")] = None
+    watch: Annotated[WatchMetrics, Field(description="Metrics to compare before and after.")] = []
+
+
+class IntentFile(_Model):
+    """What each offer of a company was designed for (`intent.yaml`)."""
+
+    company: Annotated[Company, Field(description="The company and its brief.")]
+    offers: Annotated[
+        list[Offer],
+        BeforeValidator(_items),
+        AfterValidator(_some_offer),
+        Field(description="What the company sells or provides; at least one."),
+    ]
+    segments: Annotated[
+        list[Segment], BeforeValidator(_items), Field(description="First match wins.")
+    ] = []
+    themes: Annotated[
+        list[Theme], BeforeValidator(_items), Field(description="What customers talk about.")
+    ] = []
+    decisions: Annotated[
+        list[Decision],
+        BeforeValidator(_items),
+        Field(description="Adjustments made after a signal."),
+    ] = []
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_ids_and_references(
+        cls, data: Any, handler: ValidatorFunctionWrapHandler
+    ) -> IntentFile:
+        return with_problems(handler, data, _id_and_reference_problems(data), cls.__name__)
+
+
+# ---------------------------------------------------------- ids and references
+
+
+def _id_and_reference_problems(data: Any) -> list[tuple[Location, str]]:
+    """Duplicate ids and references to undeclared ids, read from the file as written.
+
+    An id counts as declared even when its item has a problem of its own, so that one
+    mistake is reported once rather than once more at every reference.
+    """
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[Location, str]] = []
+    declared: dict[str, set[str]] = {}
+    for section, what in (
+        ("segments", "segment"),
+        ("themes", "theme"),
+        ("offers", "offer"),
+        ("decisions", "decision"),
+    ):
+        seen: set[str] = set()
+        for location, value in _ids(data, section):
+            if value in seen:
+                found.append((location, f"duplicate {what} id '{value}'"))
+            seen.add(value)
+        declared[what] = seen
+
+    references: list[tuple[str, Location, str]] = []
+    company = data.get("company")
+    if isinstance(company, dict):
+        default_segment = _given_text(company.get("default_segment"))
+        if default_segment:
+            references.append(("segment", ("company", "default_segment"), default_segment))
+    for index, offer in _entries(data, "offers"):
+        intent = offer.get("intent")
+        if isinstance(intent, dict):
+            for key, what in (("segments", "segment"), ("uses", "theme")):
+                references += _list_references(intent, ("offers", index, "intent", key), what)
+    for index, decision in _entries(data, "decisions"):
+        for key, what in (("offer", "offer"), ("theme", "theme")):
+            value = _given_text(decision.get(key))
+            if value:
+                references.append((what, ("decisions", index, key), value))
+    # complements after the decisions' offers: both name offers, reported in this order
+    for index, offer in _entries(data, "offers"):
+        intent = offer.get("intent")
+        if isinstance(intent, dict):
+            references += _list_references(
+                intent, ("offers", index, "intent", "complements"), "offer"
+            )
+
+    for what in ("segment", "theme", "offer"):
+        known = declared[what]
+        listing = ", ".join(sorted(known)) or "none declared"
+        for kind, location, value in references:
+            if kind == what and value not in known:
+                found.append((location, f"unknown {what} '{value}' (declared: {listing})"))
+    return found
+
+
+def _given_text(value: Any) -> str | None:
+    """The text a key gives, trimmed, when it is valid text; None otherwise."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _entries(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = data.get(section)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _ids(data: dict[str, Any], section: str) -> Iterator[tuple[Location, str]]:
+    for index, item in _entries(data, section):
+        value = _given_text(item.get("id"))
+        if value:
+            yield (section, index, "id"), value
+
+
+def _list_references(
+    mapping: dict[str, Any], location: Location, what: str
+) -> list[tuple[str, Location, str]]:
+    values = mapping.get(location[-1])
+    if not isinstance(values, list):
+        return []
+    return [
+        (what, (*location, index), text)
+        for index, value in enumerate(values)
+        if (text := _given_text(value))
+    ]
+
+
+def intent_schema() -> str:
+    """The JSON Schema of intent.yaml (docs/intent.schema.json)."""
+    return json_schema(IntentFile, "Terrain intent file (intent.yaml)")
