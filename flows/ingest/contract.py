@@ -167,6 +167,40 @@ ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
 PRODUCT_STATUSES = ("active", "limited", "discontinued")
 ACCOUNT_TYPES = ("b2c", "b2b", "nonprofit", "public", "partner")
 DEAL_OUTCOMES = ("won", "lost", "open")
+COMMENT_AUTHOR_ROLES = ("customer", "agent")
+SATISFACTION_SCORES = ("good", "bad", "1", "2", "3", "4", "5")
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """The values a text column takes (compared trimmed and in lower case)."""
+
+    values: tuple[str, ...]
+    note: str = ""  # what becomes of another value, when it is not just flagged
+
+
+# (system, entity, column) -> its values. The raw layer keeps any value as written;
+# staging lower-cases it and the warehouse's tests flag the others.
+ENUMERATIONS: dict[tuple[str, str, str], Enumeration] = {
+    ("shop", "products", "status"): Enumeration(PRODUCT_STATUSES),
+    ("shop", "orders", "channel"): Enumeration(ORDER_CHANNELS, "any other value counts as other"),
+    ("shop", "orders", "status"): Enumeration(ORDER_STATUSES),
+    ("crm", "accounts", "type"): Enumeration(ACCOUNT_TYPES),
+    ("crm", "deals", "outcome"): Enumeration(DEAL_OUTCOMES),
+    ("support", "ticket_comments", "author_role"): Enumeration(COMMENT_AUTHOR_ROLES),
+    ("support", "satisfaction", "score"): Enumeration(
+        SATISFACTION_SCORES, "good or bad, or a score from 1 to 5"
+    ),
+}
+
+# (system, entity, column) -> the characters that separate its values. The raw layer
+# keeps the text as written; staging splits it into a list of trimmed values.
+MULTI_VALUED: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("shop", "customers", "tags"): ("|", ","),
+    ("shop", "products", "tags"): ("|", ","),
+    ("crm", "deals", "skus"): ("|",),
+    ("support", "tickets", "tags"): ("|",),
+}
 
 
 @dataclass(frozen=True)

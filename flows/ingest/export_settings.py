@@ -34,7 +34,7 @@ DECIMALS = (".", ",")
 ISO = "iso"
 
 # strftime directives a date pattern may use (the ones Arrow's strptime understands).
-_KNOWN_DIRECTIVES = set("aAbBdHIjmMpSyYzZ%")
+DATE_DIRECTIVES = set("aAbBdHIjmMpSyYzZ%")
 _TIME_DIRECTIVES = set("HIMSpzZ")
 
 
@@ -179,7 +179,7 @@ def _date_format(value: Any) -> str:
     if value.lower() == ISO:
         return ISO
     directives = re.findall(r"%(.)", value)
-    unknown = sorted(set(directives) - _KNOWN_DIRECTIVES)
+    unknown = sorted(set(directives) - DATE_DIRECTIVES)
     if unknown:
         raise problem(
             f"unsupported directive(s) {', '.join('%' + d for d in unknown)} in {value!r}; "
@@ -277,9 +277,11 @@ def _empty_when_null(value: Any) -> Any:
 
 
 def _or_null(schema: dict[str, Any]) -> None:
+    """JSON Schema: the block, or null (an empty block)."""
+    described = {key: schema.pop(key) for key in ("description", "default") if key in schema}
     reference = dict(schema)
     schema.clear()
-    schema["anyOf"] = [reference, {"type": "null"}]
+    schema.update(anyOf=[reference, {"type": "null"}], **described)
 
 
 def _block(description: str) -> Any:

@@ -35,7 +35,7 @@ DLT_TYPES: dict[str, str] = {
 }
 
 # The DuckDB type of each contract type (the same types, for tables dlt did not create).
-_DUCKDB_TYPES = {
+DUCKDB_TYPES: dict[str, str] = {
     contract.TEXT: "varchar",
     contract.INTEGER: "bigint",
     contract.DECIMAL: "double",
@@ -98,7 +98,7 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
             con.execute(f"create schema if not exists {dataset}")
             tables = {
                 entity.name: ", ".join(
-                    f"{column.name} {_DUCKDB_TYPES[column.type]}" for column in entity.columns
+                    f"{column.name} {DUCKDB_TYPES[column.type]}" for column in entity.columns
                 )
                 + ", _dlt_load_id varchar, _dlt_id varchar"
                 for entity in contract.ENTITIES

@@ -222,7 +222,6 @@ def _rating(value: float) -> float:
 # The value types of the file. Each checks the value as YAML typed it; its JSON Schema
 # is the shape to write (null, which stands for a key left empty, is left out).
 _TEXT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "\\S"}
-_TERM_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "[\\p{L}\\p{N}]"}
 _DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date"}
 
 
@@ -280,7 +279,7 @@ TermList = Annotated[
     list[Annotated[str | None, BeforeValidator(_term)]],
     BeforeValidator(_list),
     AfterValidator(_present),
-    _array(_TERM_SCHEMA),
+    _array(_TEXT_SCHEMA),
 ]
 
 Label = Annotated[
@@ -298,7 +297,7 @@ Terms = Annotated[
     WithJsonSchema(
         {
             "type": "object",
-            "additionalProperties": {"type": "array", "items": _TERM_SCHEMA},
+            "additionalProperties": {"type": "array", "items": _TEXT_SCHEMA},
             "minProperties": 1,
         }
     ),
