@@ -13,8 +13,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from flows import settings
-from flows.brief import BriefError, write_brief
+from flows.brief import BriefError
 from flows.brief.period import MonthError, resolve_month
+from flows.brief.write import write_brief
 from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent.load import IntentError, load_intent
 from flows.intent.model import Intent

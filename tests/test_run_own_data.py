@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
-from flows.brief import write_brief
 from flows.brief.period import latest_complete_month
+from flows.brief.write import write_brief
 from flows.ingest.run import ingest_exports
 from flows.intent.load import load_intent
 from flows.intent.tables import write_intent_tables

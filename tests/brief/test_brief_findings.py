@@ -9,8 +9,10 @@ import duckdb
 import jsonschema
 import pytest
 
-from flows.brief import BriefError, build_findings, write_brief
-from flows.brief.findings import SCHEMA_VERSION, TABLES
+from flows.brief import BriefError
+from flows.brief.findings import SCHEMA_VERSION, build_findings
+from flows.brief.report_tables import TABLES
+from flows.brief.write import write_brief
 
 from .conftest import MONTH, make_report_warehouse
 
