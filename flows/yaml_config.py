@@ -293,7 +293,8 @@ def json_schema(model: type[BaseModel], title: str) -> str:
 
 
 def _without_empty_defaults(schema: Any) -> Any:
-    """Defaults that are no value to write (null, an empty mapping) only clutter editors."""
+    """Defaults that are no value to write (null, an empty list, a whole mapping) only
+    clutter editors."""
     if isinstance(schema, list):
         return [_without_empty_defaults(item) for item in schema]
     if not isinstance(schema, dict):
@@ -301,5 +302,5 @@ def _without_empty_defaults(schema: Any) -> Any:
     return {
         key: _without_empty_defaults(value)
         for key, value in schema.items()
-        if not (key == "default" and (value is None or isinstance(value, dict)))
+        if not (key == "default" and (value is None or value == [] or isinstance(value, dict)))
     }

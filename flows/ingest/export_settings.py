@@ -284,42 +284,38 @@ def _or_null(schema: dict[str, Any]) -> None:
     schema.update(anyOf=[reference, {"type": "null"}], **described)
 
 
-def _block(description: str) -> Any:
+def _block(description: str, alias: str | None = None) -> Any:
+    """A format block field: a mapping, or null for an empty block."""
     return Annotated[
         FormatBlock,
         BeforeValidator(_empty_when_null),
-        Field(description=description, json_schema_extra=_or_null),
+        Field(alias=alias, description=description, json_schema_extra=_or_null),
     ]
 
 
+# One optional block per system and per entity file, looping over the contract.
+_SYSTEM_BLOCKS: dict[str, Any] = {
+    system: (_block(f"How every file of {system}/ is written."), FormatBlock())
+    for system in settings.SYSTEMS
+}
+_FILE_BLOCKS: dict[str, Any] = {
+    f"{e.system}__{e.name}": (
+        _block(f"How {e.system}/{e.name}.* is written.", alias=f"{e.system}/{e.name}"),
+        FormatBlock(),
+    )
+    for e in contract.ENTITIES
+}
 Systems = create_model(
     "Systems",
     __config__=ConfigDict(extra="forbid", frozen=True),
     __doc__="Overrides for every file of one system.",
-    **{
-        system: (_block(f"How every file of {system}/ is written."), FormatBlock())
-        for system in settings.SYSTEMS
-    },
+    **_SYSTEM_BLOCKS,
 )
 Files = create_model(
     "Files",
     __config__=ConfigDict(extra="forbid", frozen=True),
     __doc__="Overrides for one file (all the files of one entity).",
-    **{
-        f"{e.system}__{e.name}": (
-            Annotated[
-                FormatBlock,
-                BeforeValidator(_empty_when_null),
-                Field(
-                    alias=f"{e.system}/{e.name}",
-                    description=f"How {e.system}/{e.name}.* is written.",
-                    json_schema_extra=_or_null,
-                ),
-            ],
-            FormatBlock(),
-        )
-        for e in contract.ENTITIES
-    },
+    **_FILE_BLOCKS,
 )
 
 

@@ -10,6 +10,7 @@ at once in reading order, and builds the `Intent` the rest of Terrain uses
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -104,12 +105,21 @@ def _intent(spec: schema.IntentFile) -> Intent:
 
 
 def _segments(specs: list[schema.Segment]) -> list[Segment]:
-    return [Segment(spec.id, spec.label, dict(spec.match.given())) for spec in specs if spec.id]
+    return [
+        Segment(spec.id, _labels(spec.label), dict(spec.match.given())) for spec in specs if spec.id
+    ]
 
 
 def _themes(specs: list[schema.Theme]) -> list[Theme]:
     return [
-        Theme(spec.id, spec.kind, spec.label, spec.terms) for spec in specs if spec.id and spec.kind
+        Theme(
+            spec.id,
+            spec.kind,
+            _labels(spec.label),
+            {language: _texts(terms) for language, terms in spec.terms.items()},
+        )
+        for spec in specs
+        if spec.id and spec.kind
     ]
 
 
@@ -119,14 +129,14 @@ def _offers(specs: list[schema.Offer]) -> list[Offer]:
             spec.id,
             spec.name or spec.id,
             spec.kind or "core",
-            spec.products.skus,
-            spec.products.categories,
+            _texts(spec.products.skus),
+            _texts(spec.products.categories),
             spec.since,
             spec.until,
-            spec.intent.segments,
-            spec.intent.channels,
-            spec.intent.uses,
-            spec.intent.complements,
+            _texts(spec.intent.segments),
+            _texts(spec.intent.channels),
+            _texts(spec.intent.uses),
+            _texts(spec.intent.complements),
             dict(spec.intent.targets.given()),
         )
         for spec in specs
@@ -136,7 +146,24 @@ def _offers(specs: list[schema.Offer]) -> list[Offer]:
 
 def _decisions(specs: list[schema.Decision]) -> list[Decision]:
     return [
-        Decision(spec.id, spec.date, spec.offer, spec.theme, spec.summary, spec.watch)
+        Decision(
+            spec.id,
+            spec.date,
+            spec.offer,
+            spec.theme,
+            _labels(spec.summary),
+            _texts(spec.watch),
+        )
         for spec in specs
         if spec.id and spec.date and spec.offer
     ]
+
+
+# The schema leaves out the items written empty (`[a, ~]` is `[a]`; a label `fr: ~` is no
+# label), which its types cannot say.
+def _texts(values: list[str | None]) -> list[str]:
+    return cast(list[str], values)
+
+
+def _labels(labels: dict[str, str | None]) -> dict[str, str]:
+    return cast(dict[str, str], labels)

@@ -371,19 +371,19 @@ class SegmentMatch(_KeysInFileOrder):
         AccountTypes,
         AfterValidator(_some_value),
         Field(description="CRM account type."),
-    ] = None
+    ] = []
     industry: Annotated[
         TextList, AfterValidator(_some_value), Field(description="CRM account industry.")
-    ] = None
+    ] = []
     size_band: Annotated[
         TextList, AfterValidator(_some_value), Field(description="CRM account size band.")
-    ] = None
+    ] = []
     country: Annotated[
         TextList, AfterValidator(_some_value), Field(description="CRM account country.")
-    ] = None
+    ] = []
     customer_tag: Annotated[
         TextList, AfterValidator(_some_value), Field(description="Tag of a shop customer.")
-    ] = None
+    ] = []
 
 
 class Segment(_Model):
@@ -554,19 +554,19 @@ def _id_and_reference_problems(data: Any) -> list[tuple[Location, str]]:
         intent = offer.get("intent")
         if isinstance(intent, dict):
             for key, what in (("segments", "segment"), ("uses", "theme")):
-                references += _list_references(intent, ("offers", index, "intent", key), what)
+                location = ("offers", index, "intent", key)
+                references += _list_references(intent.get(key), location, what)
     for index, decision in _entries(data, "decisions"):
         for key, what in (("offer", "offer"), ("theme", "theme")):
-            value = _given_text(decision.get(key))
-            if value:
-                references.append((what, ("decisions", index, key), value))
+            named = _given_text(decision.get(key))
+            if named:
+                references.append((what, ("decisions", index, key), named))
     # complements after the decisions' offers: both name offers, reported in this order
     for index, offer in _entries(data, "offers"):
         intent = offer.get("intent")
         if isinstance(intent, dict):
-            references += _list_references(
-                intent, ("offers", index, "intent", "complements"), "offer"
-            )
+            location = ("offers", index, "intent", "complements")
+            references += _list_references(intent.get("complements"), location, "offer")
 
     for what in ("segment", "theme", "offer"):
         known = declared[what]
@@ -597,10 +597,7 @@ def _ids(data: dict[str, Any], section: str) -> Iterator[tuple[Location, str]]:
             yield (section, index, "id"), value
 
 
-def _list_references(
-    mapping: dict[str, Any], location: Location, what: str
-) -> list[tuple[str, Location, str]]:
-    values = mapping.get(location[-1])
+def _list_references(values: Any, location: Location, what: str) -> list[tuple[str, Location, str]]:
     if not isinstance(values, list):
         return []
     return [
