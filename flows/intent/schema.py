@@ -7,18 +7,17 @@ checked by `IntentFile`'s model validator, on the file as written, so that a
 reference is checked even when its target has a problem of its own and every
 problem is reported in one run.
 
-Values follow YAML's types: text must be written as text (`name: 123` is refused),
-and null stands for a key left empty (an empty list, no label, the default). The
-published JSON Schema (docs/intent.schema.json, written by `python -m flows.docs`)
-describes the shape to write, for editors.
+The values follow YAML's types (`flows.intent.values`): text must be written as text
+(`name: 123` is refused), and null stands for a key left empty (an empty list, no
+label, the default). The published JSON Schema (docs/intent.schema.json, written by
+`python -m flows.docs`) describes the shape to write, for editors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -35,8 +34,28 @@ from pydantic import (
 )
 
 from flows.ingest.contract import ACCOUNT_TYPES, ORDER_CHANNELS
+from flows.intent.values import (
+    DATE_SCHEMA,
+    Amount,
+    Date,
+    Fraction,
+    Label,
+    Rating,
+    Terms,
+    Text,
+    TextList,
+    array_schema,
+    as_items,
+    as_list,
+    currency_code,
+    enum_schema,
+    one_of,
+    some_value,
+    time_zone,
+    without_empty,
+)
 from flows.settings import LANGUAGES
-from flows.yaml_config import InvalidScalar, Location, json_schema, problem, with_problems
+from flows.yaml_config import Location, json_schema, problem, with_problems
 
 # The five verbs of customer signals (adapt, work around, suggest, transform, reject).
 SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
@@ -61,258 +80,40 @@ WATCH_METRICS = (
 )
 SEGMENT_MATCH_KEYS = ("account_type", "industry", "size_band", "country", "customer_tag")
 
-_LANGUAGE_MAP = "expected a mapping keyed by language code, e.g. {fr: ..., en: ...}"
-_RATES = "rates are fractions, 0.08 = 8%"
-
-
-# ------------------------------------------------------------------------- values
-
-
-def _scalar(value: Any) -> Any:
-    """A single value, as YAML typed it."""
-    if isinstance(value, InvalidScalar):
-        raise problem(f"invalid value {value.text!r}: {value.error}")
-    if isinstance(value, dict | list):
-        raise problem("expected a single value")
-    return value
-
-
-def _text(value: Any) -> str | None:
-    """Non-blank text, trimmed; None when left empty."""
-    value = _scalar(value)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise problem(f"expected text, got {value!r}")
-    return value.strip()
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        text = _text(value)
-        if text is not None and value not in choices:
-            raise problem(f"'{value}' is not one of: {', '.join(choices)}")
-        return text
-
-    return check
-
-
-def _date(value: Any) -> dt.date | None:
-    value = _scalar(value)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise problem(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def _number(value: Any) -> float:
-    value = _scalar(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise problem(f"expected a number, got {value!r}")
-    return float(value)
-
-
-def _list(value: Any) -> list[Any]:
-    """A list of single values; null is an empty list."""
-    if isinstance(value, InvalidScalar):
-        _scalar(value)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise problem("expected a list, e.g. [a, b]")
-    return value
-
-
-def _present(values: list[Any]) -> list[Any]:
-    """Without the items left empty (`[a, ~]` is `[a]`)."""
-    return [value for value in values if value is not None]
-
-
-def _items(value: Any) -> Any:
-    """A list of mappings (segments, themes, offers, decisions)."""
-    if not isinstance(value, list):
-        raise problem("expected a list of items (each starting with '- ')")
-    return value
-
-
-def _label(value: Any) -> Any:
-    """A label: text for every language, or {language: text}."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, list):
-        raise problem(_LANGUAGE_MAP)
-    text = _text(value)
-    return {language: text for language in LANGUAGES} if text else {}
-
-
-def _labels_given(labels: dict[str, str | None]) -> dict[str, str]:
-    return {language: text for language, text in labels.items() if text}
-
-
-def _language_map(value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise problem(_LANGUAGE_MAP)
-    return value
-
-
-def _term(value: Any) -> str | None:
-    term = _text(value)
-    if term is not None and not any(ch.isalnum() for ch in term):
-        raise problem(f"'{term}' has no letter or digit and would match nothing useful")
-    return term
-
-
-def _some_term(terms: dict[str, list[str]]) -> dict[str, list[str]]:
-    if not any(terms.values()):
-        raise problem("give at least one term")
-    return terms
-
-
-def _some_value(values: list[str]) -> list[str]:
-    if not values:
-        raise problem("give at least one value")
-    return values
+# The enumerations as value types: one of the listed values, or a list of them.
+Language = Annotated[
+    str | None, BeforeValidator(one_of(LANGUAGES)), WithJsonSchema(enum_schema(LANGUAGES))
+]
+SignalKind = Annotated[
+    str | None, BeforeValidator(one_of(SIGNAL_KINDS)), WithJsonSchema(enum_schema(SIGNAL_KINDS))
+]
+OfferKind = Annotated[
+    str | None, BeforeValidator(one_of(OFFER_KINDS)), WithJsonSchema(enum_schema(OFFER_KINDS))
+]
+AccountTypes = Annotated[
+    list[Annotated[str | None, BeforeValidator(one_of(ACCOUNT_TYPES))]],
+    BeforeValidator(as_list),
+    AfterValidator(without_empty),
+    array_schema(enum_schema(ACCOUNT_TYPES)),
+]
+Channels = Annotated[
+    list[Annotated[str | None, BeforeValidator(one_of(ORDER_CHANNELS))]],
+    BeforeValidator(as_list),
+    AfterValidator(without_empty),
+    array_schema(enum_schema(ORDER_CHANNELS)),
+]
+WatchMetrics = Annotated[
+    list[Annotated[str | None, BeforeValidator(one_of(WATCH_METRICS))]],
+    BeforeValidator(as_list),
+    AfterValidator(without_empty),
+    array_schema(enum_schema(WATCH_METRICS)),
+]
 
 
 def _some_offer(offers: list[Offer]) -> list[Offer]:
     if not offers:
         raise problem("declare at least one offer")
     return offers
-
-
-def _currency(code: str | None) -> str | None:
-    if code is not None and (len(code) != 3 or not code.isalpha()):
-        raise problem("expected an ISO 4217 code such as EUR")
-    return code
-
-
-def _time_zone(name: str | None) -> str | None:
-    try:
-        ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise problem(f"unknown time zone '{name}' (e.g. Europe/Paris)") from None
-    return name
-
-
-def _at_least_zero(value: float) -> float:
-    if value < 0:
-        raise problem(f"{value} is out of range ({_RATES})")
-    return value
-
-
-def _fraction(value: float) -> float:
-    if value < 0 or value > 1:
-        raise problem(f"{value} is out of range ({_RATES})")
-    return value
-
-
-def _rating(value: float) -> float:
-    _at_least_zero(value)
-    if not 1 <= value <= 5:
-        raise problem(f"{value} is out of range (ratings are 1 to 5)")
-    return value
-
-
-# The value types of the file. Each checks the value as YAML typed it; its JSON Schema
-# is the shape to write (null, which stands for a key left empty, is left out).
-_TEXT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "\\S"}
-_DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date"}
-
-
-def _enum(choices: tuple[str, ...]) -> dict[str, Any]:
-    return {"type": "string", "enum": list(choices)}
-
-
-def _array(items: dict[str, Any]) -> WithJsonSchema:
-    return WithJsonSchema({"type": "array", "items": items})
-
-
-def _number_schema(minimum: float, maximum: float | None = None) -> WithJsonSchema:
-    bounds = {"minimum": minimum} | ({} if maximum is None else {"maximum": maximum})
-    return WithJsonSchema({"type": "number", **bounds})
-
-
-Text = Annotated[str | None, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
-Language = Annotated[
-    str | None, BeforeValidator(_one_of(LANGUAGES)), WithJsonSchema(_enum(LANGUAGES))
-]
-SignalKind = Annotated[
-    str | None, BeforeValidator(_one_of(SIGNAL_KINDS)), WithJsonSchema(_enum(SIGNAL_KINDS))
-]
-OfferKind = Annotated[
-    str | None, BeforeValidator(_one_of(OFFER_KINDS)), WithJsonSchema(_enum(OFFER_KINDS))
-]
-Date = Annotated[
-    dt.date | None,
-    BeforeValidator(_date),
-    WithJsonSchema({"anyOf": [_DATE_SCHEMA, {"type": "null"}]}),
-]
-
-TextList = Annotated[
-    list[Text], BeforeValidator(_list), AfterValidator(_present), _array(_TEXT_SCHEMA)
-]
-AccountTypes = Annotated[
-    list[Annotated[str | None, BeforeValidator(_one_of(ACCOUNT_TYPES))]],
-    BeforeValidator(_list),
-    AfterValidator(_present),
-    _array(_enum(ACCOUNT_TYPES)),
-]
-Channels = Annotated[
-    list[Annotated[str | None, BeforeValidator(_one_of(ORDER_CHANNELS))]],
-    BeforeValidator(_list),
-    AfterValidator(_present),
-    _array(_enum(ORDER_CHANNELS)),
-]
-WatchMetrics = Annotated[
-    list[Annotated[str | None, BeforeValidator(_one_of(WATCH_METRICS))]],
-    BeforeValidator(_list),
-    AfterValidator(_present),
-    _array(_enum(WATCH_METRICS)),
-]
-TermList = Annotated[
-    list[Annotated[str | None, BeforeValidator(_term)]],
-    BeforeValidator(_list),
-    AfterValidator(_present),
-    _array(_TEXT_SCHEMA),
-]
-
-Label = Annotated[
-    dict[str, Text],
-    BeforeValidator(_label),
-    AfterValidator(_labels_given),
-    WithJsonSchema(
-        {"anyOf": [_TEXT_SCHEMA, {"type": "object", "additionalProperties": _TEXT_SCHEMA}]}
-    ),
-]
-Terms = Annotated[
-    dict[str, TermList],
-    BeforeValidator(_language_map),
-    AfterValidator(_some_term),
-    WithJsonSchema(
-        {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": _TEXT_SCHEMA},
-            "minProperties": 1,
-        }
-    ),
-]
-
-# Targets: a count or an amount, a rate (a fraction), a rating.
-Amount = Annotated[
-    float | None, BeforeValidator(_number), AfterValidator(_at_least_zero), _number_schema(0)
-]
-Fraction = Annotated[
-    float | None, BeforeValidator(_number), AfterValidator(_fraction), _number_schema(0, 1)
-]
-Rating = Annotated[
-    float | None, BeforeValidator(_number), AfterValidator(_rating), _number_schema(1, 5)
-]
 
 
 # ------------------------------------------------------------------------- models
@@ -350,12 +151,12 @@ class Company(_Model):
     language: Annotated[Language, Field(description="Language of the brief.")]
     currency: Annotated[
         Text,
-        AfterValidator(_currency),
+        AfterValidator(currency_code),
         Field(description="ISO 4217 code (EUR); money in the exports is in this unit."),
     ]
     timezone: Annotated[
         Text,
-        AfterValidator(_time_zone),
+        AfterValidator(time_zone),
         Field(description="Time zone months are counted in (default UTC), e.g. Europe/Paris."),
     ] = None
     default_segment: Annotated[
@@ -369,20 +170,20 @@ class SegmentMatch(_KeysInFileOrder):
 
     account_type: Annotated[
         AccountTypes,
-        AfterValidator(_some_value),
+        AfterValidator(some_value),
         Field(description="CRM account type."),
     ] = []
     industry: Annotated[
-        TextList, AfterValidator(_some_value), Field(description="CRM account industry.")
+        TextList, AfterValidator(some_value), Field(description="CRM account industry.")
     ] = []
     size_band: Annotated[
-        TextList, AfterValidator(_some_value), Field(description="CRM account size band.")
+        TextList, AfterValidator(some_value), Field(description="CRM account size band.")
     ] = []
     country: Annotated[
-        TextList, AfterValidator(_some_value), Field(description="CRM account country.")
+        TextList, AfterValidator(some_value), Field(description="CRM account country.")
     ] = []
     customer_tag: Annotated[
-        TextList, AfterValidator(_some_value), Field(description="Tag of a shop customer.")
+        TextList, AfterValidator(some_value), Field(description="Tag of a shop customer.")
     ] = []
 
 
@@ -480,7 +281,7 @@ class Decision(_Model):
     date: Annotated[
         Date,
         Field(description="When it took effect, YYYY-MM-DD."),
-        WithJsonSchema(_DATE_SCHEMA),
+        WithJsonSchema(DATE_SCHEMA),
     ]
     offer: Annotated[Text, Field(description="Id of the offer it changed.")]
     summary: Annotated[Label, Field(description="What was decided, per language.")]
@@ -494,19 +295,19 @@ class IntentFile(_Model):
     company: Annotated[Company, Field(description="The company and its brief.")]
     offers: Annotated[
         list[Offer],
-        BeforeValidator(_items),
+        BeforeValidator(as_items),
         AfterValidator(_some_offer),
         Field(description="What the company sells or provides; at least one."),
     ]
     segments: Annotated[
-        list[Segment], BeforeValidator(_items), Field(description="First match wins.")
+        list[Segment], BeforeValidator(as_items), Field(description="First match wins.")
     ] = []
     themes: Annotated[
-        list[Theme], BeforeValidator(_items), Field(description="What customers talk about.")
+        list[Theme], BeforeValidator(as_items), Field(description="What customers talk about.")
     ] = []
     decisions: Annotated[
         list[Decision],
-        BeforeValidator(_items),
+        BeforeValidator(as_items),
         Field(description="Adjustments made after a signal."),
     ] = []
 
