@@ -36,9 +36,6 @@ M = TypeVar("M", bound=BaseModel)
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# Only used to turn scalar nodes into values, exactly as yaml.safe_load would.
-_CONSTRUCTOR = yaml.SafeLoader("")
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -120,19 +117,26 @@ def read_document(text: str, typed_scalars: bool = True) -> Document | None:
     if root is None:
         return None
     document = Document(data=None)
-    document.data = _value(root, (), document, typed_scalars, set())
+    # a loader only to turn scalar nodes into values exactly as yaml.safe_load would; one
+    # per document, as it keeps every node it constructed
+    constructor = yaml.SafeLoader("") if typed_scalars else None
+    document.data = _value(root, (), document, constructor, set())
     return document
 
 
 def _value(
-    node: yaml.Node, location: Location, document: Document, typed: bool, active: set[int]
+    node: yaml.Node,
+    location: Location,
+    document: Document,
+    constructor: yaml.SafeLoader | None,
+    active: set[int],
 ) -> Any:
     document.value_lines[location] = _line(node)
     if isinstance(node, yaml.ScalarNode):
-        if not typed:
+        if constructor is None:
             return node.value
         try:
-            return _CONSTRUCTOR.construct_object(node)
+            return constructor.construct_object(node)
         except ValueError as error:  # e.g. 2025-13-01 looks like a date but is not one
             return InvalidScalar(node.value, str(error))
         except yaml.constructor.ConstructorError as error:  # e.g. an unknown tag, !foo
@@ -142,7 +146,7 @@ def _value(
     active = active | {id(node)}
     if isinstance(node, yaml.SequenceNode):
         return [
-            _value(item, (*location, index), document, typed, active)
+            _value(item, (*location, index), document, constructor, active)
             for index, item in enumerate(node.value)
         ]
     mapping: dict[str, Any] = {}
@@ -152,7 +156,7 @@ def _value(
             document.duplicate_keys.append(((*location, key), _line(key_node)))
             continue
         document.key_lines[(*location, key)] = _line(key_node)
-        mapping[key] = _value(value_node, (*location, key), document, typed, active)
+        mapping[key] = _value(value_node, (*location, key), document, constructor, active)
     return mapping
 
 
