@@ -12,6 +12,10 @@ products as (
     select * from {{ ref('int_products_mapped') }}
 ),
 
+sku_offers as (
+    select * from {{ ref('int_skus_mapped_to_offers') }}
+),
+
 tickets as (
     select * from {{ ref('int_tickets_linked') }}
 ),
@@ -36,29 +40,12 @@ contacts as (
     select * from {{ ref('stg_crm__contacts') }}
 ),
 
-identities as (
-    select * from {{ ref('int_customer_ids_mapped') }}
+shop_keys as (
+    select * from {{ ref('int_shop_customer_keys') }}
 ),
 
 customers as (
     select * from {{ ref('int_customers_unified') }}
-),
-
-shop_keys as (
-    select
-        source_id as customer_id,
-        customer_key
-    from identities
-    where identity_type = 'shop_customer'
-),
-
-sku_offers as (
-    select
-        sku,
-        min(offer_id) as offer_id
-    from products
-    where sku is not null
-    group by all
 ),
 
 deal_offers as (

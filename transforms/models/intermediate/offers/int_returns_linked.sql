@@ -12,20 +12,12 @@ order_lines as (
     select * from {{ ref('int_order_lines_mapped') }}
 ),
 
-products as (
-    select * from {{ ref('int_products_mapped') }}
-),
-
-identities as (
-    select * from {{ ref('int_customer_ids_mapped') }}
+sku_offers as (
+    select * from {{ ref('int_skus_mapped_to_offers') }}
 ),
 
 shop_keys as (
-    select
-        source_id as customer_id,
-        customer_key
-    from identities
-    where identity_type = 'shop_customer'
+    select * from {{ ref('int_shop_customer_keys') }}
 ),
 
 line_offers_by_sku as (
@@ -35,15 +27,6 @@ line_offers_by_sku as (
         sku,
         min(offer_id) as offer_id
     from order_lines
-    group by all
-),
-
-sku_offers as (
-    select
-        sku,
-        min(offer_id) as offer_id
-    from products
-    where sku is not null
     group by all
 ),
 

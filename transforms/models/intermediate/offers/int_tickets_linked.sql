@@ -4,29 +4,12 @@ tickets as (
     select * from {{ ref('stg_support__tickets') }}
 ),
 
-identities as (
-    select * from {{ ref('int_customer_ids_mapped') }}
-),
-
-products as (
-    select * from {{ ref('int_products_mapped') }}
-),
-
 shop_keys as (
-    select
-        source_id as customer_id,
-        customer_key
-    from identities
-    where identity_type = 'shop_customer'
+    select * from {{ ref('int_shop_customer_keys') }}
 ),
 
 sku_offers as (
-    select
-        sku,
-        min(offer_id) as offer_id
-    from products
-    where sku is not null
-    group by all
+    select * from {{ ref('int_skus_mapped_to_offers') }}
 ),
 
 final as (

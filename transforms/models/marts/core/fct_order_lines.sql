@@ -8,8 +8,8 @@ orders as (
     select * from {{ ref('stg_shop__orders') }}
 ),
 
-identities as (
-    select * from {{ ref('int_customer_ids_mapped') }}
+shop_keys as (
+    select * from {{ ref('int_shop_customer_keys') }}
 ),
 
 customers as (
@@ -24,7 +24,7 @@ joined as (
         orders.ordered_at,
         orders.order_month,
         orders.customer_id,
-        identities.customer_key,
+        shop_keys.customer_key,
         customers.segment_id,
         orders.channel,
         orders.order_status,
@@ -40,11 +40,10 @@ joined as (
     from order_lines
     inner join orders
         on order_lines.order_id = orders.order_id
-    left join identities
-        on identities.identity_type = 'shop_customer'
-        and orders.customer_id = identities.source_id
+    left join shop_keys
+        on orders.customer_id = shop_keys.customer_id
     left join customers
-        on identities.customer_key = customers.customer_key
+        on shop_keys.customer_key = customers.customer_key
 ),
 
 final as (
