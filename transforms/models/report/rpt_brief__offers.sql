@@ -29,7 +29,7 @@ rejection as (
 ),
 
 windowed as (
-    select * from {{ ref('int_offer_usage_windowed') }}
+    select * from {{ ref('fct_offer_usage_windowed') }}
 ),
 
 off_channel as (

@@ -5,7 +5,7 @@
 with
 
 windowed as (
-    select * from {{ ref('int_offer_usage_windowed') }}
+    select * from {{ ref('fct_offer_usage_windowed') }}
 ),
 
 months as (
