@@ -97,8 +97,7 @@ example_candidates as (
         evidence.evidence_text
     from term_patterns
     inner join evidence_texts
-        on evidence_texts.evidence_month <= term_patterns.month
-        and evidence_texts.evidence_month > term_patterns.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('evidence_texts.evidence_month', 'term_patterns.month', recent_months) }}
         and contains(evidence_texts.match_text, term_patterns.first_word_needle)
         and regexp_matches(evidence_texts.match_text, term_patterns.pattern)
     inner join evidence

@@ -37,8 +37,7 @@ candidates as (
         evidence.evidence_text
     from months
     inner join theme_matches
-        on theme_matches.evidence_month <= months.month
-        and theme_matches.evidence_month > months.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('theme_matches.evidence_month', 'months.month', recent_months) }}
     inner join evidence
         on theme_matches.evidence_id = evidence.evidence_id
 ),

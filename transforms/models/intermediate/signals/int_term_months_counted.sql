@@ -229,8 +229,7 @@ recent_customers as (
         count(distinct term_documents.voice_key) as recent_customers
     from monthly_totals
     inner join term_documents
-        on term_documents.month <= monthly_totals.month
-        and term_documents.month > monthly_totals.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('term_documents.month', 'monthly_totals.month', recent_months) }}
     where term_documents.term_key in (select term_key from candidates)
     group by all
 ),

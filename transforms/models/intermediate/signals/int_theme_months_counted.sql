@@ -91,8 +91,7 @@ recent_customers as (
             as recent_customers
     from months
     inner join scoped_evidence
-        on scoped_evidence.month <= months.month
-        and scoped_evidence.month > months.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('scoped_evidence.month', 'months.month', recent_months) }}
     inner join theme_matches
         on scoped_evidence.evidence_id = theme_matches.evidence_id
     group by all

@@ -412,51 +412,33 @@ tested as (
 discoveries as (
     -- Benjamini-Hochberg over the month's candidates: many gaps are tested at once, so
     -- a gap is significant only if its p-value is under its rank's share of the rate
-    select
-        *,
-        row_number() over (
-            partition by month, is_candidate order by p_value, offer_id, metric, subject_id
-        ) as p_rank,
-        count(*) over (partition by month, is_candidate) as candidates
-    from tested
-),
-
-cutoffs as (
-    select
-        month,
-        max(p_rank) filter (
-            where p_value <= p_rank * {{ false_discovery_rate }} / candidates
-        ) as max_discovery_rank
-    from discoveries
-    where is_candidate
-    group by all
+    {{ benjamini_hochberg(
+        'tested', 'p_value', family='month', tie_breaker='offer_id, metric, subject_id',
+        tested='is_candidate', fdr=false_discovery_rate, discovery_as='is_significant'
+    ) }}
 ),
 
 scored as (
     select
-        discoveries.*,
-        discoveries.is_candidate
-        and discoveries.p_rank <= coalesce(cutoffs.max_discovery_rank, 0) as is_significant,
+        *,
         -- size: how many times the reference the actual value is, in the gap's direction,
         -- on a log scale where four times (or a quarter) is the whole scale
         case
-            when not discoveries.is_beyond then 0.0
+            when not is_beyond then 0.0
             -- against the offer's own past: the rise one can be confident of, so a rare
             -- reason doubling on a handful of returns does not outrank a frequent one
-            when discoveries.confident_size is not null then discoveries.confident_size
-            when discoveries.expected_value <= 0 or discoveries.actual_value <= 0 then 1.0
+            when confident_size is not null then confident_size
+            when expected_value <= 0 or actual_value <= 0 then 1.0
             else least(1.0,
-                abs(ln(discoveries.actual_value / discoveries.expected_value)) / ln(4)
+                abs(ln(actual_value / expected_value)) / ln(4)
             )
         end as gap_size,
         -- significance: the one-sided confidence that the gap is real, 0 below the sample floor
-        case when discoveries.has_sample then 1 - discoveries.p_value else 0.0 end
+        case when has_sample then 1 - p_value else 0.0 end
             as significance,
         -- business weight: square root of the offer's share of company revenue in the window
-        sqrt(coalesce(discoveries.window_revenue_share, 0)) as business_weight
+        sqrt(coalesce(window_revenue_share, 0)) as business_weight
     from discoveries
-    left join cutoffs
-        on discoveries.month = cutoffs.month
 ),
 
 final as (

@@ -29,13 +29,13 @@ buyer_windows as (
         months.month,
         order_lines.segment_id,
         order_lines.customer_key,
-        order_lines.order_month > months.month - interval {{ window_months }} month as is_recent,
+        {{ in_trailing_window('order_lines.order_month', 'months.month', window_months) }} as is_recent,
         order_lines.line_amount
     from months
     inner join order_lines
-        on order_lines.order_month <= months.month
-        and order_lines.order_month
-        > months.month - interval {{ window_months + baseline_months }} month
+        on {{ in_trailing_window(
+            'order_lines.order_month', 'months.month', window_months + baseline_months
+        ) }}
     where order_lines.is_counted
         and order_lines.offer_id is not null
         and order_lines.customer_key is not null

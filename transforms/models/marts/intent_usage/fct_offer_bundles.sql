@@ -39,8 +39,7 @@ window_orders as (
         order_offers.customer_key
     from months
     inner join order_offers
-        on order_offers.order_month <= months.month
-        and order_offers.order_month > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('order_offers.order_month', 'months.month', window_months) }}
 ),
 
 all_orders as (

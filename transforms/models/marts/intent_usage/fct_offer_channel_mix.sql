@@ -98,8 +98,7 @@ window_sales as (
         sales.is_crm_deal
     from months
     inner join sales
-        on sales.sale_month <= months.month
-        and sales.sale_month > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('sales.sale_month', 'months.month', window_months) }}
 ),
 
 channel_totals as (

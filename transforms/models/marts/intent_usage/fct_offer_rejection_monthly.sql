@@ -1,6 +1,10 @@
 {%- set window_months = var('gap_window_months') -%}
 {%- set baseline_months = var('gap_baseline_months') -%}
 {%- set evidence_links = var('gap_evidence_links') -%}
+{%- set in_window = in_trailing_window('closed_deals.closed_month', 'months.month', window_months) -%}
+{%- set in_baseline = in_trailing_window(
+    'closed_deals.closed_month', 'months.month', baseline_months, offset=window_months
+) -%}
 
 with
 
@@ -60,32 +64,32 @@ deal_windows as (
         closed_deals.offer_id,
         months.month,
         count(*) filter (
-            where closed_deals.closed_month > months.month - interval {{ window_months }} month
+            where {{ in_window }}
         ) as window_closed_deals,
         count(*) filter (
-            where closed_deals.closed_month > months.month - interval {{ window_months }} month
+            where {{ in_window }}
             and closed_deals.outcome = 'lost'
         ) as window_lost_deals,
         count(*) filter (
-            where closed_deals.closed_month <= months.month - interval {{ window_months }} month
+            where {{ in_baseline }}
         ) as baseline_closed_deals,
         count(*) filter (
-            where closed_deals.closed_month <= months.month - interval {{ window_months }} month
+            where {{ in_baseline }}
             and closed_deals.outcome = 'lost'
         ) as baseline_lost_deals,
         list(closed_deals.account_id order by closed_deals.deal_id) filter (
-            where closed_deals.closed_month > months.month - interval {{ window_months }} month
+            where {{ in_window }}
             and closed_deals.outcome = 'lost'
         ) as lost_account_ids,
         list('lost_deal:' || closed_deals.deal_id order by closed_deals.deal_id desc) filter (
-            where closed_deals.closed_month > months.month - interval {{ window_months }} month
+            where {{ in_window }}
             and closed_deals.outcome = 'lost'
         ) as lost_deal_evidence_ids
     from months
     inner join closed_deals
-        on closed_deals.closed_month <= months.month
-        and closed_deals.closed_month
-        > months.month - interval {{ window_months + baseline_months }} month
+        on {{ in_trailing_window(
+            'closed_deals.closed_month', 'months.month', window_months + baseline_months
+        ) }}
     group by all
 ),
 
@@ -102,8 +106,7 @@ rejection_evidence as (
             filter (where not satisfaction.is_satisfied) as bad_satisfaction_evidence_ids
     from months
     inner join evidence
-        on evidence.evidence_month <= months.month
-        and evidence.evidence_month > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('evidence.evidence_month', 'months.month', window_months) }}
     left join reviews
         on evidence.evidence_source = 'review'
         and evidence.source_id = reviews.review_id

@@ -25,15 +25,13 @@ window_returns as (
         returns.offer_id,
         months.month,
         coalesce(returns.reason_code, 'unknown') as reason_code,
-        returns.return_month > months.month - interval {{ window_months }} month as is_recent,
+        {{ in_trailing_window('returns.return_month', 'months.month', window_months) }} as is_recent,
         returns.quantity,
         returns.returned_at,
         evidence.evidence_id
     from months
     inner join returns
-        on returns.return_month <= months.month
-        and returns.return_month
-        > months.month - interval {{ window_months + baseline_months }} month
+        on {{ in_trailing_window('returns.return_month', 'months.month', window_months + baseline_months) }}
     left join evidence
         on 'return:' || returns.return_id = evidence.evidence_id
     where returns.offer_id is not null

@@ -38,9 +38,7 @@ window_lines as (
         order_lines.line_amount
     from months
     inner join order_lines
-        on order_lines.order_month <= months.month
-        and order_lines.order_month
-        > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('order_lines.order_month', 'months.month', window_months) }}
     where order_lines.is_counted
         and order_lines.offer_id is not null
         and order_lines.customer_key is not null
@@ -102,8 +100,7 @@ segment_evidence as (
         count(*) as evidence_items
     from months
     inner join evidence
-        on evidence.evidence_month <= months.month
-        and evidence.evidence_month > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('evidence.evidence_month', 'months.month', window_months) }}
     where evidence.offer_id is not null
         and evidence.segment_id is not null
     group by all

@@ -5,6 +5,8 @@
     'returned_units', 'tickets', 'satisfaction_ratings', 'satisfied_ratings', 'reviews',
     'rating_sum', 'rating_sum_squares', 'low_ratings', 'evidence_items',
 ] -%}
+{%- set in_window = in_trailing_window('past.month', 'usage.month', window_months) -%}
+{%- set in_baseline = in_trailing_window('past.month', 'usage.month', baseline_months, offset=window_months) -%}
 
 with
 
@@ -21,28 +23,15 @@ windowed as (
         usage.is_active,
         usage.is_complete_month,
         {% for column in summed %}
-        {{ ordered_sum(
-            'past.' ~ column, 'past.month',
-            'past.month > usage.month - interval ' ~ window_months ~ ' month'
-        ) }} as window_{{ column }},
-        {{ ordered_sum(
-            'past.' ~ column, 'past.month',
-            'past.month <= usage.month - interval ' ~ window_months ~ ' month'
-        ) }} as baseline_{{ column }},
+        {{ ordered_sum('past.' ~ column, 'past.month', in_window) }} as window_{{ column }},
+        {{ ordered_sum('past.' ~ column, 'past.month', in_baseline) }} as baseline_{{ column }},
         {% endfor %}
-        count(*) filter (
-            where past.month > usage.month - interval {{ window_months }} month
-            and past.is_active
-        ) as window_active_months,
-        count(*) filter (
-            where past.month <= usage.month - interval {{ window_months }} month
-            and past.is_active
-        ) as baseline_active_months
+        count(*) filter (where {{ in_window }} and past.is_active) as window_active_months,
+        count(*) filter (where {{ in_baseline }} and past.is_active) as baseline_active_months
     from usage
     inner join usage as past
         on usage.offer_id = past.offer_id
-        and past.month <= usage.month
-        and past.month > usage.month - interval {{ window_months + baseline_months }} month
+        and {{ in_trailing_window('past.month', 'usage.month', window_months + baseline_months) }}
     group by all
 ),
 

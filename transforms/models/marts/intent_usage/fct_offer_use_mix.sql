@@ -32,8 +32,7 @@ window_evidence as (
         evidence.evidence_id
     from months
     inner join evidence
-        on evidence.evidence_month <= months.month
-        and evidence.evidence_month > months.month - interval {{ window_months }} month
+        on {{ in_trailing_window('evidence.evidence_month', 'months.month', window_months) }}
     where evidence.offer_id is not null
 ),
 

@@ -19,11 +19,10 @@ tests as (
 scored as (
     select
         counts.*,
-        ln(
-            ((counts.recent_documents + {{ smoothing }}) / nullif(counts.recent_total_documents, 0))
-            / ((counts.baseline_documents_total + {{ smoothing }})
-                / nullif(counts.baseline_total_documents, 0))
-        ) as log_ratio,
+        {{ smoothed_log_ratio(
+            'counts.recent_documents', 'counts.recent_total_documents',
+            'counts.baseline_documents_total', 'counts.baseline_total_documents', smoothing
+        ) }} as log_ratio,
         tests.p_rise,
         -- only terms several customers use are tested (the others cannot emerge)
         counts.baseline_months >= {{ min_baseline_months }}
@@ -34,62 +33,48 @@ scored as (
         on counts.term_month_id = tests.subject_month_id
 ),
 
-false_discovery as (
+discoveries as (
     -- Benjamini-Hochberg across the tested terms of the month
-    select
-        term_month_id,
-        least(1.0, min(p_rise * tests_of_month / rise_rank) over (
-            partition by month order by p_rise desc, term_month_id desc
-            rows between unbounded preceding and current row
-        )) as q_rise
-    from (
-        select
-            term_month_id,
-            month,
-            p_rise,
-            count(*) over (partition by month) as tests_of_month,
-            row_number() over (partition by month order by p_rise, term_month_id) as rise_rank
-        from scored
-        where is_tested
-    ) as ranked
+    {{ benjamini_hochberg(
+        'scored', 'p_rise', family='month', tie_breaker='term_month_id',
+        tested='is_tested', q_as='q_rise'
+    ) }}
 ),
 
 final as (
     select
-        scored.term_month_id,
-        scored.term_key,
-        scored.term,
-        scored.word_count,
-        scored.covering_theme_id,
-        scored.theme_coverage,
-        scored.month,
-        scored.is_complete_month,
-        scored.documents,
-        scored.customers,
-        scored.total_documents,
-        scored.recent_documents,
-        scored.recent_customers,
-        scored.recent_total_documents,
-        scored.recent_share,
-        scored.baseline_months,
-        scored.baseline_documents_total,
-        scored.baseline_total_documents,
-        scored.baseline_share,
-        scored.log_ratio,
-        exp(scored.log_ratio) as smoothed_ratio,
-        scored.p_rise,
-        false_discovery.q_rise,
-        scored.is_tested,
+        term_month_id,
+        term_key,
+        term,
+        word_count,
+        covering_theme_id,
+        theme_coverage,
+        month,
+        is_complete_month,
+        documents,
+        customers,
+        total_documents,
+        recent_documents,
+        recent_customers,
+        recent_total_documents,
+        recent_share,
+        baseline_months,
+        baseline_documents_total,
+        baseline_total_documents,
+        baseline_share,
+        log_ratio,
+        exp(log_ratio) as smoothed_ratio,
+        p_rise,
+        q_rise,
+        is_tested,
         coalesce(
-            scored.is_tested
-            and false_discovery.q_rise <= {{ fdr }}
-            and scored.log_ratio >= ln({{ min_ratio }})
-            and scored.theme_coverage < {{ max_coverage }},
+            is_tested
+            and q_rise <= {{ fdr }}
+            and log_ratio >= ln({{ min_ratio }})
+            and theme_coverage < {{ max_coverage }},
             false
         ) as is_emerging
-    from scored
-    left join false_discovery
-        on scored.term_month_id = false_discovery.term_month_id
+    from discoveries
 )
 
 select * from final

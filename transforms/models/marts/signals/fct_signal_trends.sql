@@ -26,11 +26,10 @@ scored as (
         counts.*,
         -- effect size: log of the ratio of the recent share to the baseline share, with
         -- {{ smoothing }} document added to both windows so an empty baseline stays finite
-        ln(
-            ((counts.recent_documents + {{ smoothing }}) / nullif(counts.recent_total_documents, 0))
-            / ((counts.baseline_documents_total + {{ smoothing }})
-                / nullif(counts.baseline_total_documents, 0))
-        ) as log_ratio,
+        {{ smoothed_log_ratio(
+            'counts.recent_documents', 'counts.recent_total_documents',
+            'counts.baseline_documents_total', 'counts.baseline_total_documents', smoothing
+        ) }} as log_ratio,
         {{ two_proportion_z(
             'counts.recent_documents', 'counts.recent_total_documents',
             'counts.baseline_documents_total', 'counts.baseline_total_documents'
@@ -53,59 +52,41 @@ scored as (
         on counts.theme_scope_month_id = tests.subject_month_id
 ),
 
-false_discovery as (
-    -- Benjamini-Hochberg across every test of the month (all themes, all scopes):
-    -- q = min over larger p of p x tests / rank
-    select
-        theme_scope_month_id,
-        least(1.0, min(p_rise * tests_of_month / rise_rank) over (
-            partition by month order by p_rise desc, theme_scope_month_id desc
-            rows between unbounded preceding and current row
-        )) as q_rise,
-        least(1.0, min(p_fall * tests_of_month / fall_rank) over (
-            partition by month order by p_fall desc, theme_scope_month_id desc
-            rows between unbounded preceding and current row
-        )) as q_fall
-    from (
-        select
-            theme_scope_month_id,
-            month,
-            p_rise,
-            p_fall,
-            count(*) over (partition by month) as tests_of_month,
-            row_number() over (partition by month order by p_rise, theme_scope_month_id)
-                as rise_rank,
-            row_number() over (partition by month order by p_fall, theme_scope_month_id)
-                as fall_rank
-        from scored
-        where is_tested
-    ) as ranked
+rise_discoveries as (
+    -- Benjamini-Hochberg across every test of the month (all themes, all scopes)
+    {{ benjamini_hochberg(
+        'scored', 'p_rise', family='month', tie_breaker='theme_scope_month_id',
+        tested='is_tested', q_as='q_rise'
+    ) }}
+),
+
+fall_discoveries as (
+    {{ benjamini_hochberg(
+        'rise_discoveries', 'p_fall', family='month', tie_breaker='theme_scope_month_id',
+        tested='is_tested', q_as='q_fall'
+    ) }}
 ),
 
 flagged as (
     select
-        scored.*,
-        false_discovery.q_rise,
-        false_discovery.q_fall,
-        scored.is_tested
-        and scored.log_ratio >= ln({{ min_ratio }})
-        and false_discovery.q_rise <= {{ fdr }}
-        and scored.recent_documents >= {{ min_documents }}
-        and scored.recent_customers >= {{ min_customers }} as is_significant_rise,
-        scored.is_tested
-        and scored.recent_documents >= {{ strong_min_documents }}
-        and coalesce(scored.trend_p_rise <= {{ trend_p }}, false) as is_sustained_at_volume,
-        scored.is_tested
-        and scored.log_ratio >= ln({{ min_ratio }})
-        and scored.p_rise <= {{ weak_p }}
-        and scored.recent_documents >= {{ weak_min_documents }} as is_weak_rise,
-        scored.is_tested
-        and scored.log_ratio <= -ln({{ min_ratio }})
-        and false_discovery.q_fall <= {{ fdr }}
-        and scored.baseline_documents_total >= {{ min_documents }} as is_significant_fall
-    from scored
-    left join false_discovery
-        on scored.theme_scope_month_id = false_discovery.theme_scope_month_id
+        *,
+        is_tested
+        and log_ratio >= ln({{ min_ratio }})
+        and q_rise <= {{ fdr }}
+        and recent_documents >= {{ min_documents }}
+        and recent_customers >= {{ min_customers }} as is_significant_rise,
+        is_tested
+        and recent_documents >= {{ strong_min_documents }}
+        and coalesce(trend_p_rise <= {{ trend_p }}, false) as is_sustained_at_volume,
+        is_tested
+        and log_ratio >= ln({{ min_ratio }})
+        and p_rise <= {{ weak_p }}
+        and recent_documents >= {{ weak_min_documents }} as is_weak_rise,
+        is_tested
+        and log_ratio <= -ln({{ min_ratio }})
+        and q_fall <= {{ fdr }}
+        and baseline_documents_total >= {{ min_documents }} as is_significant_fall
+    from fall_discoveries
 ),
 
 classified as (
