@@ -1,13 +1,5 @@
-{%- set min_buyers = var('gap_min_buyers') -%}
-{%- set min_sample = var('gap_target_min_sample') -%}
-{%- set rejection_min_sample = var('gap_rejection_min_sample') -%}
 {%- set rejection_min_events = var('gap_rejection_min_events') -%}
-{%- set z_threshold = var('gap_z_threshold') -%}
 {%- set false_discovery_rate = var('gap_false_discovery_rate') -%}
-{%- set min_evidence = var('gap_min_evidence') -%}
-{%- set psi_threshold = var('gap_psi_threshold') -%}
-{%- set bundle_min_lift = var('gap_bundle_min_lift') -%}
-{%- set bundle_min_co_orders = var('gap_bundle_min_co_orders') -%}
 
 with
 
@@ -15,366 +7,48 @@ windowed as (
     select * from {{ ref('fct_offer_usage_windowed') }}
 ),
 
-segment_mix as (
-    select * from {{ ref('fct_offer_segment_mix') }}
-),
-
-audience as (
-    select * from {{ ref('fct_offer_audience_monthly') }}
-),
-
-channel_mix as (
-    select * from {{ ref('fct_offer_channel_mix') }}
-),
-
-use_mix as (
-    select * from {{ ref('fct_offer_use_mix') }}
-),
-
-bundles as (
-    select * from {{ ref('fct_offer_bundles') }}
-),
-
-rejection as (
-    select * from {{ ref('fct_offer_rejection_monthly') }}
-),
-
-return_reasons as (
-    select * from {{ ref('fct_offer_return_reasons') }}
-),
-
-targets as (
-    select * from {{ ref('fct_offer_targets') }}
-),
-
--- Every candidate gap in one shape. comparison says what expected_value is: a tolerance
--- (a share allowed outside the intent), a target, the offer's own baseline, a threshold,
--- or independence (lift 1). target_kind says which side of expected_value is the gap.
-
-segment_gaps as (
-    select
-        offer_id,
-        month,
-        'segment_mix' as gap_type,
-        'off_target_share' as metric,
-        segment_id as subject_id,
-        segment_id,
-        'tolerance' as comparison,
-        'max' as target_kind,
-        tolerance as expected_value,
-        buyer_share as actual_value,
-        window_buyers as sample_size,
-        {{ min_buyers }} as min_sample_size,
-        z_score,
-        revenue_share,
-        'fct_offer_segment_mix' as source_model,
-        offer_segment_month_id as source_id,
-        evidence_ids,
-        top_account_ids as account_ids,
-        -- events behind a comparison of two rates (rejection gaps only)
-        cast(null as bigint) as events,
-        -- size of a rise against the offer's past one can be confident of (rejection only)
-        cast(null as double) as confident_size
-    from segment_mix
-    where has_intended_segments
-        and not is_intended
-),
-
-drift_gaps as (
-    select
-        offer_id,
-        month,
-        'segment_drift',
-        'segment_drift',
-        cast(null as varchar),
-        cast(null as varchar),
-        'threshold',
-        'max',
-        cast({{ psi_threshold }} as double),
-        psi_vs_past,
-        least(window_buyers, baseline_buyers),
-        {{ min_buyers }},
-        psi_vs_past_z,
-        cast(null as double),
-        'fct_offer_audience_monthly',
-        offer_month_id,
-        cast([] as varchar[]),
-        cast([] as varchar[]),
-        cast(null as bigint),
-        cast(null as double)
-    from audience
-    where psi_vs_past is not null
+audience_gaps as (
+    select * from {{ ref('fct_intent_gaps__audience') }}
 ),
 
 channel_gaps as (
-    select
-        offer_id,
-        month,
-        'channel_mix',
-        'off_target_channel_share',
-        channel,
-        cast(null as varchar),
-        'tolerance',
-        'max',
-        tolerance,
-        sales_share,
-        window_sales,
-        {{ min_buyers }},
-        z_score,
-        revenue_share,
-        'fct_offer_channel_mix',
-        offer_channel_month_id,
-        cast([] as varchar[]),
-        top_account_ids,
-        cast(null as bigint),
-        cast(null as double)
-    from channel_mix
-    where has_intended_channels
-        and not is_intended
+    select * from {{ ref('fct_intent_gaps__channel') }}
 ),
 
 use_gaps as (
-    select
-        offer_id,
-        month,
-        'use',
-        'unintended_use_share',
-        theme_id,
-        cast(null as varchar),
-        'tolerance',
-        'max',
-        tolerance,
-        evidence_share,
-        offer_evidence_items,
-        {{ min_evidence }},
-        z_score,
-        cast(null as double),
-        'fct_offer_use_mix',
-        offer_theme_month_id,
-        evidence_ids,
-        account_ids,
-        cast(null as bigint),
-        cast(null as double)
-    from use_mix
-    where is_use_theme
-        and not is_intended_use
+    select * from {{ ref('fct_intent_gaps__use') }}
 ),
 
-unplanned_bundle_gaps as (
-    -- pairs bought together more than chance that neither offer plans (each pair once)
-    select
-        offer_id,
-        month,
-        'bundle',
-        'unplanned_bundle',
-        partner_offer_id,
-        cast(null as varchar),
-        'independence',
-        'max',
-        cast(1 as double),
-        lift,
-        co_orders,
-        {{ bundle_min_co_orders }},
-        -- a lift below the floor is not a finding, however significant
-        case when lift >= {{ bundle_min_lift }} then z_score else least(z_score, 0) end,
-        cast(null as double),
-        'fct_offer_bundles',
-        offer_pair_month_id,
-        cast([] as varchar[]),
-        account_ids,
-        cast(null as bigint),
-        cast(null as double)
-    from bundles
-    where not is_intended_complement
-        and offer_id < partner_offer_id
-        and co_orders > 0
-),
-
-missing_complement_gaps as (
-    -- complements the offer declares that customers do not buy with it more than chance
-    select
-        offer_id,
-        month,
-        'bundle',
-        'missing_complement',
-        partner_offer_id,
-        cast(null as varchar),
-        'independence',
-        'min',
-        cast(1 as double),
-        lift,
-        offer_orders,
-        {{ min_buyers }},
-        -z_score,
-        cast(null as double),
-        'fct_offer_bundles',
-        offer_pair_month_id,
-        cast([] as varchar[]),
-        account_ids,
-        cast(null as bigint),
-        cast(null as double)
-    from bundles
-    where is_declared_by_offer
-),
-
-return_reason_gaps as (
-    select
-        offer_id,
-        month,
-        'rejection',
-        'return_reason_rate',
-        reason_code,
-        cast(null as varchar),
-        'baseline',
-        'max',
-        baseline_reason_return_rate,
-        reason_return_rate,
-        least(window_lines_sold, baseline_lines_sold),
-        {{ rejection_min_sample }},
-        z_score,
-        cast(null as double),
-        'fct_offer_return_reasons',
-        offer_reason_month_id,
-        evidence_ids,
-        cast([] as varchar[]),
-        window_returns + baseline_returns,
-        {{ confident_rise_size('window_returns', 'window_lines_sold',
-            'baseline_returns', 'baseline_lines_sold', z_threshold) }}
-    from return_reasons
-    where window_returns > 0
-),
-
-rejection_rates as (
-    -- each rejection rate of the trailing window against the offer's own baseline
-    select
-        offer_id,
-        month,
-        offer_month_id,
-        unnest([
-            {
-                'metric': 'cancellation_rate',
-                'confident_size': {{ confident_rise_size(
-                    'window_cancelled_orders', 'window_placed_orders',
-                    'baseline_cancelled_orders', 'baseline_placed_orders', z_threshold
-                ) }},
-                'events': window_cancelled_orders + baseline_cancelled_orders,
-                'expected_value': baseline_cancellation_rate,
-                'actual_value': cancellation_rate,
-                'sample_size': least(window_placed_orders, baseline_placed_orders),
-                'z_score': cancellation_rate_z,
-                'evidence_ids': cast([] as varchar[]),
-                'account_ids': cast([] as varchar[])
-            },
-            {
-                'metric': 'low_rating_share',
-                'confident_size': {{ confident_rise_size(
-                    'window_low_ratings', 'window_reviews',
-                    'baseline_low_ratings', 'baseline_reviews', z_threshold
-                ) }},
-                'events': window_low_ratings + baseline_low_ratings,
-                'expected_value': baseline_low_rating_share,
-                'actual_value': low_rating_share,
-                'sample_size': least(window_reviews, baseline_reviews),
-                'z_score': low_rating_share_z,
-                'evidence_ids': low_rating_evidence_ids,
-                'account_ids': cast([] as varchar[])
-            },
-            {
-                'metric': 'bad_satisfaction_share',
-                'confident_size': {{ confident_rise_size(
-                    'window_bad_ratings', 'window_satisfaction_ratings',
-                    'baseline_bad_ratings', 'baseline_satisfaction_ratings', z_threshold
-                ) }},
-                'events': window_bad_ratings + baseline_bad_ratings,
-                'expected_value': baseline_bad_satisfaction_share,
-                'actual_value': bad_satisfaction_share,
-                'sample_size': least(window_satisfaction_ratings, baseline_satisfaction_ratings),
-                'z_score': bad_satisfaction_share_z,
-                'evidence_ids': bad_satisfaction_evidence_ids,
-                'account_ids': cast([] as varchar[])
-            },
-            {
-                'metric': 'lost_deal_rate',
-                'confident_size': {{ confident_rise_size(
-                    'window_lost_deals', 'window_closed_deals',
-                    'baseline_lost_deals', 'baseline_closed_deals', z_threshold
-                ) }},
-                'events': window_lost_deals + baseline_lost_deals,
-                'expected_value': baseline_lost_deal_rate,
-                'actual_value': lost_deal_rate,
-                'sample_size': least(window_closed_deals, baseline_closed_deals),
-                'z_score': lost_deal_rate_z,
-                'evidence_ids': lost_deal_evidence_ids,
-                'account_ids': lost_account_ids
-            }
-        ], recursive := true)
-    from rejection
+bundle_gaps as (
+    select * from {{ ref('fct_intent_gaps__bundles') }}
 ),
 
 rejection_gaps as (
-    select
-        offer_id,
-        month,
-        'rejection',
-        metric,
-        cast(null as varchar),
-        cast(null as varchar),
-        'baseline',
-        'max',
-        expected_value,
-        actual_value,
-        sample_size,
-        {{ rejection_min_sample }},
-        z_score,
-        cast(null as double),
-        'fct_offer_rejection_monthly',
-        offer_month_id,
-        evidence_ids,
-        account_ids,
-        events,
-        confident_size
-    from rejection_rates
-    where actual_value is not null
-        and expected_value is not null
+    select * from {{ ref('fct_intent_gaps__rejection') }}
 ),
 
 target_gaps as (
-    select
-        offer_id,
-        month,
-        'target',
-        metric,
-        cast(null as varchar),
-        cast(null as varchar),
-        'target',
-        target_kind,
-        target_value,
-        actual_value,
-        sample_size,
-        -- a volume is a census of the month, not a sample
-        case when metric in ('monthly_units', 'monthly_revenue') then 1 else {{ min_sample }} end,
-        z_score,
-        cast(null as double),
-        'fct_offer_targets',
-        offer_target_month_id,
-        evidence_ids,
-        cast([] as varchar[]),
-        cast(null as bigint),
-        cast(null as double)
-    from targets
-    where actual_value is not null
+    select * from {{ ref('fct_intent_gaps__targets') }}
 ),
 
+-- Every candidate gap, one model per dimension (fct_intent_gaps__<dimension>), united by
+-- name: each brings the columns it has, the others are NULL. comparison says what
+-- expected_value is: a tolerance (a share allowed outside the intent), a target, the
+-- offer's own baseline, a threshold, or independence (lift 1). target_kind says which
+-- side of expected_value is the gap.
+
 unioned as (
-    select * from segment_gaps
-    union all select * from drift_gaps
-    union all select * from channel_gaps
-    union all select * from use_gaps
-    union all select * from unplanned_bundle_gaps
-    union all select * from missing_complement_gaps
-    union all select * from return_reason_gaps
-    union all select * from rejection_gaps
-    union all select * from target_gaps
+    select * from audience_gaps
+    union all by name
+    select * from channel_gaps
+    union all by name
+    select * from use_gaps
+    union all by name
+    select * from bundle_gaps
+    union all by name
+    select * from rejection_gaps
+    union all by name
+    select * from target_gaps
 ),
 
 judged as (
@@ -448,14 +122,7 @@ final as (
         || ':' || strftime(month, '%Y-%m') as gap_month_id,
         month,
         offer_id,
-        case
-            when gap_type in ('segment_mix', 'segment_drift') then 'audience'
-            when gap_type = 'channel_mix' then 'channel'
-            when gap_type = 'use' then 'use'
-            when gap_type = 'bundle' then 'bundles'
-            when gap_type = 'rejection' then 'rejection'
-            else 'targets'
-        end as dimension,
+        dimension,
         gap_type,
         metric,
         subject_id,
