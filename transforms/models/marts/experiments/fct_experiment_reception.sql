@@ -15,249 +15,85 @@ products as (
     select * from {{ ref('dim_products') }}
 ),
 
-months as (
-    select * from {{ ref('int_months_spanned') }}
-),
-
-order_lines as (
-    select * from {{ ref('fct_order_lines') }}
-),
-
-reviews as (
-    select * from {{ ref('stg_shop__reviews') }}
-),
-
-evidence as (
-    select * from {{ ref('fct_evidence') }}
-),
-
-theme_matches as (
-    select * from {{ ref('fct_theme_matches') }}
-),
-
-tickets as (
-    select * from {{ ref('int_tickets_linked') }}
-),
-
-ticket_comments as (
-    select * from {{ ref('stg_support__ticket_comments') }}
-),
-
-satisfaction as (
-    select * from {{ ref('stg_support__satisfaction') }}
-),
-
-returns as (
-    select * from {{ ref('int_returns_linked') }}
-),
-
-experiments as (
-    -- each experiment offer, judged every month from its launch month on
-    select
-        offers.offer_id,
-        offers.offer_name,
-        {{ month_of('offers.since_date') }} as launch_month,
-        {{ month_of('offers.until_date') }} as end_month,
-        months.month
-    from offers
-    inner join months
-        on months.month >= coalesce({{ month_of('offers.since_date') }}, months.month)
-    where offers.offer_kind = 'experiment'
-),
-
 periods as (
-    -- the period each experiment month is judged on: from its launch (or the first month
-    -- with data) to the month, not past its end
-    select
-        offer_id,
-        month,
-        coalesce(launch_month, (select min(month) from months)) as period_start,
-        least(month, coalesce(end_month, month)) as period_end
-    from experiments
+    select * from {{ ref('fct_experiment_reception__periods') }}
 ),
 
-product_kinds as (
-    select
-        products.product_id,
-        products.sku,
-        products.product_name,
-        products.offer_id,
-        offers.offer_kind
-    from products
-    inner join offers
-        on products.offer_id = offers.offer_id
+compared_products as (
+    select * from {{ ref('fct_experiment_reception__compared_products') }}
 ),
 
-period_lines as (
-    -- experiment lines, and core-range lines of the same period as the reference
-    select
-        periods.offer_id as experiment_offer_id,
-        periods.month,
-        product_kinds.offer_kind = 'experiment' and product_kinds.offer_id = periods.offer_id
-            as is_experiment,
-        order_lines.product_id,
-        order_lines.order_id,
-        order_lines.order_month,
-        order_lines.customer_key,
-        order_lines.quantity
-    from periods
-    inner join order_lines
-        on order_lines.order_month between periods.period_start and periods.period_end
-    inner join product_kinds
-        on order_lines.product_id = product_kinds.product_id
-    where order_lines.is_counted
-        and (
-            product_kinds.offer_kind = 'core'
-            or product_kinds.offer_id = periods.offer_id
-        )
+lines as (
+    select * from {{ ref('fct_experiment_reception__lines') }}
 ),
 
-customer_items as (
-    -- per buyer and item: how many distinct orders (2 or more: bought again)
-    select
-        experiment_offer_id,
-        month,
-        is_experiment,
-        product_id,
-        customer_key,
-        count(distinct order_id) as item_orders
-    from period_lines
-    where customer_key is not null
-    group by all
+pace as (
+    select * from {{ ref('fct_experiment_reception__pace') }}
 ),
 
-item_sales as (
-    select
-        period_lines.experiment_offer_id,
-        period_lines.month,
-        period_lines.is_experiment,
-        period_lines.product_id,
-        sum(period_lines.quantity) as units,
-        count(distinct period_lines.order_month) as selling_months
-    from period_lines
-    group by all
+repeats as (
+    select * from {{ ref('fct_experiment_reception__repeat') }}
 ),
 
-item_buyers as (
-    select
-        experiment_offer_id,
-        month,
-        is_experiment,
-        product_id,
-        count(*) as buyers,
-        count(*) filter (where item_orders >= 2) as repeat_buyers
-    from customer_items
-    group by all
+ratings as (
+    select * from {{ ref('fct_experiment_reception__rating') }}
 ),
 
-period_reviews as (
-    select
-        periods.offer_id as experiment_offer_id,
-        periods.month,
-        product_kinds.offer_id = periods.offer_id as is_experiment,
-        product_kinds.product_id,
-        count(*) as reviews,
-        sum(reviews.rating) as rating_sum,
-        sum(reviews.rating * reviews.rating) as rating_sum_squares
-    from periods
-    inner join reviews
-        on {{ month_of('reviews.created_at') }} between periods.period_start and periods.period_end
-    inner join product_kinds
-        on coalesce(reviews.sku, '') = coalesce(product_kinds.sku, '-')
-        or (reviews.sku is null and reviews.product_id = product_kinds.product_id)
-    where product_kinds.offer_kind = 'core'
-        or product_kinds.offer_id = periods.offer_id
-    group by all
+requests as (
+    select * from {{ ref('fct_experiment_reception__requests') }}
 ),
 
-evidence_skus as (
-    -- the item each piece of customer voice is about, where the source names one
+product_figures as (
+    -- every compared product's pace, repeat buying and ratings over the period
     select
-        evidence.evidence_id,
-        evidence.evidence_month,
-        evidence.created_at,
-        coalesce(
-            review_products.sku,
-            tickets.sku,
-            comment_tickets.sku,
-            rating_tickets.sku,
-            returns.sku
-        ) as sku
-    from evidence
-    left join product_kinds as review_products
-        on evidence.evidence_source = 'review'
-        and evidence.product_id = review_products.product_id
-    left join tickets
-        on evidence.evidence_source = 'ticket'
-        and evidence.source_id = tickets.ticket_id
-    left join ticket_comments
-        on evidence.evidence_source = 'ticket_comment'
-        and evidence.source_id = ticket_comments.comment_id
-    left join tickets as comment_tickets
-        on ticket_comments.ticket_id = comment_tickets.ticket_id
-    left join satisfaction
-        on evidence.evidence_source = 'satisfaction_comment'
-        and evidence.source_id = satisfaction.rating_id
-    left join tickets as rating_tickets
-        on satisfaction.ticket_id = rating_tickets.ticket_id
-    left join returns
-        on evidence.evidence_source = 'return_reason'
-        and evidence.source_id = returns.return_id
-),
-
-item_requests as (
-    -- requests about an experiment item: its evidence that carries a suggestion
-    select
-        periods.offer_id as experiment_offer_id,
-        periods.month,
-        product_kinds.product_id,
-        count(distinct evidence_skus.evidence_id) as requests,
-        list(distinct evidence_skus.evidence_id) as request_evidence_ids
-    from periods
-    inner join evidence_skus
-        on evidence_skus.evidence_month between periods.period_start and periods.period_end
-    inner join product_kinds
-        on evidence_skus.sku = product_kinds.sku
-        and product_kinds.offer_id = periods.offer_id
-    inner join theme_matches
-        on evidence_skus.evidence_id = theme_matches.evidence_id
-        and theme_matches.signal_kind = 'suggest'
-    group by all
+        pace.experiment_offer_id,
+        pace.month,
+        pace.is_experiment,
+        pace.product_id,
+        pace.units,
+        pace.selling_months,
+        repeats.buyers,
+        repeats.repeat_buyers,
+        ratings.reviews,
+        ratings.rating_sum,
+        ratings.rating_sum_squares
+    from pace
+    left join repeats
+        on pace.experiment_offer_id = repeats.experiment_offer_id
+        and pace.month = repeats.month
+        and pace.product_id = repeats.product_id
+    left join ratings
+        on pace.experiment_offer_id = ratings.experiment_offer_id
+        and pace.month = ratings.month
+        and pace.product_id = ratings.product_id
 ),
 
 item_rows as (
     -- one row per experiment item and month
     select
-        item_sales.experiment_offer_id as offer_id,
-        item_sales.month,
+        product_figures.experiment_offer_id as offer_id,
+        product_figures.month,
         false as is_offer_scope,
-        product_kinds.sku as item_id,
-        item_sales.units,
-        item_sales.selling_months,
+        compared_products.sku as item_id,
+        product_figures.units,
+        product_figures.selling_months,
         1 as items,
-        coalesce(item_buyers.buyers, 0) as buyers,
-        coalesce(item_buyers.repeat_buyers, 0) as repeat_buyers,
-        coalesce(period_reviews.reviews, 0) as reviews,
-        coalesce(period_reviews.rating_sum, 0) as rating_sum,
-        coalesce(period_reviews.rating_sum_squares, 0) as rating_sum_squares,
-        coalesce(item_requests.requests, 0) as requests,
-        coalesce(item_requests.request_evidence_ids, []) as request_evidence_ids
-    from item_sales
-    inner join product_kinds
-        on item_sales.product_id = product_kinds.product_id
-    left join item_buyers
-        on item_sales.experiment_offer_id = item_buyers.experiment_offer_id
-        and item_sales.month = item_buyers.month
-        and item_sales.product_id = item_buyers.product_id
-    left join period_reviews
-        on item_sales.experiment_offer_id = period_reviews.experiment_offer_id
-        and item_sales.month = period_reviews.month
-        and item_sales.product_id = period_reviews.product_id
-    left join item_requests
-        on item_sales.experiment_offer_id = item_requests.experiment_offer_id
-        and item_sales.month = item_requests.month
-        and item_sales.product_id = item_requests.product_id
-    where item_sales.is_experiment
+        coalesce(product_figures.buyers, 0) as buyers,
+        coalesce(product_figures.repeat_buyers, 0) as repeat_buyers,
+        coalesce(product_figures.reviews, 0) as reviews,
+        coalesce(product_figures.rating_sum, 0) as rating_sum,
+        coalesce(product_figures.rating_sum_squares, 0) as rating_sum_squares,
+        coalesce(requests.requests, 0) as requests,
+        coalesce(requests.request_evidence_ids, []) as request_evidence_ids
+    from product_figures
+    inner join compared_products
+        on product_figures.experiment_offer_id = compared_products.experiment_offer_id
+        and product_figures.product_id = compared_products.product_id
+    left join requests
+        on product_figures.experiment_offer_id = requests.experiment_offer_id
+        and product_figures.month = requests.month
+        and product_figures.product_id = requests.product_id
+    where product_figures.is_experiment
 ),
 
 offer_buyers as (
@@ -273,7 +109,7 @@ offer_buyers as (
             month,
             customer_key,
             count(distinct order_id) as offer_orders
-        from period_lines
+        from lines
         where is_experiment
             and customer_key is not null
         group by all
@@ -314,22 +150,14 @@ items as (
 core_reference as (
     -- the core range over the same period: per product and month on sale, per buyer, per review
     select
-        item_sales.experiment_offer_id as offer_id,
-        item_sales.month,
-        sum(item_sales.units) / sum(item_sales.selling_months) as core_units_per_item_month,
-        sum(item_buyers.repeat_buyers) / nullif(sum(item_buyers.buyers), 0) as core_repeat_rate,
-        sum(period_reviews.rating_sum) / nullif(sum(period_reviews.reviews), 0) as core_avg_rating,
-        sum(period_reviews.reviews) as core_reviews
-    from item_sales
-    left join item_buyers
-        on item_sales.experiment_offer_id = item_buyers.experiment_offer_id
-        and item_sales.month = item_buyers.month
-        and item_sales.product_id = item_buyers.product_id
-    left join period_reviews
-        on item_sales.experiment_offer_id = period_reviews.experiment_offer_id
-        and item_sales.month = period_reviews.month
-        and item_sales.product_id = period_reviews.product_id
-    where not item_sales.is_experiment
+        experiment_offer_id as offer_id,
+        month,
+        sum(units) / sum(selling_months) as core_units_per_item_month,
+        sum(repeat_buyers) / nullif(sum(buyers), 0) as core_repeat_rate,
+        sum(rating_sum) / nullif(sum(reviews), 0) as core_avg_rating,
+        sum(reviews) as core_reviews
+    from product_figures
+    where not is_experiment
     group by all
 ),
 
@@ -420,6 +248,15 @@ recommended as (
     from scored
 ),
 
+product_names as (
+    select distinct
+        products.sku,
+        products.product_name
+    from products
+    inner join offers
+        on products.offer_id = offers.offer_id
+),
+
 final as (
     select
         recommended.offer_id || ':' || recommended.item_id || ':'
@@ -468,7 +305,7 @@ final as (
     from recommended
     inner join offers
         on recommended.offer_id = offers.offer_id
-    left join (select distinct sku, product_name from product_kinds) as product_names
+    left join product_names
         on recommended.item_id = product_names.sku
 )
 
