@@ -115,3 +115,11 @@
         from {{ relation }}
     ) as ranked
 {%- endmacro %}
+
+{#- A share tested one-sided against the tolerance it may reach: the tolerance (DOUBLE)
+    and the z of the share above it (normal approximation of the binomial over
+    sample_size observations), as the columns tolerance and z_score. -#}
+{% macro tolerance_test(share, sample_size, tolerance) -%}
+    cast({{ tolerance }} as double) as tolerance,
+    {{ one_proportion_z(share, sample_size, tolerance) }} as z_score
+{%- endmacro %}

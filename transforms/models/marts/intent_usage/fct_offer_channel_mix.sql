@@ -152,9 +152,9 @@ final as (
         channel_totals.offer_id,
         channel_totals.month,
         channel_totals.channel,
-        len(offers.intended_channels) > 0 as has_intended_channels,
-        len(offers.intended_channels) = 0
-        or list_contains(offers.intended_channels, channel_totals.channel) as is_intended,
+        {{ intended_membership(
+            'offers.intended_channels', 'channel_totals.channel', 'has_intended_channels'
+        ) }},
         channel_totals.orders,
         channel_totals.won_deals,
         channel_totals.sales,
@@ -163,12 +163,9 @@ final as (
         window_totals.window_revenue,
         channel_totals.sales / window_totals.window_sales as sales_share,
         channel_totals.revenue / nullif(window_totals.window_revenue, 0) as revenue_share,
-        cast({{ tolerance }} as double) as tolerance,
-        {{ one_proportion_z(
-            'channel_totals.sales / window_totals.window_sales',
-            'window_totals.window_sales',
-            tolerance
-        ) }} as z_score,
+        {{ tolerance_test(
+            'channel_totals.sales / window_totals.window_sales', 'window_totals.window_sales', tolerance
+        ) }},
         coalesce(channel_accounts.top_account_ids, []) as top_account_ids
     from channel_totals
     inner join window_totals

@@ -98,12 +98,9 @@ rejection_evidence as (
     select
         months.month,
         evidence.offer_id,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where evidence.evidence_source = 'return_reason') as return_evidence_ids,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where reviews.rating <= 2) as low_rating_evidence_ids,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where not satisfaction.is_satisfied) as bad_satisfaction_evidence_ids
+        {{ latest_evidence_ids("evidence.evidence_source = 'return_reason'") }} as return_evidence_ids,
+        {{ latest_evidence_ids('reviews.rating <= 2') }} as low_rating_evidence_ids,
+        {{ latest_evidence_ids('not satisfaction.is_satisfied') }} as bad_satisfaction_evidence_ids
     from months
     inner join evidence
         on {{ in_trailing_window('evidence.evidence_month', 'months.month', window_months) }}

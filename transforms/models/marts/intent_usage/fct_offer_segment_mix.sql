@@ -95,8 +95,7 @@ segment_evidence as (
         months.month,
         evidence.offer_id,
         evidence.segment_id,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            [1:{{ evidence_links }}] as evidence_ids,
+        ({{ latest_evidence_ids() }})[1:{{ evidence_links }}] as evidence_ids,
         count(*) as evidence_items
     from months
     inner join evidence
@@ -116,21 +115,18 @@ final as (
         segments.label_fr as segment_label_fr,
         segments.label_en as segment_label_en,
         -- an offer that declares no intended segment has no off-target buyers
-        len(offers.intended_segment_ids) > 0 as has_intended_segments,
-        len(offers.intended_segment_ids) = 0
-        or list_contains(offers.intended_segment_ids, segment_totals.segment_id) as is_intended,
+        {{ intended_membership(
+            'offers.intended_segment_ids', 'segment_totals.segment_id', 'has_intended_segments'
+        ) }},
         segment_totals.buyers,
         segment_totals.revenue,
         window_totals.window_buyers,
         window_totals.window_revenue,
         segment_totals.buyers / window_totals.window_buyers as buyer_share,
         segment_totals.revenue / nullif(window_totals.window_revenue, 0) as revenue_share,
-        cast({{ tolerance }} as double) as tolerance,
-        {{ one_proportion_z(
-            'segment_totals.buyers / window_totals.window_buyers',
-            'window_totals.window_buyers',
-            tolerance
-        ) }} as z_score,
+        {{ tolerance_test(
+            'segment_totals.buyers / window_totals.window_buyers', 'window_totals.window_buyers', tolerance
+        ) }},
         coalesce(segment_accounts.top_account_ids, []) as top_account_ids,
         coalesce(segment_evidence.evidence_ids, []) as evidence_ids,
         coalesce(segment_evidence.evidence_items, 0) as evidence_items

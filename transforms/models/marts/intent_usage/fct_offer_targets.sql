@@ -27,14 +27,10 @@ month_evidence as (
     select
         evidence.offer_id,
         evidence.evidence_month as month,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where evidence.evidence_source = 'return_reason') as return_evidence_ids,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where evidence.evidence_source = 'ticket') as ticket_evidence_ids,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where reviews.rating <= 2) as low_rating_evidence_ids,
-        list(evidence.evidence_id order by evidence.created_at desc, evidence.evidence_id)
-            filter (where not satisfaction.is_satisfied) as bad_satisfaction_evidence_ids
+        {{ latest_evidence_ids("evidence.evidence_source = 'return_reason'") }} as return_evidence_ids,
+        {{ latest_evidence_ids("evidence.evidence_source = 'ticket'") }} as ticket_evidence_ids,
+        {{ latest_evidence_ids('reviews.rating <= 2') }} as low_rating_evidence_ids,
+        {{ latest_evidence_ids('not satisfaction.is_satisfied') }} as bad_satisfaction_evidence_ids
     from evidence
     left join reviews
         on evidence.evidence_source = 'review'

@@ -64,8 +64,7 @@ theme_totals as (
         month,
         theme_id,
         count(distinct evidence_id) as documents,
-        list(evidence_id order by created_at desc, evidence_id)[1:{{ evidence_links }}]
-            as evidence_ids,
+        ({{ latest_evidence_ids(evidence='window_matches') }})[1:{{ evidence_links }}] as evidence_ids,
         list(distinct account_id) filter (where account_id is not null) as account_ids
     from window_matches
     group by all
@@ -87,12 +86,11 @@ final as (
         theme_totals.documents,
         window_totals.offer_evidence_items,
         theme_totals.documents / window_totals.offer_evidence_items as evidence_share,
-        cast({{ tolerance }} as double) as tolerance,
-        {{ one_proportion_z(
+        {{ tolerance_test(
             'theme_totals.documents / window_totals.offer_evidence_items',
             'window_totals.offer_evidence_items',
             tolerance
-        ) }} as z_score,
+        ) }},
         theme_totals.evidence_ids,
         coalesce(list_sort(theme_totals.account_ids), [])[1:{{ evidence_links }}] as account_ids
     from theme_totals
