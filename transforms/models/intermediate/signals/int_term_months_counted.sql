@@ -1,10 +1,5 @@
 {%- set recent_months = var('signal_recent_months') -%}
-{%- set baseline_months = var('signal_baseline_months') -%}
-{%- set gap_months = var('signal_baseline_gap_months') -%}
 {%- set min_customers = var('term_min_customers') -%}
-{%- set recent_last_offset = recent_months - 1 -%}
-{%- set baseline_first_offset = recent_months + gap_months -%}
-{%- set baseline_last_offset = recent_months + gap_months + baseline_months - 1 -%}
 
 with
 
@@ -262,23 +257,9 @@ counted as (
 windowed as (
     select
         *,
-        sum(documents) over recent_window as recent_documents,
-        sum(total_documents) over recent_window as recent_total_documents,
-        coalesce(sum(documents) over baseline_window, 0) as baseline_documents_total,
-        coalesce(sum(total_documents) over baseline_window, 0) as baseline_total_documents,
-        count(*) filter (where total_documents > 0) over baseline_window as baseline_months
+        {{ signal_window_counts() }}
     from counted
-    window
-        recent_window as (
-            partition by term_key
-            order by month
-            rows between {{ recent_last_offset }} preceding and current row
-        ),
-        baseline_window as (
-            partition by term_key
-            order by month
-            rows between {{ baseline_last_offset }} preceding and {{ baseline_first_offset }} preceding
-        )
+    window {{ signal_windows('term_key') }}
 ),
 
 final as (

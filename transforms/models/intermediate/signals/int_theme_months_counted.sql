@@ -1,12 +1,6 @@
 {%- set recent_months = var('signal_recent_months') -%}
-{%- set baseline_months = var('signal_baseline_months') -%}
-{%- set gap_months = var('signal_baseline_gap_months') -%}
 {%- set trend_test_months = var('signal_trend_test_months') -%}
 {%- set trend_months = var('signal_trend_months') -%}
-{#- month offsets of the windows, counted back from the month (0 = the month) -#}
-{%- set recent_last_offset = recent_months - 1 -%}
-{%- set baseline_first_offset = recent_months + gap_months -%}
-{%- set baseline_last_offset = recent_months + gap_months + baseline_months - 1 -%}
 
 with
 
@@ -138,26 +132,13 @@ windowed as (
     select
         *,
         documents / nullif(total_documents, 0) as share,
-        sum(documents) over recent_window as recent_documents,
-        sum(total_documents) over recent_window as recent_total_documents,
-        coalesce(sum(documents) over baseline_window, 0) as baseline_documents_total,
-        coalesce(sum(total_documents) over baseline_window, 0) as baseline_total_documents,
-        count(*) filter (where total_documents > 0) over baseline_window as baseline_months,
+        {{ signal_window_counts() }},
         list(documents) over trend_window as trend_documents,
         -- monthly shares of the trend test's months, oldest first (NULL: no evidence)
         list(documents / nullif(total_documents, 0)) over trend_test_window as trend_test_shares
     from counted
     window
-        recent_window as (
-            partition by theme_id, scope_key
-            order by month
-            rows between {{ recent_last_offset }} preceding and current row
-        ),
-        baseline_window as (
-            partition by theme_id, scope_key
-            order by month
-            rows between {{ baseline_last_offset }} preceding and {{ baseline_first_offset }} preceding
-        ),
+        {{ signal_windows('theme_id, scope_key') }},
         trend_window as (
             partition by theme_id, scope_key
             order by month
