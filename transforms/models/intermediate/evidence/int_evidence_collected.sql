@@ -72,7 +72,6 @@ review_items as (
         reviews.review_id as source_id,
         reviews.created_at,
         shop_keys.customer_key,
-        cast(null as varchar) as account_id,
         coalesce(products_by_sku.offer_id, products_by_id.offer_id) as offer_id,
         coalesce(products_by_sku.product_id, products_by_id.product_id) as product_id,
         concat_ws(' — ', reviews.title, reviews.body) as raw_text
@@ -94,45 +93,43 @@ ticket_items as (
         ticket_id as source_id,
         created_at,
         customer_key,
-        cast(null as varchar) as account_id,
         offer_id,
-        cast(null as varchar) as product_id,
         concat_ws(' — ', subject, description) as raw_text
     from tickets
 ),
 
-comment_items as (
-    -- only what customers wrote; agents' answers are not customer voice
+ticket_texts as (
+    -- what customers wrote on a ticket after opening it: their comments (agents'
+    -- answers are not customer voice) and their satisfaction comments
     select
-        'ticket_comment:' || ticket_comments.comment_id as evidence_id,
+        'ticket_comment:' || comment_id as evidence_id,
         'ticket_comment' as evidence_source,
-        ticket_comments.comment_id as source_id,
-        ticket_comments.created_at,
-        tickets.customer_key,
-        cast(null as varchar) as account_id,
-        tickets.offer_id,
-        cast(null as varchar) as product_id,
-        ticket_comments.body as raw_text
+        comment_id as source_id,
+        created_at,
+        ticket_id,
+        body as raw_text
     from ticket_comments
-    left join tickets
-        on ticket_comments.ticket_id = tickets.ticket_id
-    where ticket_comments.author_role = 'customer'
+    where author_role = 'customer'
+    union all by name
+    select
+        'satisfaction:' || rating_id as evidence_id,
+        'satisfaction_comment' as evidence_source,
+        rating_id as source_id,
+        created_at,
+        ticket_id,
+        comment as raw_text
+    from satisfaction
 ),
 
-satisfaction_items as (
+ticket_text_items as (
+    -- linked to their customer and offer through the ticket
     select
-        'satisfaction:' || satisfaction.rating_id as evidence_id,
-        'satisfaction_comment' as evidence_source,
-        satisfaction.rating_id as source_id,
-        satisfaction.created_at,
+        ticket_texts.* exclude (ticket_id),
         tickets.customer_key,
-        cast(null as varchar) as account_id,
-        tickets.offer_id,
-        cast(null as varchar) as product_id,
-        satisfaction.comment as raw_text
-    from satisfaction
+        tickets.offer_id
+    from ticket_texts
     left join tickets
-        on satisfaction.ticket_id = tickets.ticket_id
+        on ticket_texts.ticket_id = tickets.ticket_id
 ),
 
 note_items as (
@@ -144,7 +141,6 @@ note_items as (
         {{ customer_key_from_email('contacts.email') }} as customer_key,
         coalesce(notes.account_id, contacts.account_id, deals.account_id) as account_id,
         deal_offers.offer_id,
-        cast(null as varchar) as product_id,
         notes.body as raw_text
     from notes
     left join contacts
@@ -162,9 +158,7 @@ return_items as (
         return_id as source_id,
         returned_at as created_at,
         customer_key,
-        cast(null as varchar) as account_id,
         offer_id,
-        cast(null as varchar) as product_id,
         reason_text as raw_text
     from returns
 ),
@@ -175,10 +169,8 @@ lost_deal_items as (
         'lost_deal_reason' as evidence_source,
         deals.deal_id as source_id,
         coalesce(deals.closed_at, deals.created_at) as created_at,
-        cast(null as varchar) as customer_key,
         deals.account_id,
         deal_offers.offer_id,
-        cast(null as varchar) as product_id,
         deals.lost_reason as raw_text
     from deals
     left join deal_offers
@@ -187,18 +179,18 @@ lost_deal_items as (
 ),
 
 unioned as (
+    -- by name: each source brings the links it has (customer, account, offer, product),
+    -- the others are NULL
     select * from review_items
-    union all
+    union all by name
     select * from ticket_items
-    union all
-    select * from comment_items
-    union all
-    select * from satisfaction_items
-    union all
+    union all by name
+    select * from ticket_text_items
+    union all by name
     select * from note_items
-    union all
+    union all by name
     select * from return_items
-    union all
+    union all by name
     select * from lost_deal_items
 ),
 
