@@ -94,24 +94,13 @@ decisive as (
             when decided.is_offer_decided then best_offer_rise.offer_id
             else decided.most_named_offer_id
         end as top_offer_id,
-        case when decided.is_offer_decided then best_offer_rise.classification
-            else decided.classification end as classification,
-        case when decided.is_offer_decided then best_offer_rise.log_ratio
-            else decided.log_ratio end as log_ratio,
-        case when decided.is_offer_decided then best_offer_rise.smoothed_ratio
-            else decided.smoothed_ratio end as smoothed_ratio,
-        case when decided.is_offer_decided then best_offer_rise.p_rise
-            else decided.p_rise end as p_rise,
-        case when decided.is_offer_decided then best_offer_rise.q_rise
-            else decided.q_rise end as q_rise,
-        case when decided.is_offer_decided then best_offer_rise.p_fall
-            else decided.p_fall end as p_fall,
-        case when decided.is_offer_decided then best_offer_rise.q_fall
-            else decided.q_fall end as q_fall,
-        case when decided.is_offer_decided then best_offer_rise.trend_p_rise
-            else decided.trend_p_rise end as trend_p_rise,
-        case when decided.is_offer_decided then best_offer_rise.trend_slope
-            else decided.trend_slope end as trend_slope
+        {%- for column in [
+            'classification', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise', 'p_fall', 'q_fall',
+            'trend_p_rise', 'trend_slope',
+        ] %}
+        case when decided.is_offer_decided then best_offer_rise.{{ column }}
+            else decided.{{ column }} end as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from decided
     left join ranked_classes as best_offer_rise
         on decided.offer_decision_id = best_offer_rise.theme_scope_month_id

@@ -1,5 +1,14 @@
 {%- set rejection_min_events = var('gap_rejection_min_events') -%}
 {%- set false_discovery_rate = var('gap_false_discovery_rate') -%}
+{#- the order of importance of the month's gaps: significant first, then by score -#}
+{%- set importance -%}
+    is_significant desc,
+    gap_size * significance * business_weight desc,
+    z_score desc nulls last,
+    offer_id,
+    metric,
+    subject_id
+{%- endset -%}
 
 with
 
@@ -154,26 +163,8 @@ final as (
         source_id,
         coalesce(evidence_ids, []) as evidence_ids,
         coalesce(account_ids, []) as account_ids,
-        row_number() over (
-            partition by month
-            order by
-                is_significant desc,
-                gap_size * significance * business_weight desc,
-                z_score desc nulls last,
-                offer_id,
-                metric,
-                subject_id
-        ) as gap_rank,
-        row_number() over (
-            partition by month, gap_type
-            order by
-                is_significant desc,
-                gap_size * significance * business_weight desc,
-                z_score desc nulls last,
-                offer_id,
-                metric,
-                subject_id
-        ) as type_rank
+        row_number() over (partition by month order by {{ importance }}) as gap_rank,
+        row_number() over (partition by month, gap_type order by {{ importance }}) as type_rank
     from scored
 )
 
