@@ -52,12 +52,15 @@ distinct_terms as (
         and emerging.word_count = 1
         and emerging.term_key = covered_words.word_key
     where covered_words.word_key is null
-    qualify row_number() over (
-        partition by emerging.month, emerging.recent_documents, emerging.recent_customers,
-            emerging.baseline_documents_total, emerging.documents
-        order by emerging.q_rise, emerging.word_count desc, length(emerging.term),
-            emerging.term_key
-    ) = 1
+    qualify
+        row_number() over (
+            partition by
+                emerging.month, emerging.recent_documents, emerging.recent_customers,
+                emerging.baseline_documents_total, emerging.documents
+            order by
+                emerging.q_rise, emerging.word_count desc, length(emerging.term),
+                emerging.term_key
+        ) = 1
 ),
 
 ranked as (
@@ -102,10 +105,11 @@ example_candidates as (
         and regexp_matches(evidence_texts.match_text, term_patterns.pattern)
     inner join evidence
         on evidence_texts.evidence_id = evidence.evidence_id
-    qualify row_number() over (
-        partition by term_patterns.month, term_patterns.term_key, voice_key
-        order by evidence.created_at desc, evidence.evidence_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by term_patterns.month, term_patterns.term_key, voice_key
+            order by evidence.created_at desc, evidence.evidence_id
+        ) = 1
 ),
 
 examples as (

@@ -45,10 +45,11 @@ candidates as (
 one_per_customer as (
     select *
     from candidates
-    qualify row_number() over (
-        partition by report_month, theme_id, voice_key
-        order by created_at desc, evidence_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by report_month, theme_id, voice_key
+            order by created_at desc, evidence_id
+        ) = 1
 ),
 
 ranked as (

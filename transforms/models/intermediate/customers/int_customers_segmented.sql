@@ -36,19 +36,34 @@ customer_attributes_wide as (
 
 customer_attributes as (
     -- one row per customer per attribute value, the shape segment rules speak
-    select customer_key, 'account_type' as match_key, account_type as attribute_value
+    select
+        customer_key,
+        'account_type' as match_key,
+        account_type as attribute_value
     from customer_attributes_wide
     union all
-    select customer_key, 'industry', industry
+    select
+        customer_key,
+        'industry' as match_key,
+        industry as attribute_value
     from customer_attributes_wide
     union all
-    select customer_key, 'size_band', size_band
+    select
+        customer_key,
+        'size_band' as match_key,
+        size_band as attribute_value
     from customer_attributes_wide
     union all
-    select customer_key, 'country', country
+    select
+        customer_key,
+        'country' as match_key,
+        country as attribute_value
     from customer_attributes_wide
     union all
-    select customer_key, 'customer_tag', unnest(customer_tags)
+    select
+        customer_key,
+        'customer_tag' as match_key,
+        unnest(customer_tags) as attribute_value
     from customer_attributes_wide
 ),
 
@@ -93,7 +108,7 @@ catch_all_matches as (
         segments.segment_id
     from customers
     cross join segments
-    where segments.segment_id not in (select segment_id from segment_keys)
+    where segments.segment_id not in (select segment_keys.segment_id from segment_keys)
 ),
 
 first_matches as (
@@ -107,10 +122,11 @@ first_matches as (
     ) as matches
     inner join segments
         on matches.segment_id = segments.segment_id
-    qualify row_number() over (
-        partition by matches.customer_key
-        order by segments.segment_position
-    ) = 1
+    qualify
+        row_number() over (
+            partition by matches.customer_key
+            order by segments.segment_position
+        ) = 1
 ),
 
 final as (

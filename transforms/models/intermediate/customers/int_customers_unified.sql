@@ -19,10 +19,12 @@ shop_by_key as (
         list(shop_customers.customer_id order by shop_customers.created_at, shop_customers.customer_id)
             as shop_customer_ids,
         -- the oldest shop customer record with an account wins
-        arg_min(shop_customers.account_id, shop_customers.created_at)
-            filter (where shop_customers.account_id is not null) as shop_account_id,
-        arg_min(shop_customers.country, shop_customers.created_at)
-            filter (where shop_customers.country is not null) as shop_country,
+        arg_min(shop_customers.account_id, shop_customers.created_at) filter (
+            where shop_customers.account_id is not null
+        ) as shop_account_id,
+        arg_min(shop_customers.country, shop_customers.created_at) filter (
+            where shop_customers.country is not null
+        ) as shop_country,
         list_distinct(flatten(list(shop_customers.tag_list))) as customer_tags
     from identities
     inner join shop_customers

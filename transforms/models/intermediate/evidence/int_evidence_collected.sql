@@ -51,7 +51,7 @@ customers as (
 deal_offers as (
     -- the first sku of the deal that maps to an offer
     select
-        deal_id,
+        deal_skus.deal_id,
         arg_min(sku_offers.offer_id, deal_skus.sku_position) as offer_id
     from (
         select
@@ -124,9 +124,13 @@ ticket_texts as (
 ticket_text_items as (
     -- linked to their customer and offer through the ticket
     select
-        ticket_texts.* exclude (ticket_id),
+        ticket_texts.evidence_id,
+        ticket_texts.evidence_source,
+        ticket_texts.source_id,
+        ticket_texts.created_at,
         tickets.customer_key,
-        tickets.offer_id
+        tickets.offer_id,
+        ticket_texts.raw_text
     from ticket_texts
     left join tickets
         on ticket_texts.ticket_id = tickets.ticket_id
@@ -231,17 +235,18 @@ sku_mentions as (
 
 linked as (
     select
-        with_customer.* exclude (offer_id, raw_text),
+        with_customer.* exclude (offer_id, raw_text),  -- noqa: RF02
         coalesce(with_customer.offer_id, sku_mentions.offer_id) as offer_id,
         case
             when with_customer.offer_id is not null
-                then case with_customer.evidence_source
-                    when 'review' then 'product'
-                    when 'return_reason' then 'order'
-                    when 'crm_note' then 'deal'
-                    when 'lost_deal_reason' then 'deal'
-                    else 'ticket'
-                end
+                then
+                    case with_customer.evidence_source
+                        when 'review' then 'product'
+                        when 'return_reason' then 'order'
+                        when 'crm_note' then 'deal'
+                        when 'lost_deal_reason' then 'deal'
+                        else 'ticket'
+                    end
             when sku_mentions.offer_id is not null then 'sku_mention'
         end as offer_link,
         {{ redact('with_customer.raw_text') }} as evidence_text

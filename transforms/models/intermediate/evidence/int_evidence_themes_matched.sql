@@ -43,15 +43,20 @@ negations_counted as (
         evidence_id,
         theme_id,
         term,
-        case when has_negation then len(regexp_extract_all(
-            match_text, {{ term_regex('term_text', 'is_wildcard') }}
-        )) else 1 end as occurrences,
-        case when has_negation then len(list_filter(
-            regexp_extract_all(
-                match_text, {{ negated_term_regex('term_text', 'is_wildcard') }}, 1
-            ),
-            lambda prefix: coalesce(prefix, '') = ''
-        )) else 0 end as negated_occurrences
+        case
+            when has_negation
+                then len(regexp_extract_all(match_text, {{ term_regex('term_text', 'is_wildcard') }}))
+            else 1
+        end as occurrences,
+        case
+            when has_negation
+                then
+                    len(list_filter(
+                        regexp_extract_all(match_text, {{ negated_term_regex('term_text', 'is_wildcard') }}, 1),
+                        lambda prefix: coalesce(prefix, '') = ''
+                    ))
+            else 0
+        end as negated_occurrences
     from term_hits
 ),
 

@@ -47,10 +47,11 @@ first_matches as (
     -- a product belongs to at most one offer: the first by position wins
     select *
     from candidate_matches
-    qualify row_number() over (
-        partition by product_id
-        order by offer_position, match_type desc, pattern
-    ) = 1
+    qualify
+        row_number() over (
+            partition by product_id
+            order by offer_position, match_type desc, pattern
+        ) = 1
 ),
 
 final as (

@@ -66,14 +66,17 @@ vocabulary as (
     -- and the catalog
     select
         distinct_words.word,
-        exists (
+        exists(
             select 1
             from taxonomy_words
             where distinct_words.word = taxonomy_words.word
                 or (taxonomy_words.is_stem and starts_with(distinct_words.word, taxonomy_words.word))
         ) as is_taxonomy_word,
-        distinct_words.word in (select word from catalog_words) as is_catalog_word
-    from (select distinct word from words where not is_stop_word) as distinct_words
+        distinct_words.word in (select catalog_words.word from catalog_words) as is_catalog_word
+    from (
+        select distinct words.word from words
+        where not words.is_stop_word
+    ) as distinct_words
 ),
 
 tokens as (
@@ -130,7 +133,8 @@ bigrams as (
         and not sequenced.next_is_taxonomy_word
         and not (sequenced.is_catalog_word and sequenced.next_is_catalog_word)
         and sequenced.word_key <> sequenced.next_word_key
-    group by sequenced.evidence_id, sequenced.word_position, sequenced.word_key,
+    group by
+        sequenced.evidence_id, sequenced.word_position, sequenced.word_key,
         sequenced.next_word_key
 ),
 
@@ -190,9 +194,10 @@ theme_coverage as (
     inner join theme_matches
         on term_documents.evidence_id = theme_matches.evidence_id
     group by candidates.term_key, theme_matches.theme_id
-    qualify row_number() over (
-        partition by candidates.term_key order by theme_coverage desc, covering_theme_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by candidates.term_key order by theme_coverage desc, covering_theme_id
+        ) = 1
 ),
 
 monthly_totals as (
@@ -208,12 +213,12 @@ monthly_totals as (
 
 term_counts as (
     select
-        term_key,
-        month,
-        count(distinct evidence_id) as documents,
-        count(distinct voice_key) as customers
+        term_documents.term_key,
+        term_documents.month,
+        count(distinct term_documents.evidence_id) as documents,
+        count(distinct term_documents.voice_key) as customers
     from term_documents
-    where term_key in (select term_key from candidates)
+    where term_documents.term_key in (select candidates.term_key from candidates)
     group by all
 ),
 
@@ -225,7 +230,7 @@ recent_customers as (
     from monthly_totals
     inner join term_documents
         on {{ in_trailing_window('term_documents.month', 'monthly_totals.month', recent_months) }}
-    where term_documents.term_key in (select term_key from candidates)
+    where term_documents.term_key in (select candidates.term_key from candidates)
     group by all
 ),
 

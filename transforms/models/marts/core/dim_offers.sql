@@ -29,25 +29,33 @@ products as (
 ),
 
 intended_segments as (
-    select offer_id, list(segment_id order by segment_id) as intended_segment_ids
+    select
+        offer_id,
+        list(segment_id order by segment_id) as intended_segment_ids
     from offer_segments
     group by all
 ),
 
 intended_channels as (
-    select offer_id, list(channel order by channel) as intended_channels
+    select
+        offer_id,
+        list(channel order by channel) as intended_channels
     from offer_channels
     group by all
 ),
 
 intended_uses as (
-    select offer_id, list(theme_id order by theme_id) as intended_theme_ids
+    select
+        offer_id,
+        list(theme_id order by theme_id) as intended_theme_ids
     from offer_uses
     group by all
 ),
 
 complements as (
-    select offer_id, list(complement_offer_id order by complement_offer_id) as complement_offer_ids
+    select
+        offer_id,
+        list(complement_offer_id order by complement_offer_id) as complement_offer_ids
     from offer_complements
     group by all
 ),
@@ -69,7 +77,9 @@ targets_pivoted as (
 ),
 
 product_counts as (
-    select offer_id, count(*) as product_count
+    select
+        offer_id,
+        count(*) as product_count
     from products
     where offer_id is not null
     group by all

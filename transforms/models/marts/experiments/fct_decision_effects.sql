@@ -78,7 +78,7 @@ observed as (
         windows.month,
         usage.offer_id = windows.offer_id as is_decision_offer,
         usage.month between windows.before_start and windows.before_end as is_before,
-        usage.*  exclude (offer_id, month, offer_month_id, segment_mix),
+        usage.* exclude (offer_id, month, offer_month_id, segment_mix),  -- noqa: RF02
         usage.month as usage_month,
         usage.offer_id as usage_offer_id
     from windows
@@ -86,7 +86,7 @@ observed as (
         on usage.month between windows.before_start and windows.month
         and (
             usage.month between windows.before_start and windows.before_end
-            or usage.month >= windows.window_after_start
+            or windows.window_after_start <= usage.month
         )
     left join comparison_offers
         on windows.decision_id = comparison_offers.decision_id
@@ -138,20 +138,25 @@ valued as (
             -- volumes are compared on a log scale: orders as Poisson events
             when 'units' then 1.0 / nullif(orders, 0)
             when 'revenue' then 1.0 / nullif(orders, 0)
-            when 'return_rate' then
-                (returned_units / nullif(units, 0)) * (1 - returned_units / nullif(units, 0))
-                / nullif(units, 0)
-            when 'repeat_rate' then
-                (repeat_buyers / nullif(buyers, 0)) * (1 - repeat_buyers / nullif(buyers, 0))
-                / nullif(buyers, 0)
+            when 'return_rate'
+                then
+                    (returned_units / nullif(units, 0)) * (1 - returned_units / nullif(units, 0))
+                    / nullif(units, 0)
+            when 'repeat_rate'
+                then
+                    (repeat_buyers / nullif(buyers, 0)) * (1 - repeat_buyers / nullif(buyers, 0))
+                    / nullif(buyers, 0)
             when 'tickets_per_100_orders' then 10000.0 * tickets / nullif(orders * orders, 0)
-            when 'csat' then
-                (satisfied_ratings / nullif(satisfaction_ratings, 0))
-                * (1 - satisfied_ratings / nullif(satisfaction_ratings, 0))
-                / nullif(satisfaction_ratings, 0)
-            when 'rating' then
-                greatest(rating_sum_squares / nullif(reviews, 0)
-                    - pow(rating_sum / nullif(reviews, 0), 2), 0.25) / nullif(reviews, 0)
+            when 'csat'
+                then
+                    (satisfied_ratings / nullif(satisfaction_ratings, 0))
+                    * (1 - satisfied_ratings / nullif(satisfaction_ratings, 0))
+                    / nullif(satisfaction_ratings, 0)
+            when 'rating'
+                then
+                    greatest(
+                        rating_sum_squares / nullif(reviews, 0) - pow(rating_sum / nullif(reviews, 0), 2), 0.25
+                    ) / nullif(reviews, 0)
         end as metric_variance,
         case metric
             when 'return_rate' then units
@@ -226,7 +231,7 @@ measured as (
         case
             when windows.metric in ('units', 'revenue')
                 then ln(pivoted.after_value / nullif(pivoted.before_value, 0))
-                - ln(pivoted.others_after_value / nullif(pivoted.others_before_value, 0))
+                    - ln(pivoted.others_after_value / nullif(pivoted.others_before_value, 0))
             else (pivoted.after_value - pivoted.before_value)
                 - (pivoted.others_after_value - pivoted.others_before_value)
         end as effect_estimate,

@@ -199,12 +199,14 @@ components as (
         (avg_rating - core_avg_rating) / (rating_stddev / sqrt(nullif(reviews, 0)))
             as rating_z,
         greatest(-1, least(1, smoothed_rating - core_avg_rating)) as rating_component,
-        greatest(-1, least(1,
-            (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05)
-        )) as repeat_component,
-        greatest(-1, least(1,
-            log2(units_per_item_month / nullif(core_units_per_item_month, 0))
-        )) as pace_component,
+        greatest(
+            -1,
+            least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
+        ) as repeat_component,
+        greatest(
+            -1,
+            least(1, log2(units_per_item_month / nullif(core_units_per_item_month, 0)))
+        ) as pace_component,
         -- five requests per 100 buyers count fully; asking is only ever a good sign
         least(1, coalesce(requests_per_100_buyers, 0) / 5) as request_component
     from measured

@@ -28,7 +28,7 @@ final as (
         offer_id || ':' || strftime(month, '%Y-%m') as offer_month_id,
         offer_id,
         month,
-        coalesce(launch_month, (select min(month) from months)) as period_start,
+        coalesce(launch_month, (select min(months.month) from months)) as period_start,
         least(month, coalesce(end_month, month)) as period_end
     from experiments
 )

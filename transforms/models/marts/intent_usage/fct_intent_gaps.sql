@@ -92,9 +92,9 @@ tested as (
     from judged
 ),
 
+-- Benjamini-Hochberg over the month's candidates: many gaps are tested at once, so
+-- a gap is significant only if its p-value is under its rank's share of the rate
 discoveries as (
-    -- Benjamini-Hochberg over the month's candidates: many gaps are tested at once, so
-    -- a gap is significant only if its p-value is under its rank's share of the rate
     {{ benjamini_hochberg(
         'tested', 'p_value', family='month', tie_breaker='offer_id, metric, subject_id',
         tested='is_candidate', fdr=false_discovery_rate, discovery_as='is_significant'
@@ -112,9 +112,7 @@ scored as (
             -- reason doubling on a handful of returns does not outrank a frequent one
             when confident_size is not null then confident_size
             when expected_value <= 0 or actual_value <= 0 then 1.0
-            else least(1.0,
-                abs(ln(actual_value / expected_value)) / ln(4)
-            )
+            else least(1.0, abs(ln(actual_value / expected_value)) / ln(4))
         end as gap_size,
         -- significance: the one-sided confidence that the gap is real, 0 below the sample floor
         case when has_sample then 1 - p_value else 0.0 end

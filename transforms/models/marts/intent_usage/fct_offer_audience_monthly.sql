@@ -54,7 +54,10 @@ segment_counts as (
 ),
 
 offer_months as (
-    select distinct offer_id, month from segment_counts
+    select distinct
+        offer_id,
+        month
+    from segment_counts
 ),
 
 grid as (

@@ -82,9 +82,15 @@ deal_sales as (
 ),
 
 sales as (
-    select *, false as is_crm_deal from shop_sales
+    select
+        *,
+        false as is_crm_deal
+    from shop_sales
     union all
-    select *, true as is_crm_deal from deal_sales
+    select
+        *,
+        true as is_crm_deal
+    from deal_sales
 ),
 
 window_sales as (

@@ -166,8 +166,8 @@ rates as (
         coalesce(deal_windows.baseline_lost_deals, 0) as baseline_lost_deals,
         deal_windows.baseline_lost_deals / nullif(deal_windows.baseline_closed_deals, 0)
             as baseline_lost_deal_rate,
-        coalesce(list_sort(list_distinct(deal_windows.lost_account_ids)), [])
-            [1:{{ evidence_links }}] as lost_account_ids,
+        coalesce(list_sort(list_distinct(deal_windows.lost_account_ids)), [])[1:{{ evidence_links }}]
+            as lost_account_ids,
         coalesce(deal_windows.lost_deal_evidence_ids, [])[1:{{ evidence_links }}]
             as lost_deal_evidence_ids,
         coalesce(rejection_evidence.return_evidence_ids, [])[1:{{ evidence_links }}]

@@ -47,8 +47,9 @@ reason_totals as (
         count(*) filter (where not is_recent) as baseline_returns,
         coalesce(sum(quantity) filter (where not is_recent), 0) as baseline_returned_units,
         coalesce(
-            list(evidence_id order by returned_at desc, evidence_id)
-                filter (where is_recent and evidence_id is not null),
+            list(evidence_id order by returned_at desc, evidence_id) filter (
+                where is_recent and evidence_id is not null
+            ),
             []
         )[1:{{ evidence_links }}] as evidence_ids
     from window_returns

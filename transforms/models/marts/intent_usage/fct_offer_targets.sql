@@ -107,7 +107,7 @@ tested as (
             when metric = 'tickets_per_100_orders_max'
                 -- tickets against the count the ceiling allows (normal approximation of a Poisson count)
                 then (tickets - target_value / 100 * orders)
-                / nullif(sqrt(target_value / 100 * orders), 0)
+                    / nullif(sqrt(target_value / 100 * orders), 0)
             when metric = 'rating_min'
                 then (target_value - actual_value) / (rating_stddev / sqrt(nullif(sample_size, 0)))
             when metric = 'return_rate_max'

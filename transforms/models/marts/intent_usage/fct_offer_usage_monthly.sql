@@ -96,7 +96,7 @@ segment_mix as (
         offer_id,
         month,
         list(
-            {'segment_id': segment_id, 'buyers': buyers, 'revenue': revenue}
+            { 'segment_id': segment_id, 'buyers': buyers, 'revenue': revenue }
             order by buyers desc, segment_id
         ) as segment_mix
     from segment_sales
@@ -198,14 +198,30 @@ final as (
         coalesce(voiced.evidence_items, 0) as evidence_items,
         coalesce(segment_mix.segment_mix, []) as segment_mix
     from offer_months
-    left join sales using (offer_id, month)
-    left join cancelled using (offer_id, month)
-    left join segment_mix using (offer_id, month)
-    left join returned using (offer_id, month)
-    left join ticketed using (offer_id, month)
-    left join rated using (offer_id, month)
-    left join reviewed using (offer_id, month)
-    left join voiced using (offer_id, month)
+    left join sales
+        on offer_months.offer_id = sales.offer_id
+        and offer_months.month = sales.month
+    left join cancelled
+        on offer_months.offer_id = cancelled.offer_id
+        and offer_months.month = cancelled.month
+    left join segment_mix
+        on offer_months.offer_id = segment_mix.offer_id
+        and offer_months.month = segment_mix.month
+    left join returned
+        on offer_months.offer_id = returned.offer_id
+        and offer_months.month = returned.month
+    left join ticketed
+        on offer_months.offer_id = ticketed.offer_id
+        and offer_months.month = ticketed.month
+    left join rated
+        on offer_months.offer_id = rated.offer_id
+        and offer_months.month = rated.month
+    left join reviewed
+        on offer_months.offer_id = reviewed.offer_id
+        and offer_months.month = reviewed.month
+    left join voiced
+        on offer_months.offer_id = voiced.offer_id
+        and offer_months.month = voiced.month
 )
 
 select * from final

@@ -23,8 +23,8 @@ windowed as (
         usage.is_active,
         usage.is_complete_month,
         {% for column in summed %}
-        {{ ordered_sum('past.' ~ column, 'past.month', in_window) }} as window_{{ column }},
-        {{ ordered_sum('past.' ~ column, 'past.month', in_baseline) }} as baseline_{{ column }},
+            {{ ordered_sum('past.' ~ column, 'past.month', in_window) }} as window_{{ column }},
+            {{ ordered_sum('past.' ~ column, 'past.month', in_baseline) }} as baseline_{{ column }},
         {% endfor %}
         count(*) filter (where {{ in_window }} and past.is_active) as window_active_months,
         count(*) filter (where {{ in_baseline }} and past.is_active) as baseline_active_months

@@ -60,12 +60,13 @@ window_matches as (
 
 theme_totals as (
     select
-        offer_id,
-        month,
-        theme_id,
-        count(distinct evidence_id) as documents,
+        window_matches.offer_id,
+        window_matches.month,
+        window_matches.theme_id,
+        count(distinct window_matches.evidence_id) as documents,
         ({{ latest_evidence_ids(evidence='window_matches') }})[1:{{ evidence_links }}] as evidence_ids,
-        list(distinct account_id) filter (where account_id is not null) as account_ids
+        list(distinct window_matches.account_id) filter (where window_matches.account_id is not null)
+            as account_ids
     from window_matches
     group by all
 ),

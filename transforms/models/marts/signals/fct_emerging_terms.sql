@@ -33,8 +33,8 @@ scored as (
         on counts.term_month_id = tests.subject_month_id
 ),
 
+-- Benjamini-Hochberg across the tested terms of the month
 discoveries as (
-    -- Benjamini-Hochberg across the tested terms of the month
     {{ benjamini_hochberg(
         'scored', 'p_rise', family='month', tie_breaker='term_month_id',
         tested='is_tested', q_as='q_rise'

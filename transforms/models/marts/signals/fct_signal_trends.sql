@@ -52,8 +52,9 @@ scored as (
         on counts.theme_scope_month_id = tests.subject_month_id
 ),
 
+-- Benjamini-Hochberg across every test of the month (all themes, all scopes): q values
+-- of the rises, then of the falls
 rise_discoveries as (
-    -- Benjamini-Hochberg across every test of the month (all themes, all scopes)
     {{ benjamini_hochberg(
         'scored', 'p_rise', family='month', tie_breaker='theme_scope_month_id',
         tested='is_tested', q_as='q_rise'
