@@ -89,7 +89,7 @@ final as (
         periods.month,
         compared_products.product_id,
         count(distinct evidence_skus.evidence_id) as requests,
-        list(distinct evidence_skus.evidence_id) as request_evidence_ids
+        list_sort(list(distinct evidence_skus.evidence_id)) as request_evidence_ids
     from periods
     inner join evidence_skus
         on evidence_skus.evidence_month between periods.period_start and periods.period_end
