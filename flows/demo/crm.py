@@ -11,13 +11,17 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from flows.demo import catalog
 from flows.demo.matching import ThemeMatcher
 from flows.demo.model import Account, Doc
+from flows.demo.realistic import STAFF_NOTES_PER_ACCOUNT_MONTH
+from flows.demo.realistic_texts import STAFF_NOTE_TEMPLATES
 from flows.demo.scenarios import Plan, daytime, draw_controls, later, month_key
 from flows.demo.shop import Shop, slug, weighted
 from flows.demo.support import email_variant
-from flows.demo.voice import Voice
+from flows.demo.voice import Voice, planted_themes
 
 DEAL_SKUS: dict[str, tuple[str, ...]] = {
     "trades": ("TA-301-DENIM", "TA-302-TOILE", "TA-303-BAVETTE", "TA-306-DEMI", "CH-202-MARINE"),
@@ -50,6 +54,7 @@ class CrmBuilder:
         self.end = dt.datetime.combine(plan.timeline.end, dt.time())
         self.start = dt.datetime.combine(plan.timeline.start, dt.time())
         self.prices = {p.sku: p.price for p in catalog.PRODUCTS}
+        self.contact_created: dict[str, dt.datetime] = {}
 
     def month(self, when: dt.datetime) -> int:
         return self.plan.timeline.index(month_key(when.date()))
@@ -134,6 +139,7 @@ class CrmBuilder:
                         else weighted(r, ("lead", "opportunity"), (0.6, 0.4)),
                     }
                 )
+                self.contact_created[contact_id] = self.crm.contacts[-1]["created_at"]  # type: ignore[assignment]
         # Shop customers who subscribed to the newsletter through the CRM, with no account.
         for customer in self.shop.customers:
             if customer.account is None and "newsletter" in customer.tags and r.random() < 0.05:
@@ -150,7 +156,48 @@ class CrmBuilder:
             if account.type != "b2c":
                 self.deals_for(account)
             self.notes_for(account, contacts_by_account.get(account.account_id, []))
+        if self.plan.realistic:
+            for account in accounts:
+                if account.type != "b2c":
+                    self.staff_notes_for(account, contacts_by_account.get(account.account_id, []))
         return self.crm
+
+    def staff_notes_for(self, account: Account, contact_ids: list[str]) -> None:
+        """Realistic mode: the sales team's templated call notes (not customer voice)."""
+        realistic = self.plan.realistic
+        assert realistic is not None
+        r = realistic.rng
+        first = max(account.created, self.start)
+        months = max((self.end - first).days / 30.4, 0.0)
+        n = int(
+            np.random.default_rng(r.randrange(2**32)).poisson(
+                months * STAFF_NOTES_PER_ACCOUNT_MONTH
+            )
+        )
+        for _ in range(n):
+            days = (self.end - first).days
+            if days < 1:
+                return
+            at = daytime(r, first.date() + dt.timedelta(days=r.randrange(days)))
+            if not first < at < self.end:
+                continue
+            body = r.choice(STAFF_NOTE_TEMPLATES).format(year=at.year)
+            self.crm.notes.append(
+                {
+                    "note_id": f"N{len(self.crm.notes) + 1:06d}",
+                    "created_at": at,
+                    "body": body,
+                    "account_id": account.account_id,
+                    "contact_id": self.known(r.choice(contact_ids) if contact_ids else None, at),
+                    "deal_id": None,
+                    "author_role": "staff",
+                }
+            )
+            self.crm.docs.append(
+                Doc("staff_note", self.month(at), None, account.segment,
+                    self.matcher.themes(body), False, frozenset())
+            )  # fmt: skip
+            realistic.count("staff_notes")
 
     def random_time_after(self, when: dt.datetime) -> dt.datetime | None:
         first = max(when, self.start)
@@ -213,6 +260,15 @@ class CrmBuilder:
                 }
             )
 
+    def known(self, contact_id: str | None, at: dt.datetime) -> str | None:
+        """The contact a note names, if the CRM already holds it when the note is written."""
+        return contact_id if contact_id and self.contact_created[contact_id] < at else None
+
+    @staticmethod
+    def known_deal(deal: dict[str, object] | None, at: dt.datetime) -> object:
+        """The deal a note names, if it already exists when the note is written."""
+        return deal["deal_id"] if deal and deal["created_at"] < at else None  # type: ignore[operator]
+
     def notes_for(self, account: Account, contact_ids: list[str]) -> None:
         r = self.r
         lam = 0.4 if account.type == "b2c" else 3.0
@@ -232,6 +288,8 @@ class CrmBuilder:
                 themes.insert(0, "donation")
             elif account.type == "partner" and r.random() < 0.2:
                 themes.insert(0, "local-partners")
+            if self.plan.realistic:
+                themes += self.plan.realistic.mentions(m, "note")
             body = self.voice.note(themes)
             self.crm.notes.append(
                 {
@@ -239,10 +297,15 @@ class CrmBuilder:
                     "created_at": at,
                     "body": body,
                     "account_id": account.account_id,
-                    "contact_id": r.choice(contact_ids)
-                    if contact_ids and r.random() < 0.6
-                    else None,
-                    "deal_id": r.choice(deals)["deal_id"] if deals and r.random() < 0.3 else None,
+                    "contact_id": self.known(
+                        r.choice(contact_ids) if contact_ids and r.random() < 0.6 else None, at
+                    ),
+                    "deal_id": self.known_deal(
+                        r.choice(deals) if deals and r.random() < 0.3 else None, at
+                    ),
+                    # realistic mode: notes of what the customer said, apart from the
+                    # sales team's own templated notes
+                    **({"author_role": "customer"} if self.plan.realistic else {}),
                 }
             )
             self.crm.docs.append(
@@ -253,6 +316,7 @@ class CrmBuilder:
                     account.segment,
                     self.matcher.themes(body),
                     False,
+                    planted_themes(themes) if self.plan.realistic else None,
                 )
             )
 

@@ -6,7 +6,8 @@
 writes `exports/<system>/<entity>.<ext>`, `exports/export-settings.yaml`,
 `intent.yaml` and `ground_truth.json` under the output folder. The same
 arguments always give byte-identical files: every random draw comes from
-generators seeded by `seed`, and nothing reads the clock.
+generators seeded by `seed`, and nothing reads the clock. `realistic=True` adds the
+evaluation's realistic customer voice (`flows/demo/realistic.py`) to the same company.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from pathlib import Path
 import yaml
 
 from flows.demo import writers
+from flows.demo.as_of import exports_as_of
 from flows.demo.crm import Crm, build_crm
 from flows.demo.matching import ThemeMatcher
+from flows.demo.realistic import Realistic, intent_themes
 from flows.demo.scenarios import Plan, Timeline, add_months
 from flows.demo.shop import Shop, build_shop
 from flows.demo.support import Support, build_support
@@ -71,8 +74,14 @@ def generate_demo(
     orders: int = 20000,
     end: dt.date = REFERENCE_END,
     months: int = 26,
+    realistic: bool = False,
+    as_of: dt.datetime | None = None,
 ) -> DemoResult:
-    """Write the demo export folder, intent file and ground truth under `out_dir`."""
+    """Write the demo export folder, intent file and ground truth under `out_dir`.
+
+    With `as_of` (UTC), the same company is written as its systems would have exported it
+    at that moment: later records left out, later changes undone (flows/demo/as_of.py).
+    The ground truth stays the whole company's."""
     if orders < 200:
         raise ValueError(
             f"orders must be at least 200 for the planted stories to show, got {orders}"
@@ -82,7 +91,10 @@ def generate_demo(
     exports.mkdir(parents=True, exist_ok=True)
 
     intent_path = out_dir / "intent.yaml"
-    intent_path.write_text(intent_text(end), encoding="utf-8")
+    text = intent_text(end)
+    if realistic:
+        text = realistic_intent_text(text)
+    intent_path.write_text(text, encoding="utf-8")
     intent = yaml.safe_load(intent_path.read_text(encoding="utf-8"))
     capsule = next(o for o in intent["offers"] if o["id"] == "capsule")
     timeline = Timeline.build(end, months)
@@ -92,6 +104,7 @@ def generate_demo(
         capsule_since=capsule["since"],
         capsule_until=capsule["until"],
         repair_service_since=repair_service["date"],
+        realistic=Realistic.build(seed, timeline) if realistic else None,
     )
 
     matcher = ThemeMatcher.from_intent(intent_path)
@@ -100,7 +113,7 @@ def generate_demo(
     crm = build_crm(plan, seed, voice, matcher, shop)
     support = build_support(plan, seed, voice, matcher, shop)
 
-    counts = write_exports(exports, shop, crm, support)
+    counts = write_exports(exports, shop, crm, support, with_note_roles=realistic, as_of=as_of)
     writers.write_export_settings(exports)
 
     truth = Truth(plan, shop.docs + crm.docs + support.docs, shop).build(seed, orders, end)
@@ -109,8 +122,28 @@ def generate_demo(
     return DemoResult(exports, intent_path, truth_path, timeline.last_complete_month, counts)
 
 
-def write_exports(exports: Path, shop: Shop, crm: Crm, support: Support) -> dict[str, int]:
-    """Write every entity file; returns the number of rows of each, keyed "system/entity"."""
+def realistic_intent_text(text: str) -> str:
+    """The demo intent file with the realistic mode's themes added to its theme list."""
+    intent = yaml.safe_load(text)
+    intent["themes"] += intent_themes()
+    header = "# Intent file of the demo company in the realistic mode (evaluation only).\n"
+    return header + yaml.safe_dump(intent, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_exports(
+    exports: Path,
+    shop: Shop,
+    crm: Crm,
+    support: Support,
+    with_note_roles: bool = False,
+    as_of: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Write every entity file; returns the number of rows of each, keyed "system/entity".
+
+    With `with_note_roles` (the realistic mode) CRM notes carry an author_role column:
+    customer for notes of what a customer said, staff for the team's templated notes.
+    With `as_of`, the files are written as the systems would have exported them at that
+    moment (flows/demo/as_of.py)."""
     customers = [
         {
             "customer_id": c.customer_id,
@@ -166,43 +199,76 @@ def write_exports(exports: Path, shop: Shop, crm: Crm, support: Support) -> dict
         for line_ in o.lines
     ]
 
+    rows: dict[str, list[dict[str, object]]] = {
+        "shop/customers": customers,
+        "shop/products": products,
+        "shop/orders": orders,
+        "shop/order_lines": lines,
+        "shop/returns": shop.returns,
+        "shop/reviews": shop.reviews,
+        "crm/accounts": crm.accounts,
+        "crm/contacts": crm.contacts,
+        "crm/deals": crm.deals,
+        "crm/notes": crm.notes,
+        "support/tickets": support.tickets,
+        "support/ticket_comments": support.comments,
+        "support/satisfaction": support.ratings,
+    }
+    if as_of is not None:
+        rows = exports_as_of(rows, as_of)
     counts = {
         "shop/customers": writers.write_csv(
-            exports / "shop/customers.csv", "shop", "customers", customers
+            exports / "shop/customers.csv", "shop", "customers", rows["shop/customers"]
         ),
         "shop/products": writers.write_csv(
-            exports / "shop/products.csv", "shop", "products", products
+            exports / "shop/products.csv", "shop", "products", rows["shop/products"]
         ),
-        "shop/orders": writers.write_csv(exports / "shop/orders.csv", "shop", "orders", orders),
+        "shop/orders": writers.write_csv(
+            exports / "shop/orders.csv", "shop", "orders", rows["shop/orders"]
+        ),
         "shop/order_lines": writers.write_parquet(
-            exports / "shop/order_lines.parquet", "shop", "order_lines", lines
+            exports / "shop/order_lines.parquet", "shop", "order_lines", rows["shop/order_lines"]
         ),
         "shop/returns": writers.write_csv(
-            exports / "shop/returns.csv", "shop", "returns", shop.returns
+            exports / "shop/returns.csv", "shop", "returns", rows["shop/returns"]
         ),
         "shop/reviews": writers.write_jsonl(
-            exports / "shop/reviews.jsonl", "shop", "reviews", shop.reviews
+            exports / "shop/reviews.jsonl", "shop", "reviews", rows["shop/reviews"]
         ),
         "crm/accounts": writers.write_csv(
-            exports / "crm/accounts.csv", "crm", "accounts", crm.accounts
+            exports / "crm/accounts.csv", "crm", "accounts", rows["crm/accounts"]
         ),
         "crm/contacts": writers.write_csv(
-            exports / "crm/contacts.csv", "crm", "contacts", crm.contacts
+            exports / "crm/contacts.csv", "crm", "contacts", rows["crm/contacts"]
         ),
-        "crm/deals": writers.write_csv(exports / "crm/deals.csv", "crm", "deals", crm.deals),
-        "crm/notes": writers.write_csv(exports / "crm/notes.csv", "crm", "notes", crm.notes),
+        "crm/deals": writers.write_csv(
+            exports / "crm/deals.csv", "crm", "deals", rows["crm/deals"]
+        ),
+        "crm/notes": writers.write_csv(
+            exports / "crm/notes.csv",
+            "crm",
+            "notes",
+            rows["crm/notes"],
+            extra={"author_role": "text"} if with_note_roles else None,
+        ),
         "support/tickets": writers.write_csv(
             exports / "support/tickets.csv",
             "support",
             "tickets",
-            support.tickets,
+            rows["support/tickets"],
             extra={"first_reply_hours": "decimal"},
         ),
         "support/ticket_comments": writers.write_csv(
-            exports / "support/ticket_comments.csv", "support", "ticket_comments", support.comments
+            exports / "support/ticket_comments.csv",
+            "support",
+            "ticket_comments",
+            rows["support/ticket_comments"],
         ),
         "support/satisfaction": writers.write_csv(
-            exports / "support/satisfaction.csv", "support", "satisfaction", support.ratings
+            exports / "support/satisfaction.csv",
+            "support",
+            "satisfaction",
+            rows["support/satisfaction"],
         ),
     }
     return counts

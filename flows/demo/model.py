@@ -70,5 +70,8 @@ class Doc:
     month: int
     offer: str | None
     segment: str | None
-    themes: frozenset[str]
+    themes: frozenset[str]  # what the intent file's terms find in the text
     has_phrase: bool
+    # realistic mode: the themes the customer raised (paraphrases included, terms used
+    # about something else left out); None in the demo, where they equal `themes`
+    planted: frozenset[str] | None = None

@@ -12,6 +12,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.demo.realistic import Realistic
 
 
 def month_key(day: dt.date) -> str:
@@ -130,6 +134,7 @@ class Plan:
     capsule_since: dt.date
     capsule_until: dt.date
     repair_service_since: dt.date | None = None
+    realistic: Realistic | None = None  # the realistic mode's added voice, for evaluation
 
     @cached_property
     def lcm_index(self) -> int:

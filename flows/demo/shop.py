@@ -20,6 +20,9 @@ from flows.demo import catalog
 from flows.demo.catalog import Product
 from flows.demo.matching import ThemeMatcher
 from flows.demo.model import Account, Customer, Doc, Line, Order
+from flows.demo.realistic import EXTRA_PRODUCTS, P_BAUME_AGAIN
+from flows.demo.realistic import RATINGS as REALISTIC_RATINGS
+from flows.demo.realistic import RETURN_RATES as REALISTIC_RETURN_RATES
 from flows.demo.scenarios import (
     HOUR_WEIGHTS,
     P_DENIM_COMEBACK,
@@ -30,7 +33,7 @@ from flows.demo.scenarios import (
     month_key,
 )
 from flows.demo.texts import HOSTILE_STRINGS, ITEMS
-from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled
+from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled, planted_themes
 
 # Monthly seasonality (January first) and weekday weights (Monday first).
 SEASON = (0.95, 0.7, 0.85, 0.9, 0.95, 0.9, 1.0, 0.7, 1.0, 1.0, 1.35, 1.7)
@@ -122,22 +125,26 @@ class ShopBuilder:
         self.urn: list[int] = []  # customer indexes, repeated by how likely they come back
         self.bought_surchemise: set[int] = set()
         self.bought_denim: set[int] = set()
+        self.bought_veste: set[int] = set()  # realistic mode: a durable, bought once
+        self.bought_baume: set[int] = set()  # realistic mode: a consumable, bought again
+        self.realistic = plan.realistic
+        products = catalog.PRODUCTS + (EXTRA_PRODUCTS if self.realistic else ())
         # the repair-service story draws from its own generator, so it leaves every other
         # basket as it was
         self.r_decision = random.Random(seed * 1000 + 5)
         launched = {}
-        for p in catalog.PRODUCTS:
+        for p in products:
             launched[p.sku] = (
                 plan.capsule_since if p.launched == "capsule" else dt.date.fromisoformat(p.launched)
             )
         self.shop = Shop(
-            list(catalog.PRODUCTS),
-            {p.sku: f"P{i + 1:03d}" for i, p in enumerate(catalog.PRODUCTS)},
+            list(products),
+            {p.sku: f"P{i + 1:03d}" for i, p in enumerate(products)},
             launched,
         )
         self.discontinued = {
             p.sku: self.timeline.month_start(p.discontinued_months_before_end)
-            for p in catalog.PRODUCTS
+            for p in products
             if p.discontinued_months_before_end is not None
         }
 
@@ -336,8 +343,16 @@ class ShopBuilder:
             and r.random() < 0.6
         ):
             chosen.append(next(p for p in self.shop.products if p.sku == "CAP-SURCHEMISE"))
+        if (
+            customer.index in self.bought_baume
+            and self.plan.capsule_on_sale(when.date())
+            and r.random() < P_BAUME_AGAIN
+        ):
+            chosen.append(next(p for p in self.shop.products if p.sku == "CAP-BAUME"))
         for offer in offers:
             products = self.available(offer, when.date())
+            if self.realistic and customer.index in self.bought_veste:
+                products = [p for p in products if p.sku != "CAP-VESTE"]  # one is enough
             if products:
                 chosen.append(r.choices(products, weights=[p.weight for p in products], k=1)[0])
         lines: dict[str, Line] = {}
@@ -440,6 +455,13 @@ class ShopBuilder:
             ):
                 self.bought_surchemise.add(customer.index)
                 self.urn.extend([customer.index] * 6)
+            if self.realistic:
+                skus = {line_.sku for line_ in lines}
+                if "CAP-VESTE" in skus:
+                    self.bought_veste.add(customer.index)
+                if "CAP-BAUME" in skus and customer.index not in self.bought_baume:
+                    self.bought_baume.add(customer.index)
+                    self.urn.extend([customer.index] * 4)  # they come back for a refill
 
     def add_idle_customers(self, share: float) -> None:
         """Customers who created an account but never ordered (newsletter sign-ups)."""
@@ -478,10 +500,24 @@ class ShopBuilder:
         return ([main] if main else []) + draw_controls(self.r, offer)
 
     def record(
-        self, source: str, text: str, m: int, offer: str | None, segment: str | None
+        self,
+        source: str,
+        text: str,
+        m: int,
+        offer: str | None,
+        segment: str | None,
+        keys: list[str] | None = None,
     ) -> None:
         self.shop.docs.append(
-            Doc(source, m, offer, segment, self.matcher.themes(text), mentions_unlabelled(text))
+            Doc(
+                source,
+                m,
+                offer,
+                segment,
+                self.matcher.themes(text),
+                mentions_unlabelled(text),
+                planted_themes(keys) if self.realistic and keys is not None else None,
+            )
         )
 
     def build_returns_and_reviews(self) -> None:
@@ -533,9 +569,12 @@ class ShopBuilder:
                 if (line.offer == "chino" and self.plan.chino_changed(order.ordered.date()))
                 else line.sku
             )
-            rating = 1 + weighted(r, range(5), RATINGS.get(product_key, RATINGS["default"]))  # type: ignore[arg-type]
+            ratings = RATINGS.get(product_key) or REALISTIC_RATINGS.get(product_key)
+            rating = 1 + weighted(r, range(5), ratings or RATINGS["default"])  # type: ignore[arg-type]
             themes = self.planted_themes(m, line.offer, line.sku, customer.segment, "review")
             themes = self.base_themes(line.offer, product_key == "chino-changed") + themes
+            if self.realistic:
+                themes += self.realistic.mentions(m, "review")
             product = next(p for p in self.shop.products if p.sku == line.sku)
             slots = ITEMS[item_key(product)].slots()
             lang = self.voice.language(customer.country != "FR")
@@ -557,7 +596,7 @@ class ShopBuilder:
                     "body": body,
                 }
             )
-            self.record("review", f"{title}\n{body}", m, line.offer, customer.segment)
+            self.record("review", f"{title}\n{body}", m, line.offer, customer.segment, themes)
 
     def return_probability(self, line: Line, order: Order) -> float:
         if line.offer == "chino":
@@ -568,9 +607,12 @@ class ShopBuilder:
             "tee": 0.045,
             "care-kit": 0.01,
             "gift-card": 0.0,
-        }.get(line.offer) or {"CAP-SURCHEMISE": 0.03, "CAP-BOB": 0.08, "CAP-SAC": 0.08}.get(
-            line.sku, 0.0
-        )
+        }.get(line.offer) or {
+            "CAP-SURCHEMISE": 0.03,
+            "CAP-BOB": 0.08,
+            "CAP-SAC": 0.08,
+            **REALISTIC_RETURN_RATES,
+        }.get(line.sku, 0.0)
 
     def return_code(self, line: Line, order: Order) -> str:
         if (
@@ -587,6 +629,8 @@ class ShopBuilder:
         r = self.r
         capsule = [line_ for line_ in order.lines if line_.offer == "capsule"]
         p = 0.42 if capsule else 0.21
+        if self.realistic:  # the review campaign asks more buyers for a review
+            p = min(0.9, p * self.realistic.review_factor(order.month))
         if r.random() >= p:
             return None
         if capsule and r.random() < 0.8:

@@ -24,7 +24,7 @@ from flows.demo.scenarios import (
 )
 from flows.demo.shop import GARMENTS, Shop, item_key, weighted
 from flows.demo.texts import ITEMS, Item
-from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled
+from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled, planted_themes
 
 TAGS = {
     "delivery": "livraison",
@@ -84,7 +84,13 @@ class SupportBuilder:
         return self.plan.timeline.index(month_key(when.date()))
 
     def record(
-        self, source: str, text: str, when: dt.datetime, offer: str | None, segment: str | None
+        self,
+        source: str,
+        text: str,
+        when: dt.datetime,
+        offer: str | None,
+        segment: str | None,
+        keys: list[str] | None = None,
     ) -> None:
         self.support.docs.append(
             Doc(
@@ -94,6 +100,7 @@ class SupportBuilder:
                 segment,
                 self.matcher.themes(text),
                 mentions_unlabelled(text),
+                planted_themes(keys) if self.plan.realistic and keys is not None else None,
             )
         )
 
@@ -120,6 +127,8 @@ class SupportBuilder:
         ):
             if p and r.random() < p:
                 themes.append(theme)
+        if plan.realistic:
+            themes += plan.realistic.mentions(m, "ticket")
         return themes
 
     def build(self, orders_per_ticket: float = 7.1) -> Support:
@@ -191,7 +200,7 @@ class SupportBuilder:
                 "first_reply_hours": round(r.lognormvariate(1.2, 0.8), 1),
             }
         )
-        self.record("ticket", f"{subject}\n{description}", at, offer, segment)
+        self.record("ticket", f"{subject}\n{description}", at, offer, segment, themes)
         self.comments(ticket_id, at, solved, themes, slots, lang, offer, segment)
         if solved is not None and r.random() < 0.52:
             self.rating(ticket_id, solved, themes, slots, lang, offer, segment)
@@ -236,7 +245,30 @@ class SupportBuilder:
                 when,
                 offer,
                 segment,
+                mention,
             )
+        realistic = self.plan.realistic
+        spoken = [t for t in themes if t != UNLABELLED]
+        extra = realistic.thread_length() if realistic and spoken else 0
+        if extra:
+            # one customer keeps writing about one theme: many documents, one voice
+            mention = [r.choice(spoken)]
+            step = (last - at) / (extra + 1)
+            for k in range(extra):
+                when = at + step * (k + 1)
+                body = self.voice.comment("customer", mention, slots, lang)
+                self.support.comments.append(
+                    {
+                        "comment_id": f"CM{len(self.support.comments) + 1:06d}",
+                        "ticket_id": ticket_id,
+                        "created_at": when,
+                        "author_role": "customer",
+                        "body": body,
+                    }
+                )
+                self.record("ticket_comment", body, when, offer, segment, mention)
+            realistic.count("thread_comments", extra)
+            realistic.count("threads")
 
     def rating(
         self,
@@ -262,7 +294,7 @@ class SupportBuilder:
             spoken = [t for t in themes if t != UNLABELLED]
             mention = [r.choice(spoken)] if spoken and r.random() < 0.85 else []
             comment = self.voice.satisfaction_comment(good, mention, slots, lang)
-            self.record("satisfaction", comment, at, offer, segment)
+            self.record("satisfaction", comment, at, offer, segment, mention)
         self.support.ratings.append(
             {
                 "rating_id": f"S{len(self.support.ratings) + 1:06d}",

@@ -56,6 +56,8 @@ ITEMS: dict[str, Item] = {
     "CAP-SURCHEMISE": Item("surchemise", True, "overshirt", False),
     "CAP-BOB": Item("bob", False, "bucket hat", False),
     "CAP-SAC": Item("cabas", False, "tote", False),
+    "CAP-VESTE": Item("veste", True, "jacket", False),  # the realistic mode's items
+    "CAP-BAUME": Item("baume", False, "balm", False),
     "gift-card": Item("carte cadeau", True, "gift card", False),
     "care-kit": Item("kit", False, "care kit", False),
     "tee": Item("t-shirt", False, "tee", False),

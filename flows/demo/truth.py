@@ -38,7 +38,8 @@ def _ratio(recent: float, baseline: float) -> float | None:
 class Truth:
     def __init__(self, plan: Plan, docs: list[Doc], shop: Shop) -> None:
         self.plan = plan
-        self.docs = [d for d in docs if d.source != "agent_comment"]
+        # agents' replies and the sales team's templated notes are not customer voice
+        self.docs = [d for d in docs if d.source not in ("agent_comment", "staff_note")]
         self.shop = shop
         self.lcm = plan.lcm_index
         self.recent = range(self.lcm - 2, self.lcm + 1)
@@ -266,11 +267,47 @@ class Truth:
             }
         return out
 
+    def realistic(self) -> dict[str, object] | None:
+        """The realistic mode's plan, with what came out in the texts: per theme and month,
+        the customer texts that raise it (planted) and those the terms find (matched)."""
+        realistic = self.plan.realistic
+        if realistic is None:
+            return None
+        truth = realistic.truth()
+        months = len(self.plan.timeline.months)
+        totals = [0] * months
+        planted: dict[str, list[int]] = defaultdict(lambda: [0] * months)
+        matched: dict[str, list[int]] = defaultdict(lambda: [0] * months)
+        for doc in self.docs:
+            if not 0 <= doc.month < months:
+                continue
+            totals[doc.month] += 1
+            for theme in doc.planted if doc.planted is not None else doc.themes:
+                planted[theme][doc.month] += 1
+            for theme in doc.themes:
+                matched[theme][doc.month] += 1
+        themes = truth["themes"]
+        assert isinstance(themes, dict)
+        for theme_id in [*themes, *truth["plain_controls"]]:  # type: ignore[misc]
+            entry = themes.setdefault(theme_id, {"role": "plain_control"})
+            entry["planted_documents"] = planted[theme_id]
+            entry["matched_documents"] = matched[theme_id]
+        truth["months"] = list(self.plan.timeline.months)
+        truth["customer_texts_per_month"] = totals
+        truth["experiments"] = [
+            self.experiment(sku, "promote") | {"item_kind": "durable"}
+            if sku == "CAP-VESTE"
+            else self.experiment(sku, "promote") | {"item_kind": "consumable"}
+            for sku in ("CAP-VESTE", "CAP-BAUME")
+        ]
+        return truth
+
     def build(self, seed: int, orders: int, end: dt.date) -> dict[str, object]:
         s = scenarios
         no_theme = sum(not d.themes and not d.has_phrase for d in self.docs) / max(
             len(self.docs), 1
         )
+        realistic = self.realistic()
         return {
             "seed": seed,
             "orders": orders,
@@ -320,4 +357,4 @@ class Truth:
             "control_shares": self.controls(),
             "customer_texts": len(self.docs),
             "customer_texts_without_theme": round(no_theme, 4),
-        }
+        } | ({"realistic": realistic} if realistic else {})

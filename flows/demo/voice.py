@@ -13,8 +13,26 @@ from collections.abc import Callable, Sequence
 
 from flows.demo import texts
 from flows.demo.matching import ThemeMatcher, normalise
+from flows.demo.realistic import matched_key, planted_key
+from flows.demo.realistic_texts import THEMES_BY_ID as REALISTIC_THEMES
 
 UNLABELLED = "unlabelled"  # pseudo-theme: the cushion-cover phrase no theme names
+
+
+def expected_matches(themes: Sequence[str] | frozenset[str]) -> frozenset[str]:
+    """The themes the matcher must find in a text written with these theme keys.
+
+    Keys are theme ids, plus the realistic mode's `~theme` (said in other words: not
+    found) and `!theme` (a term used about something else: found).
+    """
+    found = (matched_key(key) for key in themes if key != UNLABELLED)
+    return frozenset(theme for theme in found if theme)
+
+
+def planted_themes(themes: Sequence[str]) -> frozenset[str]:
+    """The themes a customer raised in a text written with these theme keys."""
+    raised = (planted_key(key) for key in themes if key != UNLABELLED)
+    return frozenset(theme for theme in raised if theme)
 
 
 def mentions_unlabelled(text: str) -> bool:
@@ -42,12 +60,23 @@ class Voice:
     ) -> str:
         if theme == UNLABELLED:
             return self.pick(texts.UNLABELLED[lang])
+        if theme.lstrip("~!") in REALISTIC_THEMES:
+            return self.realistic_sentence(theme, lang)
         pool = texts.THEME[theme][lang]
         if tone == "positive":
             pool = tuple(s for s in pool if s in texts.PRAISE) or pool
         elif tone == "negative":
             pool = tuple(s for s in pool if s not in texts.PRAISE) or pool
         return texts.fill(self.pick(pool), slots)
+
+    def realistic_sentence(self, key: str, lang: str) -> str:
+        """A sentence of the realistic mode: with a term, in other words (`~`), or a term
+        used about something else (`!`, French only)."""
+        theme = REALISTIC_THEMES[key.lstrip("~!")]
+        if key.startswith("!"):
+            return self.pick(theme.false_senses)
+        pool = theme.paraphrases if key.startswith("~") else theme.sentences
+        return self.pick(pool[lang])
 
     def filler(self, tone: str, lang: str, slots: dict[str, str]) -> str:
         sentence = texts.fill(self.pick(texts.FILLER[tone][lang]), slots)
@@ -83,7 +112,7 @@ class Voice:
 
     def checked(self, build: Callable[[], str], themes: frozenset[str], what: str) -> str:
         """Build a text until it mentions exactly `themes` (drawn again on a chance match)."""
-        expected = themes - {UNLABELLED}
+        expected = expected_matches(themes)
         for _ in range(20):
             text = build()
             if self.matcher.themes(text) == expected:
@@ -220,7 +249,13 @@ class Voice:
     def note(self, themes: Sequence[str]) -> str:
         def build() -> str:
             return self.finish(
-                " ".join(self.pick(texts.NOTES[t]) for t in (themes or ["none"])), "fr"
+                " ".join(
+                    self.pick(texts.NOTES[t])
+                    if t in texts.NOTES
+                    else self.theme_sentence(t, "fr", {})
+                    for t in (themes or ["none"])
+                ),
+                "fr",
             )
 
         return self.checked(build, frozenset(themes), "note")
