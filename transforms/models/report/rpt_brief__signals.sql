@@ -14,10 +14,13 @@ ranked_classes as (
         case classification
             when 'strong' then 1
             when 'emerging' then 2
-            when 'weak' then 3
-            when 'fading' then 4
-            when 'stable' then 5
-            else 6
+            when 'spike' then 3
+            when 'established' then 4
+            when 'seasonal' then 5
+            when 'weak' then 6
+            when 'fading' then 7
+            when 'stable' then 8
+            else 9
         end as class_rank
     from trends
 ),
@@ -94,7 +97,7 @@ decisive as (
         decided.is_offer_decided,
         {% for column in [
             'classification', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise', 'p_fall', 'q_fall',
-            'trend_p_rise', 'trend_slope',
+            'p_spike', 'q_spike', 'p_established', 'trend_p_rise', 'trend_slope',
         ] %}
             case
                 when decided.is_offer_decided then best_offer_rise.{{ column }}
@@ -139,7 +142,8 @@ final as (
         overall.signal_kind,
         decisive.classification,
         case
-            when decisive.classification not in ('strong', 'emerging', 'weak') then null
+            when decisive.classification not in ('strong', 'emerging', 'weak', 'spike', 'established')
+                then null
             when decisive.is_offer_decided then 'top_offer'
             else 'all_evidence'
         end as rising_scope,
@@ -160,12 +164,20 @@ final as (
         -- the test the classification rests on (all voice, or the top offer's voice)
         decisive.log_ratio,
         decisive.smoothed_ratio,
-        case
-            when decisive.classification = 'fading' then decisive.p_fall
+        -- the test the classification rests on: the fall (fading), the month against its
+        -- usual level (spike), the recent window against the old level (established,
+        -- no false-discovery control), else the rise (seasonal: the rise the same months
+        -- already made a year earlier)
+        case decisive.classification
+            when 'fading' then decisive.p_fall
+            when 'spike' then decisive.p_spike
+            when 'established' then decisive.p_established
             else decisive.p_rise
         end as p_value,
-        case
-            when decisive.classification = 'fading' then decisive.q_fall
+        case decisive.classification
+            when 'fading' then decisive.q_fall
+            when 'spike' then decisive.q_spike
+            when 'established' then null
             else decisive.q_rise
         end as q_value,
         decisive.trend_p_rise as trend_p_value,

@@ -1,4 +1,6 @@
 {%- set recent_months = var('signal_recent_months') -%}
+{%- set gap_months = var('signal_baseline_gap_months') -%}
+{%- set baseline_months = var('signal_baseline_months') -%}
 {%- set trend_test_months = var('signal_trend_test_months') -%}
 {%- set trend_months = var('signal_trend_months') -%}
 
@@ -91,6 +93,24 @@ recent_customers as (
     group by all
 ),
 
+baseline_customers as (
+    -- distinct voices over the baseline window (the floor of a fall)
+    select
+        theme_matches.theme_id,
+        scoped_evidence.scope_key,
+        months.month,
+        count(distinct coalesce(scoped_evidence.customer_key, scoped_evidence.evidence_id))
+            as baseline_customers
+    from months
+    inner join scoped_evidence
+        on {{ in_trailing_window(
+            'scoped_evidence.month', 'months.month', baseline_months, offset=recent_months + gap_months
+        ) }}
+    inner join theme_matches
+        on scoped_evidence.evidence_id = theme_matches.evidence_id
+    group by all
+),
+
 grid as (
     select
         themes.theme_id,
@@ -111,7 +131,8 @@ counted as (
         coalesce(theme_counts.documents, 0) as documents,
         coalesce(theme_counts.customers, 0) as customers,
         coalesce(scope_totals.total_documents, 0) as total_documents,
-        coalesce(recent_customers.recent_customers, 0) as recent_customers
+        coalesce(recent_customers.recent_customers, 0) as recent_customers,
+        coalesce(baseline_customers.baseline_customers, 0) as baseline_customers
     from grid
     left join theme_counts
         on grid.theme_id = theme_counts.theme_id
@@ -124,6 +145,10 @@ counted as (
         on grid.theme_id = recent_customers.theme_id
         and grid.scope_key = recent_customers.scope_key
         and grid.month = recent_customers.month
+    left join baseline_customers
+        on grid.theme_id = baseline_customers.theme_id
+        and grid.scope_key = baseline_customers.scope_key
+        and grid.month = baseline_customers.month
 ),
 
 windowed as (
@@ -158,6 +183,7 @@ final as (
         signal_kind,
         scope,
         offer_id,
+        scope_key,
         month,
         is_complete_month,
         documents,
@@ -173,6 +199,7 @@ final as (
         baseline_documents_total,
         baseline_total_documents,
         baseline_documents_total / nullif(baseline_total_documents, 0) as baseline_share,
+        baseline_customers,
         trend_documents,
         trend_test_shares
     from windowed
