@@ -4,6 +4,8 @@
 {%- set decision_score = var('experiment_decision_score') -%}
 {%- set z_threshold = var('gap_z_threshold') -%}
 {%- set evidence_links = var('gap_evidence_links') -%}
+{%- set min_units = var('gap_target_min_sample') -%}
+{%- set return_prior_units = var('experiment_return_prior_units') -%}
 
 with
 
@@ -43,6 +45,10 @@ requests as (
     select * from {{ ref('fct_experiment_reception__requests') }}
 ),
 
+returns as (
+    select * from {{ ref('fct_experiment_reception__returns') }}
+),
+
 product_figures as (
     -- every compared product's pace, repeat buying and ratings over the period
     select
@@ -56,7 +62,8 @@ product_figures as (
         repeats.repeat_buyers,
         ratings.reviews,
         ratings.rating_sum,
-        ratings.rating_sum_squares
+        ratings.rating_sum_squares,
+        coalesce(returns.returned_units, 0) as returned_units
     from pace
     left join repeats
         on pace.experiment_offer_id = repeats.experiment_offer_id
@@ -66,6 +73,10 @@ product_figures as (
         on pace.experiment_offer_id = ratings.experiment_offer_id
         and pace.month = ratings.month
         and pace.product_id = ratings.product_id
+    left join returns
+        on pace.experiment_offer_id = returns.experiment_offer_id
+        and pace.month = returns.month
+        and pace.product_id = returns.product_id
 ),
 
 item_rows as (
@@ -83,6 +94,7 @@ item_rows as (
         coalesce(product_figures.reviews, 0) as reviews,
         coalesce(product_figures.rating_sum, 0) as rating_sum,
         coalesce(product_figures.rating_sum_squares, 0) as rating_sum_squares,
+        product_figures.returned_units,
         coalesce(requests.requests, 0) as requests,
         coalesce(requests.request_evidence_ids, []) as request_evidence_ids
     from product_figures
@@ -132,6 +144,7 @@ offer_rows as (
         sum(item_rows.reviews) as reviews,
         sum(item_rows.rating_sum) as rating_sum,
         sum(item_rows.rating_sum_squares) as rating_sum_squares,
+        sum(item_rows.returned_units) as returned_units,
         sum(item_rows.requests) as requests,
         flatten(list(item_rows.request_evidence_ids)) as request_evidence_ids
     from item_rows
@@ -155,7 +168,8 @@ core_reference as (
         sum(units) / sum(selling_months) as core_units_per_item_month,
         sum(repeat_buyers) / nullif(sum(buyers), 0) as core_repeat_rate,
         sum(rating_sum) / nullif(sum(reviews), 0) as core_avg_rating,
-        sum(reviews) as core_reviews
+        sum(reviews) as core_reviews,
+        sum(returned_units) / nullif(sum(units), 0) as core_return_rate
     from product_figures
     where not is_experiment
     group by all
@@ -180,9 +194,15 @@ measured as (
             - pow(items.rating_sum / nullif(items.reviews, 0), 2), 0
         )), 0.5) as rating_stddev,
         100.0 * items.requests / nullif(items.buyers, 0) as requests_per_100_buyers,
+        items.returned_units / nullif(items.units, 0) as return_rate,
+        -- the item's returns mixed with {{ return_prior_units }} units at the core range's
+        -- return rate, so a few units cannot make a verdict on their own
+        (items.returned_units + {{ return_prior_units }} * core_reference.core_return_rate)
+        / (items.units + {{ return_prior_units }}) as smoothed_return_rate,
         core_reference.core_units_per_item_month,
         core_reference.core_repeat_rate,
-        core_reference.core_avg_rating
+        core_reference.core_avg_rating,
+        core_reference.core_return_rate
     from items
     inner join periods
         on items.offer_id = periods.offer_id
@@ -193,22 +213,38 @@ measured as (
 ),
 
 components as (
-    -- each signal of reception against the core range, on a -1..1 scale
+    -- each signal of reception against the core range, on a -1..1 scale; NULL when the
+    -- item has no data for it (a component with no data does not count). Buying again and
+    -- asking to keep an item are only ever good signs: a durable piece is bought once,
+    -- and customers rarely write to keep what they like, so their absence counts for
+    -- nothing.
     select
         *,
         (avg_rating - core_avg_rating) / (rating_stddev / sqrt(nullif(reviews, 0)))
             as rating_z,
-        greatest(-1, least(1, smoothed_rating - core_avg_rating)) as rating_component,
-        greatest(
-            -1,
-            least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
-        ) as repeat_component,
+        case
+            when reviews > 0 then greatest(-1, least(1, smoothed_rating - core_avg_rating))
+        end as rating_component,
+        case
+            when repeat_rate > core_repeat_rate
+                then least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
+        end as repeat_component,
         greatest(
             -1,
             least(1, log2(units_per_item_month / nullif(core_units_per_item_month, 0)))
         ) as pace_component,
-        -- five requests per 100 buyers count fully; asking is only ever a good sign
-        least(1, coalesce(requests_per_100_buyers, 0) / 5) as request_component
+        -- five requests per 100 buyers count fully
+        case
+            when requests > 0 then least(1, requests_per_100_buyers / 5)
+        end as request_component,
+        -- fewer returns than the core range is good, more is bad (relative to the core's
+        -- rate); counted once the item sold var gap_target_min_sample units
+        case
+            when units >= {{ min_units }} and core_return_rate is not null
+                then greatest(-1, least(
+                    1, (core_return_rate - smoothed_return_rate) / greatest(core_return_rate, 0.02)
+                ))
+        end as return_component
     from measured
 ),
 
@@ -217,10 +253,13 @@ scored as (
         *,
         (
             coalesce(rating_component, 0) + coalesce(repeat_component, 0)
-            + coalesce(pace_component, 0) + request_component
-        ) / (
+            + coalesce(pace_component, 0) + coalesce(request_component, 0)
+            + coalesce(return_component, 0)
+        ) / nullif(
             (rating_component is not null)::int + (repeat_component is not null)::int
-            + (pace_component is not null)::int + 1
+            + (pace_component is not null)::int + (request_component is not null)::int
+            + (return_component is not null)::int,
+            0
         ) as reception_score,
         reviews < {{ min_reviews }} or buyers < {{ min_buyers }} as is_too_early
     from components
@@ -230,7 +269,7 @@ recommended as (
     select
         *,
         case
-            when is_too_early then 'keep_testing'
+            when is_too_early or reception_score is null then 'keep_testing'
             when reception_score >= {{ decision_score }}
                 and coalesce(rating_z, 0) > -{{ z_threshold }} then 'promote'
             when reception_score <= -{{ decision_score }} then 'retire'
@@ -242,9 +281,10 @@ recommended as (
             case when rating_component >= 0.25 then 'rating_above_core' end,
             case when rating_component <= -0.25 then 'rating_below_core' end,
             case when repeat_component >= 0.25 then 'repeat_above_core' end,
-            case when repeat_component <= -0.25 then 'repeat_below_core' end,
             case when pace_component >= 0.25 then 'pace_above_core' end,
             case when pace_component <= -0.25 then 'pace_below_core' end,
+            case when return_component >= 0.25 then 'returns_below_core' end,
+            case when return_component <= -0.25 then 'returns_above_core' end,
             case when request_component >= 0.5 then 'keep_requests' end
         ], lambda reason: reason is not null) as reasons
     from scored
@@ -289,10 +329,14 @@ final as (
         recommended.rating_z,
         recommended.requests,
         recommended.requests_per_100_buyers,
+        recommended.returned_units,
+        recommended.return_rate,
+        recommended.core_return_rate,
         recommended.rating_component,
         recommended.repeat_component,
         recommended.pace_component,
         recommended.request_component,
+        recommended.return_component,
         recommended.reception_score,
         recommended.recommendation,
         recommended.reasons,
