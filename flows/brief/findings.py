@@ -24,7 +24,7 @@ from flows.brief.report_tables import (
     read_report,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # The figures each finding carries, as the report tables name them.
 # fmt: off
@@ -45,8 +45,9 @@ GAP_FIGURES = (
 EXPERIMENT_FIGURES = (
     "months_on_sale", "units", "units_per_item_month", "core_units_per_item_month", "buyers",
     "repeat_rate", "core_repeat_rate", "reviews", "avg_rating", "smoothed_rating",
-    "core_avg_rating", "rating_z", "requests", "requests_per_100_buyers", "rating_component",
-    "repeat_component", "pace_component", "request_component", "reception_score",
+    "core_avg_rating", "rating_z", "requests", "requests_per_100_buyers", "return_rate",
+    "core_return_rate", "rating_component", "repeat_component", "pace_component",
+    "request_component", "return_component", "reception_score",
 )
 DECISION_FIGURES = (
     "months_since_decision", "before_months", "after_months", "before_value", "after_value",

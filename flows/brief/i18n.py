@@ -138,6 +138,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_strong": "Fort",
         "class_weak": "Faible",
         "class_fading": "En recul",
+        "class_spike": "Pic",
+        "class_established": "Installé",
+        "class_seasonal": "Saisonnier",
         "signal_recent": "Mentions, {months} mois",
         "signal_recent_customers": "Clients, {months} mois",
         "signal_ratio": "Rapport lissé",
@@ -200,10 +203,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_experiments": (
             "Expérimentations. Chaque article d'une offre expérimentale est comparé à la "
             "gamme permanente sur la même période : note (mêlée de {prior} avis à la moyenne "
-            "de la gamme), réachat, rythme des ventes, demandes des clients (verbatims de "
-            "type suggestion sur l'article). Score de -1 à 1 : à pérenniser au-dessus de "
-            "{score}, à arrêter en dessous de -{score} ; trop tôt pour conclure sous {reviews} "
-            "avis."
+            "de la gamme), rythme des ventes, retours, et, seulement quand ils le soutiennent, "
+            "réachat et demandes des clients (verbatims de type suggestion sur l'article) : "
+            "un article durable s'achète une fois, et l'absence de réachat ou de demande ne "
+            "le pénalise pas. Un critère sans données ne compte pas. Score de -1 à 1 : à "
+            "pérenniser au-dessus de {score}, à arrêter en dessous de -{score} ; trop tôt "
+            "pour conclure sous {reviews} avis."
         ),
         "method_decisions": (
             "Décisions. Pour chaque décision, les indicateurs suivis sur les {months} mois qui "
@@ -217,15 +222,20 @@ STRINGS: dict[str, dict[str, str]] = {
             "de perte et commentaires de satisfaction sont rapprochés des thèmes déclarés "
             "par l'entreprise grâce à leurs listes de termes, sans tenir compte des "
             "majuscules ni des accents ; un terme dit à la forme négative (« pas de souci "
-            "de taille ») ou cité entre guillemets ne compte pas. Chaque thème est compté en "
-            "textes et en clients distincts. Sa part des {recent} derniers mois est "
-            "comparée à sa part des {baseline} mois qui précèdent, en laissant {gap} mois "
-            "d'écart, dans l'ensemble des échanges et dans ceux de chaque offre. Un test "
-            "exact sur les comptes dit si la hausse (ou la baisse) peut être due au hasard ; "
-            "le taux de fausses découvertes est contrôlé à {fdr} sur l'ensemble des tests "
-            "du mois. Une hausse demande une part au moins {ratio} fois plus forte "
-            "(rapport lissé). Un thème se lit dans une seule offre quand les clients "
-            "l'évoquent surtout à son propos."
+            "de taille ») ou cité entre guillemets ne compte pas. Les tests comptent les "
+            "clients distincts qui évoquent le thème, source par source et mois par mois : "
+            "les messages répétés d'un même client ne comptent qu'une fois, et chaque source "
+            "n'est comparée qu'à elle-même, si bien qu'une campagne d'avis ne fait pas monter "
+            "tous les thèmes. La part du thème sur les {recent} derniers mois est comparée à "
+            "sa part des {baseline} mois qui précèdent, en laissant {gap} mois d'écart, dans "
+            "l'ensemble des échanges et dans ceux de chaque offre. Le test tient compte du "
+            "hasard des comptes et des variations habituelles du thème d'un mois à l'autre, "
+            "mesurées sur ses {dispersion_months} mois précédents ; le taux de fausses "
+            "découvertes est contrôlé à {fdr} parmi les tests du mois. Une hausse demande une "
+            "part au moins {ratio} fois plus forte (rapport lissé), visible sur au moins "
+            "{persistence_months} des {recent} derniers mois, pour qu'un seul mois "
+            "exceptionnel ne passe pas pour une tendance. Un thème se lit dans une seule "
+            "offre quand les clients l'évoquent surtout à son propos."
         ),
         "method_classes_intro": "Chaque thème reçoit, chaque mois, l'un de ces statuts :",
         "method_class_strong": (
@@ -237,11 +247,33 @@ STRINGS: dict[str, dict[str, str]] = {
             "hausse significative, au moins {min_docs} mentions par {customers} clients "
             "distincts, mais pas encore soutenue en volume ;"
         ),
+        "method_class_spike": (
+            "ce mois seul, la part du thème atteint au moins {spike_ratio} fois son "
+            "niveau des {spike_months} mois précédents, au-delà du hasard et des variations "
+            "habituelles du thème (fausses découvertes contrôlées à {spike_fdr} entre les "
+            "thèmes du mois), chez au moins {customers} clients distincts : un choc à "
+            "regarder tout de suite, pas encore une tendance ;"
+        ),
+        "method_class_established": (
+            "une hausse restée significative au moins {est_months} mois, qui ne "
+            "progresse plus mais se maintient nettement au-dessus de son niveau d'avant (au "
+            "moins {est_ratio} fois) ; le statut reste affiché jusqu'au retour à ce niveau, "
+            "pour qu'un changement durable ne disparaisse pas du brief ;"
+        ),
+        "method_class_seasonal": (
+            "une hausse, un pic ou une baisse que les mêmes mois de l'année "
+            "précédente montraient déjà, sans que cette année aille nettement au-delà "
+            "(possible à partir de 13 mois de données) : le thème suit sa saison ;"
+        ),
         "method_class_weak": (
             "hausse probable (p ≤ {weak_p} avant contrôle des fausses découvertes, au moins "
-            "{weak_docs} mentions) mais pas encore significative : à surveiller ;"
+            "{weak_docs} mentions par {customers} clients distincts) mais pas encore "
+            "significative : à surveiller ;"
         ),
-        "method_class_fading": "baisse significative, la part divisée par au moins {ratio} ;",
+        "method_class_fading": (
+            "baisse significative, la part divisée par au moins {ratio}, d'un thème qu'au "
+            "moins {customers} clients évoquaient ;"
+        ),
         "method_class_stable": "ni hausse ni baisse démontrée ;",
         "method_class_insufficient_data": (
             "moins de {min_docs} mentions dans les deux périodes ou moins de {min_baseline} "
@@ -394,6 +426,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_repeat_below_core": "racheté moins souvent",
         "why_pace_above_core": "se vend plus vite",
         "why_pace_below_core": "se vend moins vite",
+        "why_returns_below_core": "moins retourné que la gamme",
+        "why_returns_above_core": "plus retourné que la gamme",
         "why_keep_requests": "les clients demandent de le garder",
         "decisions_title": "Décisions et leur effet mesuré",
         "decisions_intro": (
@@ -528,6 +562,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_strong": "Strong",
         "class_weak": "Weak",
         "class_fading": "Fading",
+        "class_spike": "Spike",
+        "class_established": "Established",
+        "class_seasonal": "Seasonal",
         "signal_recent": "Mentions, {months} months",
         "signal_recent_customers": "Customers, {months} months",
         "signal_ratio": "Smoothed ratio",
@@ -587,9 +624,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_experiments": (
             "Experiments. Each item of an experimental offer is compared with the core range "
             "over the same period: rating (mixed with {prior} reviews at the range's "
-            "average), repeat purchase, sales pace, customer requests (suggestion texts about "
-            "the item). Score from -1 to 1: promote above {score}, retire below -{score}; too "
-            "early to tell under {reviews} reviews."
+            "average), sales pace, returns, and, only when they support it, repeat purchase "
+            "and customer requests (suggestion texts about the item): a durable item is "
+            "bought once, and no repeat purchase or request holds it back. A criterion with "
+            "no data does not count. Score from -1 to 1: promote above {score}, retire below "
+            "-{score}; too early to tell under {reviews} reviews."
         ),
         "method_decisions": (
             "Decisions. For each decision, the watched figures over the {months} months "
@@ -602,14 +641,18 @@ STRINGS: dict[str, dict[str, str]] = {
             "reasons and satisfaction comments are matched to the themes the company "
             "declared using their term lists, ignoring case and accents; a term said in the "
             "negative (\u201cno issue with the size\u201d) or inside quotation marks does "
-            "not count. Each theme is counted in distinct texts and distinct customers. Its "
-            "share over the last {recent} months is compared with its share over the "
-            "{baseline} months before, leaving a {gap}-month gap, in all customer voice and "
-            "in each offer's voice. An exact test on the counts says whether the rise (or "
-            "fall) could be chance; the false-discovery rate is held at {fdr} across all "
-            "tests of the month. A rise needs a share at least {ratio} times higher "
-            "(smoothed ratio). A theme is read within one offer when customers mostly raise "
-            "it about that offer."
+            "not count. The tests count the distinct customers who raise a theme, source by "
+            "source and month by month: one customer's repeated messages count once, and "
+            "each source is only compared with itself, so a review campaign does not lift "
+            "every theme. The theme's share over the last {recent} months is compared with "
+            "its share over the {baseline} months before, leaving a {gap}-month gap, in all "
+            "customer voice and in each offer's voice. The test allows for chance in the "
+            "counts and for the theme's usual ups and downs from month to month, measured "
+            "on its {dispersion_months} previous months; the false-discovery rate is held at "
+            "{fdr} among the month's tests. A rise needs a share at least {ratio} times "
+            "higher (smoothed ratio), visible in at least {persistence_months} of the last "
+            "{recent} months, so that one exceptional month does not pass for a trend. A "
+            "theme is read within one offer when customers mostly raise it about that offer."
         ),
         "method_classes_intro": "Each month, each theme gets one of these statuses:",
         "method_class_strong": (
@@ -621,11 +664,33 @@ STRINGS: dict[str, dict[str, str]] = {
             "a significant rise, at least {min_docs} mentions by {customers} distinct "
             "customers, not yet sustained at volume;"
         ),
+        "method_class_spike": (
+            "this month alone, the theme's share is at least {spike_ratio} times its "
+            "level of the {spike_months} months before, beyond chance and the theme's usual "
+            "ups and downs (false discoveries held at {spike_fdr} across the month's "
+            "themes), raised by at least {customers} distinct customers: a shock to look at "
+            "now, not yet a trend;"
+        ),
+        "method_class_established": (
+            "a rise that stayed significant for at least {est_months} months "
+            "and has stopped growing, but still stands well above its level before (at "
+            "least {est_ratio} times); the status stays until it returns to that level, so "
+            "a lasting change does not drop out of the brief;"
+        ),
+        "method_class_seasonal": (
+            "a rise, spike or fall the same months of the previous year already "
+            "showed, and this year does not clearly go beyond (possible from 13 months of "
+            "data on): the theme is following its season;"
+        ),
         "method_class_weak": (
             "a likely rise (p \u2264 {weak_p} before false-discovery control, at least "
-            "{weak_docs} mentions) that is not significant yet: one to watch;"
+            "{weak_docs} mentions by {customers} distinct customers) that is not "
+            "significant yet: one to watch;"
         ),
-        "method_class_fading": "a significant fall, the share divided by at least {ratio};",
+        "method_class_fading": (
+            "a significant fall, the share divided by at least {ratio}, of a theme at least "
+            "{customers} customers raised;"
+        ),
         "method_class_stable": "no rise or fall shown;",
         "method_class_insufficient_data": (
             "fewer than {min_docs} mentions in both periods or fewer than {min_baseline} "
@@ -773,6 +838,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_repeat_below_core": "bought again less often",
         "why_pace_above_core": "sells faster",
         "why_pace_below_core": "sells slower",
+        "why_returns_below_core": "returned less than the range",
+        "why_returns_above_core": "returned more than the range",
         "why_keep_requests": "customers ask to keep it",
         "decisions_title": "Decisions and their measured effect",
         "decisions_intro": (

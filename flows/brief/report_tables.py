@@ -30,6 +30,10 @@ METHOD_SIGNAL_COLUMNS = (
     "signal_min_baseline_months", "signal_min_documents", "signal_fdr", "signal_weak_p",
     "signal_min_share_ratio", "signal_weak_min_documents", "signal_min_customers",
     "signal_strong_min_documents", "signal_trend_test_months", "signal_trend_p",
+    "signal_persistence_ratio", "signal_persistence_months", "signal_dispersion_months",
+    "signal_spike_reference_months", "signal_spike_min_ratio", "signal_spike_fdr",
+    "signal_seasonal_share", "signal_seasonal_p", "signal_established_min_rise_months",
+    "signal_established_min_ratio", "signal_established_p",
     "term_min_customers", "term_fdr", "term_min_share_ratio",
 )
 # The method's gap, experiment and decision thresholds, for the appendix.
@@ -86,9 +90,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "period_end", "months_on_sale", "units", "units_per_item_month",
         "core_units_per_item_month", "buyers", "repeat_rate", "core_repeat_rate", "reviews",
         "avg_rating", "smoothed_rating", "core_avg_rating", "rating_z", "requests",
-        "requests_per_100_buyers", "rating_component", "repeat_component", "pace_component",
-        "request_component", "reception_score", "recommendation", "reasons", "evidence_ids",
-        "recommendation_rank",
+        "requests_per_100_buyers", "return_rate", "core_return_rate", "rating_component",
+        "repeat_component", "pace_component", "request_component", "return_component",
+        "reception_score", "recommendation", "reasons", "evidence_ids", "recommendation_rank",
     ),
     "rpt_brief__decisions": (
         "report_month", "decision_id", "decision_date", "offer_id", "offer_name", "theme_id",
@@ -131,8 +135,9 @@ ORDER_BY = {
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
     "rpt_brief__decisions": "decision_date, decision_id, metric",
     "rpt_brief__signals": (
-        "case classification when 'strong' then 0 when 'emerging' then 1 when 'weak' then 2"
-        " when 'fading' then 3 when 'stable' then 4 else 5 end,"
+        "case classification when 'strong' then 0 when 'emerging' then 1 when 'spike' then 2"
+        " when 'established' then 3 when 'seasonal' then 4 when 'weak' then 5"
+        " when 'fading' then 6 when 'stable' then 7 else 8 end,"
         " recent_documents desc nulls last, theme_id"
     ),
     "rpt_brief__emerging_terms": "term_rank",

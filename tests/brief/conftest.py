@@ -45,7 +45,13 @@ create table report.rpt_brief__company (
     gap_z_threshold double default 1.645, gap_target_min_sample integer default 10,
     gap_rejection_min_sample integer default 30, gap_rejection_min_events integer default 10,
     experiment_min_reviews integer default 10, experiment_rating_prior_reviews integer default 5,
-    experiment_decision_score double default 0.25, decision_window_months integer default 3
+    experiment_decision_score double default 0.25, decision_window_months integer default 3,
+    signal_persistence_ratio double default 1.25, signal_persistence_months integer default 2,
+    signal_dispersion_months integer default 12, signal_spike_reference_months integer default 6,
+    signal_spike_min_ratio double default 1.5, signal_spike_fdr double default 0.05,
+    signal_seasonal_share double default 0.5, signal_seasonal_p double default 0.05,
+    signal_established_min_rise_months integer default 1,
+    signal_established_min_ratio double default 1.3, signal_established_p double default 0.1
 );
 
 create table report.rpt_brief__coverage (
@@ -92,7 +98,8 @@ create table report.rpt_brief__experiments (
     requests_per_100_buyers double, rating_component double, repeat_component double,
     pace_component double, request_component double, reception_score double,
     recommendation varchar, reasons varchar[], evidence_ids varchar[],
-    recommendation_rank integer
+    recommendation_rank integer, return_rate double, core_return_rate double,
+    return_component double
 );
 
 create table report.rpt_brief__decisions (
@@ -230,6 +237,16 @@ SIGNALS = [
     (M, "resale", "Revente", "Resale", "circumvent", 3, 3, 0.0052, 2.1, 0.004, 1.3, 0.4,
      "insufficient_data", None, [0, 0, 0, 1, 2, 1, 3, 2, 1, 2, 4, 3],
      None, 9, 9, 0.005, 1.2, 0.18, None, None, None, None, None, None),
+    # the classes of issue 9: a one-month shock, a shift that stopped growing, a season
+    (M, "stains", "Taches", "Stains", "reject", 31, 29, 0.054, 9.0, 0.019, 1.9, 3.1,
+     "spike", "raw-denim", [8, 9, 10, 8, 9, 11, 9, 10, 8, 9, 10, 31],
+     "all_evidence", 49, 45, 0.029, 3.2, 1.16, 0.0004, 0.004, 0.3, 0.001, None, None),
+    (M, "hems", "Ourlets", "Hems", "adapt", 25, 23, 0.044, 24.0, 0.045, 1.0, 0.2,
+     "established", "raw-denim", [8, 9, 21, 24, 26, 25, 24, 26, 25, 24, 26, 25],
+     "all_evidence", 75, 66, 0.045, 2.9, 1.06, 0.002, None, 0.4, 0.001, None, None),
+    (M, "gift-wrap", "Paquet cadeau", "Gift wrapping", "suggest", 6, 6, 0.010, 14.0, 0.024,
+     0.43, -2.1, "seasonal", "gift-card", [40, 38, 9, 8, 7, 9, 8, 10, 12, 30, 41, 6],
+     None, 77, 70, 0.046, 0.41, -0.9, 0.0003, 0.002, 0.9, -0.003, None, None),
     (OM, "repair", "Réparation", "Repair", "adapt", 47, 40, 0.089, 19.0, 0.038, 2.34,
      3.9, "strong", "raw-denim", [10, 12, 15, 18, 14, 20, 22, 19, 25, 31, 38, 47],
      "all_evidence", 116, 95, 0.084, 2.2, 0.79, 0.0001, 0.001, 0.01, 0.005, 0.18, 0.07),

@@ -61,6 +61,15 @@ def test_french_brief_is_a_multi_page_pdf_in_the_company_language(
         assert squash(figure) in text, figure
     badges = pdf_text(pdf).casefold()  # badges are set in capitals by the stylesheet
     assert "fort" in badges and "émergent" in badges and "hors objectif" in badges
+    # the classes of issue 9, on their themes and explained in the method appendix
+    assert "pic" in badges and "installé" in badges and "saisonnier" in badges
+    for explanation in (
+        "ce mois seul, la part du thème atteint au moins 1,5 fois son niveau des 6 mois",
+        "ne progresse plus mais se maintient nettement au-dessus de son niveau d'avant",
+        "que les mêmes mois de l'année précédente montraient déjà",
+        "les messages répétés d'un même client ne comptent qu'une fois",
+    ):
+        assert squash(explanation) in text, explanation
     assert "Trades and professionals" not in pdf_text(pdf)
 
 
@@ -82,6 +91,14 @@ def test_english_brief_uses_english_labels_and_formats(english: tuple[Path, Path
     ):
         assert squash(expected) in text, expected
     assert "strong" in text.casefold() and "offtarget" in text.casefold()
+    assert all(c in text.casefold() for c in ("spike", "established", "seasonal"))
+    for explanation in (
+        "this month alone, the theme's share is at least 1.5 times its level of the 6 months",
+        "has stopped growing, but still stands well above its level before",
+        "the same months of the previous year already showed",
+        "one customer's repeated messages count once",
+    ):
+        assert squash(explanation) in text, explanation
     assert squash("Emerging terms") in text and squash("« housse de coussin »") in text
     assert squash("Artisans et pros") not in text
 
