@@ -36,7 +36,7 @@ scored as (
             'counts.recent_documents', 'counts.recent_total_documents',
             'counts.baseline_documents_total', 'counts.baseline_total_documents'
         ) }} as z_score,
-        tests.* exclude (test_id, test_family, subject_month_id, log_ratio),
+        tests.* exclude (test_id, test_family, subject_month_id, log_ratio),  -- noqa: RF02
         -- a test is made when the windows hold enough evidence (else insufficient_data)
         counts.total_documents > 0
         and counts.baseline_months >= {{ min_baseline_months }}
