@@ -1,0 +1,1333 @@
+"""Personal-data redactor for customer voice, run before any text leaves the raw layer.
+
+Reviews, support tickets, CRM notes and return reasons carry e-mail addresses, phone
+numbers, bank details, postal addresses and person names. `Redactor` replaces each one
+with a readable token (`[email]`, `[phone]`, `[iban]`, `[card]`, `[address]`, `[name]`)
+so analysts can still read the sentence, while keeping what the brief needs: order and
+ticket numbers, SKUs, prices, dates, quantities, brands, cities.
+
+Standard library only, and no import from the rest of `flows`, so the module can move
+into whichever package owns the raw-to-staging step.
+
+Rules run in a fixed order, each on the output of the previous one, so that a rule never
+eats the evidence another one needs:
+
+1. e-mails (plain, then obfuscated): they contain names and digits;
+2. IBANs, French RIBs and account numbers given after a label: they contain runs that
+   look like card and phone numbers;
+3. payment cards (and a CVV given after its label): 16 digits contain phone-like groups;
+4. phone numbers;
+5. postal addresses: street names contain person names ("avenue Jean Jaurès");
+6. person names, last: by then every digit run and mailbox is already a token, and the
+   name rules only look at words.
+
+`KINDS` describes each kind in French and English for the brief's method appendix.
+Run `python -m flows.redaction --help` for the throughput benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import overload
+
+__all__ = [
+    "KINDS",
+    "TOKENS",
+    "Kind",
+    "Redactor",
+    "describe",
+]
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of personal data the redactor removes, as the method appendix shows it."""
+
+    kind: str
+    token: str
+    en: str
+    fr: str
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "email",
+        "[email]",
+        "E-mail addresses, including accented mailboxes and spaced or disguised forms "
+        "([at], (at), arobase, [dot], 'name at domain dot com').",
+        "Adresses e-mail, y compris les boîtes accentuées et les formes espacées ou "
+        "déguisées ([at], (at), arobase, [dot], « nom at domaine dot com »).",
+    ),
+    Kind(
+        "phone",
+        "[phone]",
+        "Phone numbers in French, European and North-American formats, with any "
+        "separators, international prefixes (+33, 0033, +33 (0)) and parentheses.",
+        "Numéros de téléphone aux formats français, européens et nord-américains, quels "
+        "que soient les séparateurs, préfixes internationaux (+33, 0033, +33 (0)) et "
+        "parenthèses.",
+    ),
+    Kind(
+        "iban",
+        "[iban]",
+        "Bank details: IBANs with any grouping (even with a wrong check digit), French "
+        "RIBs, and account numbers or sort codes given after their label.",
+        "Coordonnées bancaires : IBAN quel que soit le groupement (même avec une clé "
+        "fausse), RIB français, et numéros de compte ou codes guichet donnés après leur "
+        "libellé.",
+    ),
+    Kind(
+        "card",
+        "[card]",
+        "Payment card numbers with any separators (card layouts even with a typo, other "
+        "runs when the Luhn checksum holds) and security codes given after their label; "
+        "masked numbers (last four digits) are kept.",
+        "Numéros de carte bancaire quels que soient les séparateurs (groupements de carte "
+        "même avec une faute de frappe, autres suites si la clé de Luhn est juste) et "
+        "cryptogrammes donnés après leur libellé ; les numéros masqués (4 derniers "
+        "chiffres) sont conservés.",
+    ),
+    Kind(
+        "address",
+        "[address]",
+        "Postal addresses: house number and street (French, Belgian, Swiss, British and "
+        "North-American forms), named places (lieu-dit, résidence), postcode with town, "
+        "UK/Canadian postcodes, US state and ZIP, flat numbers, PO boxes and door codes.",
+        "Adresses postales : numéro et voie (formes française, belge, suisse, britannique "
+        "et nord-américaine), lieux-dits et résidences, code postal avec la ville, codes "
+        "postaux britanniques et canadiens, État et ZIP américains, numéros "
+        "d'appartement, boîtes postales et digicodes.",
+    ),
+    Kind(
+        "name",
+        "[name]",
+        "Person names: every name the warehouse holds (customers, contacts, agents), "
+        "accent- and case-insensitive, names that are also ordinary words only where "
+        "used as a name; and any capitalised name after a title (Mme, M., Mr, Dr...), "
+        "a form label (Nom :, Name:) or a sign-off.",
+        "Noms de personnes : tous les noms connus de l'entrepôt (clients, contacts, "
+        "conseillers), sans tenir compte des accents ni de la casse, ceux qui sont aussi "
+        "des mots courants seulement quand ils sont employés comme nom ; et tout nom en "
+        "majuscule après une civilité (Mme, M., Mr, Dr...), un libellé de formulaire "
+        "(Nom :, Name:) ou une formule de politesse.",
+    ),
+)
+
+TOKENS: dict[str, str] = {kind.kind: kind.token for kind in KINDS}
+_EMAIL, _PHONE, _IBAN, _CARD, _ADDRESS, _NAME = (
+    TOKENS[k] for k in ("email", "phone", "iban", "card", "address", "name")
+)
+
+
+def describe(lang: str = "en") -> list[tuple[str, str]]:
+    """(kind, one-line description) for each kind removed, in French or English."""
+    if lang not in ("en", "fr"):
+        raise ValueError(f"describe(lang={lang!r}): lang must be 'en' or 'fr'")
+    return [(kind.kind, kind.fr if lang == "fr" else kind.en) for kind in KINDS]
+
+
+# --------------------------------------------------------------------------- word lists
+# Folded (lower-case, no accents) so they compare with `_fold` output.
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(_fold(word) for word in block.split())
+
+
+# Words that open a sentence or fill a form but are never a person's name: they stop the
+# structural name rules ("Monsieur le Directeur", "Bonjour Madame, Monsieur").
+_STOPWORDS_BLOCK = """
+a à au aux avec ce ces cet cette c d dans de des du elle elles en et eux il ils je j la
+le les leur leurs lui ma mais me mes moi mon ne nos notre nous on ou où par pas pour qu
+que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous y est sont ai as
+avons avez ont été être suis es sommes êtes fait très plus moins bien mal oui non si
+tout tous toute toutes rien merci bonjour bonsoir salut cordialement coucou hello hi hey
+dear thanks thank regards cheers best madame monsieur mademoiselle mesdames messieurs
+mesdemoiselles mme mmes mlle mlles m mm maître maitre docteur professeur dr pr prof sir
+madam mr mrs ms miss mx client cliente clients customer customers service sav équipe
+team support directeur directrice président présidente responsable gérant gérante
+vendeur vendeuse conseiller conseillère livreur transporteur manager director commande
+colis taille couleur size colour color après avant depuis pendant hier aujourd demain
+ici là alors donc car puis aussi encore déjà jamais toujours nouveau nouvelle ancien
+ancienne fidèle inconnu inconnue anonyme litige rappel objet envoyé re tr fwd fw
+an and are at be been but by for from has have he her his i in is it its my no not of
+on or our she so that the their them they this to us was we were what when which who
+with you your yes sent iphone android subject issue order name phone address email
+mail other new old all any some one two
+lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin
+juillet août septembre octobre novembre décembre monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september
+october november december
+"""
+
+# Person names that are also ordinary French or English words (colours, garments,
+# qualities, common nouns, months). Such a known name is redacted only where it is used
+# as a name: capitalised mid-sentence, next to another name, after a cue ("avec", "signed")
+# or alone on a line. Extend with `Redactor(common_words=...)`.
+_COMMON_WORD_NAMES_BLOCK = """
+ambre ange aimé aimée amande aube aurore azur baron beau belle berger blanc blanche blond
+blonde bois bon bonne bonnet boucher boulanger breton brun brune caille cannelle capucine
+carré cerise chevalier ciel claire clair clément clémentine colombe comte constant
+constance cousin cousine désiré doux douce duc espérance faucon félicité fidèle fleur
+flore fontaine fort franc franche garance gentil grand grande gras gros hermine iris jade
+jasmin jasmine jean joli jolie juste lac lapin lavande léger lièvre lion lilas loup lune
+lys marchand marin marine martial merle meunier miel moulin mouton muguet neige noël noir
+noire normand olive parfait pascal patience perle petit petite pierre pinson poire
+poirier pomme prince printemps prudence prune reine renard rivière roche rocher roi rose
+rossignol roux rousse sage soleil toussaint vaillant vert verte victoire violette violet
+page barre mat max ben bob
+amber ash august autumn baker bell berry bill bird black blue bond brandy bright brook
+brown buck bush candy cash chase cherry cliff cook coral crystal dale dawn day dean drew
+dusty earl earnest eve fair faith fern field fisher ford forest fox frank free gay gentle
+ginger glen gold golden good grace grant gray green grey guy hall hardy hazel heath
+heather holly honey hope hunt hunter ivory ivy jack jewel joy king lake lamb lane lark
+laurel lily little long love major mark mason meadow melody miles miller misty moss
+noble park pearl penny pepper pierce pike plum poppy porter price rain ray reed rich river
+robin rock rosemary ruby rush rusty salmon sandy scarlet shepherd short silver sky small
+smith snow sparrow spring steel sterling stone storm strong summer sunny swan sweet swift
+wade ward white will winter wise wolf wood woods wren young harmony destiny liberty
+honor justice pat sue rob art don bishop knight duke queen lord pope
+"""
+
+# Person names that are mostly seen as places or brands. Capitalisation is no evidence
+# for them ("livré à Paris", "un polo Lacoste"): only a title, a neighbouring name, a cue
+# or a line of their own makes them a name.
+_PROPER_NOUN_NAMES_BLOCK = """
+paris france lyon marseille toulouse nice nantes bordeaux lille rennes reims strasbourg
+montpellier tours orléans nancy florence valence vienne lourdes laval troyes angers
+london berlin milan rome madrid bruxelles genève lausanne québec montréal jersey chelsea
+austin houston dallas denver phoenix orlando lincoln madison washington jackson jordan
+georgia virginia carolina victoria charlotte sydney adelaide brooklyn bristol oxford
+cambridge york devon kent
+lacoste chanel hermès dior gucci prada armani kenzo lanvin balmain givenchy jules brice
+levi levis picard leclerc mercedes disney patagonia zara mango gap timberland dyson
+michelin peugeot renault citroën
+"""
+
+# Brands, shops and titles that look like a person's name or like "title + name".
+# Protected wholesale: no name rule fires inside them. Extend with
+# `Redactor(protected_terms=...)`.
+_PROTECTED_TERMS: tuple[str, ...] = (
+    "Dr. Martens",
+    "Dr Martens",
+    "Doc Martens",
+    "Dr. Pepper",
+    "Dr Pepper",
+    "Dr. Oetker",
+    "Dr Oetker",
+    "Dr. Hauschka",
+    "Dr Hauschka",
+    "Dr. Scholl",
+    "Dr Scholl",
+    "Dr. Pierre Ricaud",
+    "Madame Figaro",
+    "Monsieur Bricolage",
+    "Mr Bricolage",
+    "Mr. Bricolage",
+    "Monsieur Propre",
+    "Mr Propre",
+    "Mr. Clean",
+    "Mr Clean",
+    "Mr Muscle",
+    "Mr Porter",
+    "Miss Dior",
+    "Miss Sixty",
+    "Miss Selfridge",
+    "Ralph Lauren",
+    "Polo Ralph Lauren",
+    "Isabel Marant",
+    "Saint James",
+    "Petit Bateau",
+    "Galeries Lafayette",
+    "Printemps Haussmann",
+    "Le Slip Français",
+    "Jean Paul Gaultier",
+    "Jean-Paul Gaultier",
+    "Yves Saint Laurent",
+    "Saint Laurent",
+    "Louis Vuitton",
+    "Christian Dior",
+    "Christian Louboutin",
+    "Pierre Cardin",
+    "Hugo Boss",
+    "Calvin Klein",
+    "Tommy Hilfiger",
+    "Paul Smith",
+    "Ted Baker",
+    "Marc Jacobs",
+    "Michael Kors",
+    "Kate Spade",
+    "Tory Burch",
+    "Stella McCartney",
+    "Vivienne Westwood",
+    "Karl Lagerfeld",
+    "Sonia Rykiel",
+    "Claudie Pierlot",
+    "Gérard Darel",
+    "Armand Thiery",
+    "Eden Park",
+    "Marks & Spencer",
+    "Marks and Spencer",
+    "Ben Sherman",
+    "Fred Perry",
+    "Levi Strauss",
+    "Agnès b",
+    "Paul & Joe",
+)
+
+_LOWER_PARTICLES = frozenset(
+    "de d' du des van von der den da di del della dos das do ten ter zu y bin ben al el".split()
+)
+_CAP_PARTICLES = frozenset(
+    "le la les de du des van von der den da di del della dos das el al ben bin mac mc "
+    "st ste saint sainte ter ten".split()
+)
+
+# Words that follow a five-digit number without being a town ("35000 points").
+_NOT_TOWNS_BLOCK = """
+points point euros euro eur km kg g clients personnes ventes exemplaires pièces articles
+commandes unités abonnés followers likes vues fois ans jours heures mois semaines steps
+miles items orders customers people units pieces times years days hours weeks views
+"""
+
+
+# --------------------------------------------------------------------------- folding
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Lower-case and strip accents one character to one character.
+
+    Keeping the length lets a match in the folded text index the original text.
+    """
+    table: dict[int, str] = {}
+    for cp in range(0x00C0, 0x0530):
+        ch = chr(cp)
+        low = ch.lower()
+        if len(low) != 1:
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+        folded = base if len(base) == 1 else low
+        if folded != ch:
+            table[cp] = folded
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+    table.update({0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x2010: "-", 0x2011: "-"})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD_TABLE)
+
+
+_STOPWORDS = _words(_STOPWORDS_BLOCK)
+_COMMON_WORD_NAMES = _words(_COMMON_WORD_NAMES_BLOCK)
+_PROPER_NOUN_NAMES = _words(_PROPER_NOUN_NAMES_BLOCK)
+_NOT_TOWNS = _words(_NOT_TOWNS_BLOCK)
+_PLACEHOLDER_WORDS = frozenset(TOKENS)
+
+
+# --------------------------------------------------------------------------- regex parts
+
+_L = r"[^\W\d_]"  # one letter, any script
+_WORD = rf"{_L}+(?:['’\-]{_L}+)*"  # Jean-Baptiste, O'Neill, l'Église
+# Not inside a longer number ("2024-11-0456"); a number after a space may start a phone
+# ("CA 94043 07700 900872").
+_SEP_BEFORE_DIGITS = r"(?<![\w+])(?<!\d[.\-/])"
+
+
+def _upper_class() -> str:
+    ranges: list[str] = []
+    start = prev = -2
+    for cp in range(0x41, 0x0530):
+        if chr(cp).isupper():
+            if cp != prev + 1:
+                if start >= 0:
+                    ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+                start = cp
+            prev = cp
+    ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+    return "[" + "".join(ranges) + "]"
+
+
+_UP = _upper_class()
+_CAP_WORD = rf"{_UP}{_L}*(?:['’\-]{_L}+)*"  # Mérignac, Grand-Saconnex, CRETEIL
+
+# Labels that introduce a reference number: a bare digit run right after one of them is
+# an order, parcel or ticket number, not a phone or card number.
+_REFERENCE_BEFORE = re.compile(
+    r"(?i)(?:commande|cde|order|ordre|facture|invoice|ticket|case|dossier|r[ée]f\.?|"
+    r"r[ée]f[ée]rence|reference|suivi|tracking|colis|parcel|lot|batch|build|sku|ean|"
+    r"code[- ]barres?|barcode|n[°o]\.?|#)\s*[:#°.]?\s*$"
+)
+
+
+def _after_reference(text: str, start: int) -> bool:
+    return _REFERENCE_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+# --------------------------------------------------------------------------- e-mail
+
+_EMAIL_PLAIN = re.compile(
+    r"(?<![\w.+%-])[\w.+%-]*\w@\w[\w-]*(?:\.\w[\w-]*)*\.[^\W\d_]{2,}(?![\w-])"
+)
+
+_AT_STRONG = (
+    r"(?:\s*\[\s*(?:at|@|arobase)\s*\]\s*|\s*\(\s*(?:at|@|arobase)\s*\)\s*"
+    r"|\s*\{\s*(?:at|@)\s*\}\s*|\s+arobase\s+|\s+@\s*|\s*@\s+)"
+)
+_DOT = (
+    r"(?:\s*\[\s*(?:dot|\.|point)\s*\]\s*|\s*\(\s*(?:dot|\.|point)\s*\)\s*"
+    r"|\s*\{\s*(?:dot|\.)\s*\}\s*|\s+(?:dot|point)\s+|\s*\.\s*)"
+)
+_LOCAL = r"\w[\w.+%-]*"
+_LABEL = r"\w[\w-]*"
+_EMAIL_OBFUSCATED = re.compile(
+    rf"(?i)(?<![\w.+%-])(?P<local>{_LOCAL}(?:\s+(?:point|dot)\s+{_LOCAL})*)"
+    rf"(?:(?P<strong>{_AT_STRONG})|(?P<weak>\s+at\s+))"
+    rf"{_LABEL}(?:{_DOT}{_LABEL})*?{_DOT}[a-z]{{2,6}}(?![\w-])"
+)
+_AT_HINT = re.compile(r"(?i)@|\bat\b|arobase")
+
+
+def _email_obfuscated(match: re.Match[str]) -> str:
+    if match.group("weak") is not None:
+        # "buy at zara dot com" is a shop's site; a mailbox has a dot, digit or
+        # underscore in its local part ("mike.oconnor at gmail dot com").
+        local = match.group("local")
+        if not re.search(r"[._\d+-]|\s(?:point|dot)\s", local, re.I):
+            return match.group()
+    return _EMAIL
+
+
+def _redact_emails(text: str) -> str:
+    if "@" in text:
+        text = _EMAIL_PLAIN.sub(_EMAIL, text)
+    if _AT_HINT.search(text):
+        text = _EMAIL_OBFUSCATED.sub(_email_obfuscated, text)
+    return text
+
+
+# --------------------------------------------------------------------------- bank
+
+_IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+    "BH": 22, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28,
+    "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22,
+    "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28,
+    "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24,
+    "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26,
+    "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+_IBAN_START = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{2})(\d{2})(?=[ \t.\-]?\r?\n?[0-9A-Za-z])")
+# One group of an IBAN after the check digits: a single separator (space, dot, dash or a
+# line break) then letters and digits.
+_IBAN_GROUP = re.compile(r"(?:[ \t]?\r?\n[ \t]*|[ \t.\-])?([0-9A-Za-z]+)")
+
+_RIB = re.compile(r"(?<![\w])(\d{5})([ \t]?)(\d{5})\2([0-9A-Za-z]{11})\2(\d{2})(?![\w])")
+
+_BANK_LABELLED = re.compile(
+    r"(?i)(?<![\w])(?:account[ \t]*(?:no\.?|number|num|#)|acct\.?(?:[ \t]*(?:no\.?|#))?"
+    r"|a/c(?:[ \t]*no\.?)?|n°[ \t]*de[ \t]*compte|num[ée]ro[ \t]*de[ \t]*compte"
+    r"|compte[ \t]*(?:bancaire[ \t]*)?n°|sort[ \t]*code|bsb|routing[ \t]*(?:no\.?|number))"
+    r"[ \t]*[:#]?[ \t]*(?P<value>\d(?:[\d \-]{4,24}\d))(?![\w])"
+)
+
+
+def _mod97(text: str) -> int:
+    digits = "".join(str(int(c, 36)) for c in text.upper())
+    return int(digits) % 97
+
+
+def _iban_valid(compact: str) -> bool:
+    return _mod97(compact[4:] + compact[:4]) == 1
+
+
+def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
+    for start in _IBAN_START.finditer(text):
+        country = start.group(1).upper()
+        expected = _IBAN_LENGTHS.get(country)
+        pos, total, ends, groups = start.end(), 4, [], []
+        while total < 34:
+            group = _IBAN_GROUP.match(text, pos)
+            if group is None:
+                break
+            run = group.group(1)
+            if groups and run.isalpha() and len(run) > 4:
+                break  # a word after the account number
+            groups.append(run)
+            total += len(run)
+            pos = group.end()
+            ends.append((total, pos))
+        compact = (start.group(1) + start.group(2) + "".join(groups)).upper()
+        chosen = None
+        if expected is not None:
+            # A known country fixes the length: that shape is an IBAN even when the
+            # customer mistyped a digit (the check digits then fail).
+            chosen = next((end for length, end in ends if length == expected), None)
+        if chosen is None:
+            # Unknown country, or a missing/extra character: the checksum decides.
+            for length, end in reversed(ends):
+                if length >= 15 and _iban_valid(compact[:length]):
+                    chosen = end
+                    break
+        if chosen is None and expected is not None:
+            four = [len(g) == 4 for g in groups]
+            near = [end for length, end in ends if abs(length - expected) <= 2]
+            if len(groups) >= 4 and all(four[:-1]) and near:
+                chosen = near[-1]  # grouped in fours like an IBAN, one character off
+        if chosen is not None:
+            yield start.start(), chosen
+
+
+def _rib_key_valid(bank: str, branch: str, account: str, key: str) -> bool:
+    letters = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+    account_digits = account.upper().translate(letters)
+    if not account_digits.isdigit():
+        return False
+    return 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account_digits)) % 97 == int(key)
+
+
+def _rib(match: re.Match[str]) -> str:
+    spaced = match.group(2) != ""
+    if spaced or _rib_key_valid(match.group(1), match.group(3), match.group(4), match.group(5)):
+        return _IBAN
+    return match.group()
+
+
+def _redact_bank(text: str) -> str:
+    spans = list(_iban_spans(text))
+    for begin, end in reversed(spans):
+        text = text[:begin] + _IBAN + text[end:]
+    text = _RIB.sub(_rib, text)
+    return _sub_group(_BANK_LABELLED, "value", _IBAN, text)
+
+
+# --------------------------------------------------------------------------- cards
+
+_CARD_CANDIDATE = re.compile(
+    r"(?<![\w*+])(?<!\d[ .\-])\d{2,19}(?:(?:[ \t.\-]|[ \t]*\r?\n[ \t]*)\d{1,6}){0,5}(?![\w])"
+    r"(?![ .\-]\d)"
+)
+_CARD_LAYOUTS = frozenset(
+    {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 6, 5), (4, 6, 4)}
+)
+_CARD_SECURITY_CODE = re.compile(
+    r"(?i)(?<![\w])(?:cvv2?|cvc2?|cvn|cryptogramme(?:[ \t]+visuel)?|crypto"
+    r"|code[ \t]+(?:de[ \t]+)?s[ée]curit[ée]|security[ \t]+code|card[ \t]+verification[ \t]+code)"
+    r"[ \t]*[:=]?[ \t]*(?P<value>\d{3,4})(?!\d)"
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _ean13(digits: str) -> bool:
+    if len(digits) != 13:
+        return False
+    weighted = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - weighted % 10) % 10 == int(digits[12])
+
+
+def _card_network_prefix(digits: str) -> bool:
+    n = len(digits)
+    if digits[:2] in ("34", "37"):
+        return n == 15
+    if digits[0] == "4":
+        return n in (16, 19)
+    if "51" <= digits[:2] <= "55" or "2221" <= digits[:4] <= "2720":
+        return n == 16
+    return digits[:4] == "6011" or digits[:2] == "65"
+
+
+def _card(match: re.Match[str], text: str) -> str:
+    raw = match.group()
+    groups = tuple(len(g) for g in re.findall(r"\d+", raw))
+    digits = "".join(re.findall(r"\d+", raw))
+    if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
+        return raw
+    if len(groups) > 1:
+        # A card layout is a card even with a mistyped digit; any other grouping of
+        # 13-19 digits needs the checksum.
+        return _CARD if groups in _CARD_LAYOUTS or _luhn(digits) else raw
+    if _after_reference(text, match.start()):
+        return raw  # a parcel or order number
+    if len(digits) <= 14:
+        # EAN-13 product codes are 13 digits too: only a Luhn-valid, non-EAN run counts.
+        return _CARD if _luhn(digits) and not _ean13(digits) else raw
+    return _CARD if _luhn(digits) or _card_network_prefix(digits) else raw
+
+
+def _redact_cards(text: str) -> str:
+    text = _CARD_CANDIDATE.sub(lambda m: _card(m, text), text)
+    return _sub_group(_CARD_SECURITY_CODE, "value", _CARD, text)
+
+
+# --------------------------------------------------------------------------- phones
+
+_PHONE_INTERNATIONAL = re.compile(
+    r"(?<![\w+])(?P<prefix>\+[ \t]?|00)[1-9]\d{0,3}(?:[ \t.\-/]?\(0\))?"
+    r"(?:[ \t.\-/]?(?:\(\d{1,4}\)|\d{1,5})){1,7}(?![\w])"
+)
+# 06 12 34 56 78, 06.12.34.56.78, 0612345678, (06) 12 34 56 78: one separator throughout,
+# so "06/12/2025 14:30" (a date and a time) is not a phone.
+_PHONE_FRENCH = re.compile(
+    _SEP_BEFORE_DIGITS
+    + r"(?:0[1-9]|\(0[1-9]\))(?P<sep>[ \t.\-/]?)\d{2}(?:(?P=sep)\d{2}){3}(?![\w])(?![ .\-/]\d)"
+)
+_PHONE_NORTH_AMERICAN = re.compile(
+    _SEP_BEFORE_DIGITS
+    + r"(?:1[ .\-])?(?:\([2-9]\d{2}\)[ \t]?|[2-9]\d{2}[ .\-])[2-9]\d{2}[ .\-]\d{4}"
+    r"(?![\w])(?![ .\-/]\d)"
+)
+# Other European national forms: 0470 12 34 56, 079 123 45 67, 0151 23456789, 030/98765432,
+# 020 7946 0321, 07700 900123. A first group of three digits or more keeps dates out.
+_PHONE_NATIONAL = re.compile(
+    _SEP_BEFORE_DIGITS
+    + r"0[1-9]\d{1,4}(?P<sep>[ \t]|[ \t]?/[ \t]?|[.\-])\d{2,8}(?:(?P=sep)\d{2,8}){0,4}"
+    r"(?![\w])(?![ .\-/]\d)"
+)
+
+
+def _count_digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _phone_international(match: re.Match[str]) -> str:
+    raw = match.group()
+    digits = _count_digits(raw.replace("(0)", ""))
+    if match.group("prefix") == "00":
+        return _PHONE if 11 <= digits <= 17 else raw
+    return _PHONE if 8 <= digits <= 15 else raw
+
+
+def _phone_french(match: re.Match[str], text: str) -> str:
+    if match.group("sep") == "" and _after_reference(text, match.start()):
+        return match.group()
+    return _PHONE
+
+
+def _phone_national(match: re.Match[str]) -> str:
+    return _PHONE if 9 <= _count_digits(match.group()) <= 12 else match.group()
+
+
+def _redact_phones(text: str) -> str:
+    text = _PHONE_INTERNATIONAL.sub(_phone_international, text)
+    text = _PHONE_FRENCH.sub(lambda m: _phone_french(m, text), text)
+    text = _PHONE_NORTH_AMERICAN.sub(_PHONE, text)
+    return _PHONE_NATIONAL.sub(_phone_national, text)
+
+
+# --------------------------------------------------------------------------- addresses
+
+_FR_TYPES = (
+    r"rue|avenue|boulevard|chemin|all[ée]e|impasse|place|quai|route|cours|passage|square|"
+    r"sentier|voie|rond-point|esplanade|promenade|faubourg|parvis|ruelle|traverse|"
+    r"mont[ée]e|rampe|chauss[ée]e|sente|venelle|villa|cit[ée]"
+)
+# Abbreviated types ("bd", "av.", "r.") read as a street only with a postcode after them:
+# "3 BD Astérix" is three comic books.
+_FR_TYPES_SHORT = (
+    r"bd|bld|blvd|boul\.?|av\.?|ave\.?|r\.|rte\.?|pl\.|imp\.?|ch\.|chem\.?|all\.|sq\.?|fg\.?|fbg\.?"
+)
+_FR_STREET_HEAD = re.compile(
+    r"(?<![\w.,/\-])\d{1,4}(?:[ \t]*,)?[ \t]*(?:(?:bis|ter|quater|[a-dA-D])\b\.?[ \t]*)?"
+    rf"(?i:(?P<type>{_FR_TYPES})|(?P<short>{_FR_TYPES_SHORT}))(?=[ \t])"
+)
+_WORD_AFTER = re.compile(rf"[ \t]*({_WORD})")
+_POSTCODE_AFTER = re.compile(
+    rf"[ \t]*,?[ \t]*(?P<code>\d{{4,5}})(?!\d)(?:[ \t]+(?P<town>{_CAP_WORD}"
+    rf"(?:[ \t]+(?:(?:sur|sous|en|lès|les|le|la|de|du|des|aux?)[ \t]+)?{_CAP_WORD}){{0,3}}"
+    rf"|{_L}+(?:-{_L}+)*))?"
+)
+_STREET_END = re.compile(r"[ \t]*(?:[,;()\n\r—–]|-[ \t]|\.(?:\s|$)|$)")
+
+_EN_TYPES_STRONG = r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|parkway|pkwy"
+_EN_TYPES_WEAK = (
+    r"dr|court|ct|place|pl|square|sq|terrace|crescent|cres|close|way|highway|hwy|parade|"
+    r"grove|gardens|gdns|row|mews|walk|circle|cir|trail|trl|alley|plaza|wharf|quay|rise"
+)
+_EN_STREET = re.compile(
+    r"(?<![\w.,/\-])\d{1,5}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?"
+    rf"(?P<words>(?:(?:{_WORD}|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}?)"
+    rf"(?i:(?P<strong>{_EN_TYPES_STRONG})|(?P<weak>{_EN_TYPES_WEAK}))\b\.?"
+    r"(?:[ \t]+[NSEW]\b\.?)?(?=[ \t]*(?:[,;\n\r]|$))"
+)
+# Belgian and Swiss order: type, name, number, then a postcode ("Avenue des Cerisiers 42,
+# 1030 Schaerbeek").
+_TYPE_FIRST_STREET = re.compile(
+    rf"(?<![\w\-])(?i:{_FR_TYPES})[ \t]+(?:{_WORD}[ \t]+){{1,5}}?\d{{1,4}}[a-zA-Z]?"
+    r"(?=[ \t]*,?[ \t]*\d{4,5}(?!\d))"
+)
+_NAMED_PLACE = re.compile(
+    r"(?<![\w\-])(?i:lieu-dit|lieudit|r[ée]sidence|hameau|lotissement)[ \t]+"
+    r"(?:(?:Les|Le|La|L['’]|Du|Des|De|les|le|la|l['’]|du|des|de)[ \t]*)?"
+    rf"{_CAP_WORD}(?:[ \t]+(?:(?:de|du|des|la|le|les)[ \t]+)?{_CAP_WORD}){{0,3}}"
+)
+_POSTCODE_TOWN = re.compile(
+    r"(?<![\w#°/.,€$£+\-])\d{5}(?!\d)[ \t]+"
+    rf"{_CAP_WORD}(?:[ \t]+(?:(?:sur|sous|en|lès|les|le|la|de|du|des|aux?)[ \t]+)?{_CAP_WORD}){{0,3}}"
+)
+_POSTCODE_CUE = re.compile(
+    r"(?i)(?<![\w])(?:sur|à|vers|habite|suis|vis|near|cp|c\.p\.|code[ \t]+postal|postcode|"
+    r"post[ \t]+code|zip(?:[ \t]+code)?)[ \t]*:?[ \t]*(?P<code>\d{5})(?!\d)"
+    rf"(?:[ \t]+(?P<town>{_L}+(?:-{_L}+)*))?"
+)
+_UK_POSTCODE = re.compile(
+    r"(?<![\w\-])(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
+    r"|[a-z]{1,2}\d[a-z\d]?[ \t]\d[abd-hjlnp-uw-z]{2})(?![\w\-])"
+)
+_CANADIAN_POSTCODE = re.compile(r"(?<![\w\-])[ABCEGHJ-NPRSTVXY]\d[A-Z][ \t]?\d[A-Z]\d(?![\w\-])")
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
+    "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
+_US_STATE_ZIP = re.compile(rf",[ \t]*(?P<zip>(?:{_US_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?)(?![\w\-])")
+_FLAT = re.compile(
+    r"(?<![\w\-])(?:(?i:apt|appt|apartment|appartement)\.?[ \t]*#?[ \t]*\d[0-9A-Za-z\-]*"
+    r"|(?:Apt|APT|Flat|FLAT|Unit|UNIT|Suite|SUITE)\.?[ \t]+[A-Z0-9][0-9A-Za-z]{0,3}"
+    r"|(?i:b[âa]t(?:iment)?|esc(?:alier)?)\.?[ \t]+[A-Z0-9]{1,2})(?![\w\-])"
+)
+_DOOR_CODE = re.compile(
+    r"(?i)(?<![\w\-])(?:digicode|code[ \t]+(?:porte|portail|d['’]entr[ée]e|immeuble|"
+    r"interphone|acc[èe]s)|door[ \t]*code|gate[ \t]*code|entry[ \t]*code|access[ \t]*code|"
+    r"buzzer[ \t]*code)[ \t]*:?[ \t]*(?P<value>[A-Z0-9#*]{3,8})(?![\w])"
+)
+_PO_BOX = re.compile(
+    r"(?<![\w\-])(?:(?i:p\.?[ \t]?o\.?[ \t]*box|bo[iî]te[ \t]+postale|b\.p\.)|BP)[ \t]*\d{1,6}(?!\d)"
+)
+_ADDRESS_GAP = re.compile(r"[ \t]*,?[ \t]*")
+_DIGIT = re.compile(r"\d")
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _town_ok(town: str | None) -> bool:
+    return town is None or _fold(town) not in _NOT_TOWNS
+
+
+def _extend_with_postcode(text: str, end: int) -> int:
+    """Swallow ", 69003 Lyon" (or a Belgian/Swiss four-digit code) after a street."""
+    match = _POSTCODE_AFTER.match(text, end)
+    if match is None:
+        return end
+    if match.group("town") is not None and not _town_ok(match.group("town")):
+        return match.end("code")
+    return match.end()
+
+
+def _french_street(text: str, head: re.Match[str]) -> tuple[int, int] | None:
+    """Read the street name after "12 bis rue": up to six words, ended by a postcode,
+    a comma, a bracket, a line break or a sentence end."""
+    pos = head.end()
+    words: list[tuple[str, int]] = []
+    for _ in range(6):
+        word = _WORD_AFTER.match(text, pos)
+        if word is None:
+            break
+        words.append((word.group(1), word.end()))
+        pos = word.end()
+        if _POSTCODE_AFTER.match(text, pos):
+            return head.start(), _extend_with_postcode(text, pos)
+        if _STREET_END.match(text, pos):
+            if head.group("short") is not None:
+                return None  # "3 BD Astérix": an abbreviation needs its postcode
+            if not any(_is_capitalised(w) for w, _ in words):
+                return None  # an all-lower-case name needs its postcode too
+            return head.start(), pos
+    if head.group("short") is not None:
+        return None
+    # No ending in sight ("5 rue Victor Hugo depuis 2 ans"): keep the leading run of
+    # capitalised words and particles.
+    end = None
+    for word, word_end in words:
+        if _is_capitalised(word):
+            end = word_end
+        elif not _is_particle(word):
+            break
+    return (head.start(), end) if end is not None else None
+
+
+def _is_particle(word: str) -> bool:
+    folded = _fold(word)
+    return folded in _LOWER_PARTICLES or folded in _CAP_PARTICLES or folded[:2] in ("l'", "d'")
+
+
+def _english_street(match: re.Match[str]) -> bool:
+    words = match.group("words").split()
+    if any(_fold(w) in _STOPWORDS for w in words):
+        return False  # "5 blocks down the road"
+    if match.group("weak") is not None:
+        return all(_is_capitalised(w) or w[0].isdigit() for w in words)
+    return True
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    has_digit = _DIGIT.search(text) is not None
+    if has_digit:
+        for head in _FR_STREET_HEAD.finditer(text):
+            span = _french_street(text, head)
+            if span is not None:
+                spans.append(span)
+        for match in _EN_STREET.finditer(text):
+            if _english_street(match):
+                spans.append(match.span())
+        for match in _TYPE_FIRST_STREET.finditer(text):
+            spans.append((match.start(), _extend_with_postcode(text, match.end())))
+        for match in _POSTCODE_TOWN.finditer(text):
+            if not _after_reference(text, match.start()):
+                words = match.group().split()
+                if _fold(words[1]) not in _NOT_TOWNS:
+                    spans.append(match.span())
+        for match in _POSTCODE_CUE.finditer(text):
+            if _town_ok(match.group("town")):
+                spans.append((match.start("code"), match.end()))
+            else:
+                spans.append(match.span("code"))
+        for pattern in (_UK_POSTCODE, _CANADIAN_POSTCODE, _FLAT, _PO_BOX):
+            spans.extend(m.span() for m in pattern.finditer(text))
+        spans.extend(m.span("zip") for m in _US_STATE_ZIP.finditer(text))
+        spans.extend(m.span("value") for m in _DOOR_CODE.finditer(text))
+    for match in _NAMED_PLACE.finditer(text):
+        end = _extend_with_postcode(text, match.end()) if has_digit else match.end()
+        spans.append((match.start(), end))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]], text: str, gap: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Sort, fuse overlapping spans, and fuse spans separated only by `gap`."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged:
+            last_start, last_end = merged[-1]
+            if start <= last_end or gap.fullmatch(text, last_end, start):
+                merged[-1] = (last_start, max(last_end, end))
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]], token: str) -> str:
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(token)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _redact_addresses(text: str) -> str:
+    spans = _address_spans(text)
+    return _replace_spans(text, _merge(spans, text, _ADDRESS_GAP), _ADDRESS)
+
+
+# --------------------------------------------------------------------------- names: structure
+
+_HONORIFIC = re.compile(
+    r"(?<![\w.])(?:(?P<mdot>MM?\.)|(?P<me>Me|ME)(?=[ \t])"
+    r"|(?P<title>(?i:mmes?|mlles?|madame|mesdames|mademoiselle|monsieur|messieurs|ma[iî]tre|"
+    r"docteur|professeur|mrs|mr|ms|mx|miss|dr|pr|prof|herr|frau))(?P<dot>\.)?(?![\w]))"
+)
+# Lower-case titles that still introduce a name ("j'ai eu mme girard au tel"). Not "ms"
+# (milliseconds), "dr" or "pr".
+_LOWER_TITLES = frozenset({"mme", "mmes", "mlle", "mlles", "mr", "mrs"})
+_SIZE_BEFORE = re.compile(r"(?i)(?:taille|size|en|du|un|une|the|a|an|in)\W{0,3}$")
+_NAME_TOKEN = re.compile(rf"[ \t]+({_WORD}\.?)")
+_FIRST_NAME_TOKEN = re.compile(rf"[ \t]*({_WORD}\.?)")
+
+_FIELD_LABEL = re.compile(
+    r"(?im)^[ \t>*•\-]*(?:name|full[ \t]+name|customer[ \t]+name|client[ \t]+name|"
+    r"contact[ \t]+name|nom|pr[ée]nom|nom[ \t]+complet|nom[ \t]+et[ \t]+pr[ée]nom|"
+    r"pr[ée]nom[ \t]+et[ \t]+nom|nom[ \t]+du[ \t]+client|client|cliente|customer|de|from|"
+    r"sign[ée]|signed|exp[ée]diteur|sender|destinataire|recipient|interlocuteur|"
+    r"interlocutrice|agent|conseill[eè]re?)[ \t]*:"
+)
+_FIELD_END = re.compile(r"[ \t]*(?:$|[\r\n,;<(|/])", re.M)
+_SIGN_OFF = re.compile(
+    r"(?im)^[ \t>]*(?:--+|—|cordialement|bien[ \t]+cordialement|bien[ \t]+[àa][ \t]+vous|"
+    r"salutations|sinc[èe]res[ \t]+salutations|regards|best[ \t]+regards|kind[ \t]+regards|"
+    r"warm[ \t]+regards|best|cheers|thanks|thank[ \t]+you|many[ \t]+thanks|merci|"
+    r"merci[ \t]+beaucoup|bisous|bonne[ \t]+journ[ée]e|bonne[ \t]+soir[ée]e|[àa][ \t]+bient[ôo]t|"
+    r"sincerely|yours[ \t]+sincerely|yours[ \t]+truly|sign[ée]|signed)[ \t]*[,.!]*[ \t]*\r?\n"
+)
+_LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
+
+
+def _shape(word: str) -> str:
+    """'upper' (DUPONT), 'title' (Dupont, D'Almeida), 'lower', or 'other' (iPhone)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "other"
+    if word[0].isupper():
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            return "upper"
+        return "title"
+    if word[:2].lower() in ("d'", "l'") and len(word) > 2 and word[2].isupper():
+        return "title"  # d'Artagnan
+    return "lower" if all(c.islower() for c in letters) else "other"
+
+
+def _name_words(
+    text: str, pos: int, mode: str, first_pattern: re.Pattern[str] = _NAME_TOKEN
+) -> tuple[int, int, list[str]] | None:
+    """Read the person name that starts at `pos`: up to three words plus particles.
+
+    mode 'title' accepts Dupont and DUPONT, 'upper' only DUPONT (after MME), 'lower'
+    one word whatever its case (after a lower-case "mme"). Returns (start, end, folded
+    name words) or None when no name follows.
+    """
+    start = end = None
+    names: list[str] = []
+    pattern = first_pattern
+    for _ in range(6):
+        match = pattern.match(text, pos)
+        pattern = _NAME_TOKEN
+        if match is None:
+            break
+        word = match.group(1)
+        has_dot = word.endswith(".")
+        bare = word[:-1] if has_dot else word
+        folded = _fold(bare)
+        shape = _shape(bare)
+        is_initial = has_dot and len(bare) == 1 and bare.isupper()
+        first_lower = mode == "lower" and not names
+        particle = (shape == "lower" and folded in _LOWER_PARTICLES and mode != "upper") or (
+            shape in ("title", "upper") and folded in _CAP_PARTICLES
+        )
+        if particle and not first_lower and not has_dot:
+            # "de", "van der", "Le": part of the name only if a name word follows.
+            start = match.start(1) if start is None else start
+            pos = match.end()
+            continue
+        if first_lower:
+            ok = shape != "other" and folded not in _STOPWORDS and folded not in _LOWER_PARTICLES
+        elif mode == "upper":
+            ok = shape == "upper" and folded not in _STOPWORDS
+        else:
+            ok = is_initial or (shape in ("title", "upper") and folded not in _STOPWORDS)
+        if not ok:
+            break
+        names.append(folded)
+        start = match.start(1) if start is None else start
+        end = match.end(1) if is_initial else match.start(1) + len(bare)
+        pos = match.end()
+        if (has_dot and not is_initial) or mode == "lower" or len(names) == 3:
+            break  # "Mme Dupont." ends the sentence
+    if not names or start is None or end is None:
+        return None
+    return start, end, names
+
+
+class _Spans:
+    """Spans to replace by one token, plus the name words learnt on the way."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.learnt: set[str] = set()
+
+    def add(self, start: int, end: int, names: Iterable[str]) -> None:
+        self.spans.append((start, end))
+        self.learnt.update(n for n in names if n not in _CAP_PARTICLES)
+
+
+def _honorific_names(text: str, protected: list[tuple[int, int]], found: _Spans) -> None:
+    for match in _HONORIFIC.finditer(text):
+        if _inside(match.start(), protected):
+            continue
+        title = match.group("title")
+        if match.group("mdot") is not None:
+            if _SIZE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+                continue  # "taille M. Le tissu": the size, then a new sentence
+            mode = "title"
+        elif match.group("me") is not None:
+            mode = "upper" if match.group("me") == "ME" else "title"
+        elif title.islower():
+            if title not in _LOWER_TITLES:
+                continue
+            mode = "lower"
+        elif title.isupper() and len(title) > 1:
+            mode = "upper"
+        elif title[0].isupper():
+            mode = "title"
+        else:
+            continue
+        first = _FIRST_NAME_TOKEN if match.group().endswith(".") else _NAME_TOKEN
+        read = _name_words(text, match.end(), mode, first)
+        if read is not None and not _inside(read[0], protected):
+            found.add(*read)
+
+
+def _field_names(text: str, found: _Spans) -> None:
+    for match in _FIELD_LABEL.finditer(text):
+        read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
+        if read is not None and _FIELD_END.match(text, read[1]):
+            found.add(*read)
+
+
+def _sign_off_names(text: str, found: _Spans) -> None:
+    for match in _SIGN_OFF.finditer(text):
+        read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
+        if read is not None and _LINE_END.match(text, read[1]):
+            found.add(*read)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= pos < end for start, end in spans)
+
+
+# --------------------------------------------------------------------------- names: known
+
+_UNAMBIGUOUS, _COMMON_WORD, _PROPER_NOUN = 0, 1, 2
+
+_TOKEN = re.compile(rf"{_L}+(?:['\-]{_L}+)*")
+_SIMPLE_WORDS = re.compile(rf"{_L}+")
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu)'")
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;…\n\r>•*]|--)[\s\"'«“(\[\-–—]*\Z")
+# Words after which a capitalised word is a person: greetings, sign-offs, "spoke to".
+_PERSON_CUE = re.compile(
+    r"(?i)(?:\b(?:sign[ée]e?|signed|regards|cordialement|de[ \t]+la[ \t]+part[ \t]+de|"
+    r"merci[ \t]+[àa]|merci|thanks[ \t]+to|thanks|thank[ \t]+you|ask[ \t]+for|demandez|"
+    r"parl[ée]e?[ \t]+(?:avec|[àa])|spoke[ \t]+(?:to|with)|talked[ \t]+(?:to|with)|"
+    r"my[ \t]+name[ \t]+is|je[ \t]+m'appelle|moi[ \t]+c'est|hello|hi|hey|dear|bonjour|"
+    r"bonsoir|salut|cher|ch[èe]re|coucou)|--)[ \t]*[:,]?[ \t]*\n?[ \t]*\Z"
+)
+# Weaker cues, enough for a capitalised word that is also an ordinary word.
+_WEAK_CUE = re.compile(
+    r"(?i)\b(?:avec|par|from|with|by|contact|agent|conseill[eè]re?|vendeu(?:r|se)|"
+    r"livreur|c'est|je[ \t]+suis|i'm|i[ \t]+am)[ \t]*[:,]?[ \t]*\Z"
+)
+# Cues strong enough for a lower-case ordinary word at the end of a clause: "signé: jean".
+_STRONG_CUE = re.compile(
+    r"(?i)(?:\b(?:sign[ée]e?|signed|regards|cordialement|from|de[ \t]+la[ \t]+part[ \t]+de|"
+    r"my[ \t]+name[ \t]+is|je[ \t]+m'appelle|moi[ \t]+c'est)|--)[ \t]*[:,]?[ \t]*\n?[ \t]*\Z"
+)
+_TERMINAL_AFTER = re.compile(r"[ \t]*(?:$|[\r\n.,;!?)])")
+_LINE_BEFORE = re.compile(r"(?:\A|\n)[ \t>*•\-]*\Z")
+_LINE_AFTER = re.compile(r"[ \t]*[.,!;:]?[ \t]*(?:\r?\n|$)")
+_NAME_GAP = re.compile(r"[ \t]+|-")
+_JOINED_NAMES_GAP = re.compile(r"[ \t]+")
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    tier: int
+    capitalised: bool
+    is_name: bool = False
+
+
+def _classify(key: str, common: frozenset[str], proper: frozenset[str]) -> int:
+    if key in proper or key in _STOPWORDS:
+        return _PROPER_NOUN
+    if key in common or len(key) <= 2:
+        return _COMMON_WORD
+    return _UNAMBIGUOUS
+
+
+def _name_keys(names: Iterable[str]) -> set[str]:
+    """Folded keys for every name and every part of a multi-word name."""
+    keys: set[str] = set()
+    for raw in names:
+        if not raw:
+            continue
+        folded = _fold(str(raw)).strip()
+        for part in folded.split():
+            part = part.strip(".,;:")
+            if part and part not in _LOWER_PARTICLES and part not in _CAP_PARTICLES:
+                keys.add(part)
+    return keys - _PLACEHOLDER_WORDS
+
+
+# --------------------------------------------------------------------------- the redactor
+
+
+class Redactor:
+    """Replace personal data in customer text by `[kind]` tokens.
+
+    Build it once per run with the person names the warehouse holds (first names, last
+    names or full names; thousands are fine: lookups are hash-based, so the cost per text
+    does not grow with the list), then call `redact` or `redact_many`.
+
+    `common_words` adds ordinary words that are also names (only redacted where used as a
+    name); `protected_terms` adds brands or shops that look like names (never redacted).
+    """
+
+    def __init__(
+        self,
+        known_names: Iterable[str] = (),
+        *,
+        common_words: Iterable[str] = (),
+        protected_terms: Iterable[str] = (),
+    ) -> None:
+        self._common = _COMMON_WORD_NAMES | frozenset(_fold(w) for w in common_words)
+        self._proper = _PROPER_NOUN_NAMES
+        self._names: dict[str, int] = {
+            key: _classify(key, self._common, self._proper) for key in _name_keys(known_names)
+        }
+        # Every letter run inside a known name: a text sharing none of them cannot
+        # contain one, which skips the token scan for most texts.
+        self._name_parts = frozenset(
+            part for key in self._names for part in _SIMPLE_WORDS.findall(key)
+        )
+        terms = sorted({*_PROTECTED_TERMS, *protected_terms}, key=len, reverse=True)
+        alternation = "|".join(
+            re.escape(_fold(t)).replace(r"\ ", r"[ \t]+").replace(r"\.", r"\.?") for t in terms
+        )
+        self._protected = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
+
+    @overload
+    def redact(self, text: str) -> str: ...
+    @overload
+    def redact(self, text: None) -> None: ...
+    def redact(self, text: str | None) -> str | None:
+        """Return `text` with every piece of personal data replaced by its token."""
+        if not text:
+            return text
+        text = _redact_emails(text)
+        if _DIGIT.search(text):
+            text = _redact_bank(text)
+            text = _redact_cards(text)
+            text = _redact_phones(text)
+        text = _redact_addresses(text)
+        return self._redact_names(text)
+
+    def redact_many(self, texts: Iterable[str | None]) -> list[str | None]:
+        """`redact` over a column of texts; None stays None."""
+        return [self.redact(text) for text in texts]
+
+    # ----------------------------------------------------------------- names
+
+    def _redact_names(self, text: str) -> str:
+        folded = _fold(text)
+        protected = [m.span() for m in self._protected.finditer(folded)]
+        found = _Spans()
+        _honorific_names(text, protected, found)
+        _field_names(text, found)
+        _sign_off_names(text, found)
+        learnt = {key: _classify(key, self._common, self._proper) for key in found.learnt}
+        spans = found.spans + self._known_name_spans(text, folded, protected, learnt)
+        if not spans:
+            return text
+        return _replace_spans(text, _merge(spans, text, _JOINED_NAMES_GAP), _NAME)
+
+    def _lookup(self, key: str, learnt: dict[str, int]) -> int | None:
+        tier = self._names.get(key)
+        return learnt.get(key) if tier is None else tier
+
+    def _known_name_spans(
+        self,
+        text: str,
+        folded: str,
+        protected: list[tuple[int, int]],
+        learnt: dict[str, int],
+    ) -> list[tuple[int, int]]:
+        words = _SIMPLE_WORDS.findall(folded)
+        if self._name_parts.isdisjoint(words) and learnt.keys().isdisjoint(words):
+            return []
+        candidates: list[_Candidate] = []
+        for match in _TOKEN.finditer(folded):
+            start, end = match.span()
+            if folded[start - 1 : start] == "[" and folded[end : end + 1] == "]":
+                continue  # one of our own tokens
+            if _inside(start, protected):
+                continue
+            hit = self._match_token(match.group(), start, learnt)
+            if hit is not None:
+                hit_start, hit_end, tier = hit
+                capitalised = text[hit_start].isupper()
+                candidates.append(_Candidate(hit_start, hit_end, tier, capitalised))
+        if not candidates:
+            return []
+        self._decide(text, candidates)
+        return [(c.start, c.end) for c in candidates if c.is_name]
+
+    def _match_token(
+        self, token: str, start: int, learnt: dict[str, int]
+    ) -> tuple[int, int, int] | None:
+        tier = self._lookup(token, learnt)
+        if tier is not None:
+            return start, start + len(token), tier
+        if token.endswith("'s"):
+            hit = self._match_token(token[:-2], start, learnt)  # Sarah's
+            if hit is not None:
+                return hit
+        elision = _ELISION.match(token)
+        if elision is not None:
+            return self._match_token(token[elision.end() :], start + elision.end(), learnt)
+        if "-" in token:
+            # Jean-Paul is a name when every part is; Saint-Valentin is not.
+            tiers = [self._lookup(part, learnt) for part in token.split("-")]
+            if all(t is not None for t in tiers):
+                return start, start + len(token), min(t for t in tiers if t is not None)
+        return None
+
+    def _decide(self, text: str, candidates: list[_Candidate]) -> None:
+        """Mark which known-name hits are used as names.
+
+        Unambiguous names always are. A name that is also an ordinary word (tier
+        _COMMON_WORD) is one when capitalised mid-sentence, after a cue, alone on its
+        line, or next to another name. A name mostly seen as a place or brand (tier
+        _PROPER_NOUN) needs a person cue, a title or a neighbouring name.
+        """
+        shouting = _is_shouting(text)
+        for c in candidates:
+            if c.tier == _UNAMBIGUOUS:
+                c.is_name = True
+                continue
+            window = max(0, c.start - 40)
+            capital = c.capitalised and not shouting
+            common = c.tier == _COMMON_WORD
+            if capital and common and not _SENTENCE_START.search(text, window, c.start):
+                c.is_name = True  # "avec Rose hier", "thanks to Will"
+            elif c.capitalised and _PERSON_CUE.search(text, window, c.start):
+                c.is_name = True  # "Bonjour Jean,", "merci à Florence"
+            elif capital and common and _WEAK_CUE.search(text, window, c.start):
+                c.is_name = True  # "vu par : Jean"
+            elif _STRONG_CUE.search(text, window, c.start) and _TERMINAL_AFTER.match(text, c.end):
+                c.is_name = True  # "signé: jean."
+            elif (
+                capital
+                and common
+                and _LINE_BEFORE.search(text, window, c.start)
+                and _LINE_AFTER.match(text, c.end)
+            ):
+                c.is_name = True  # a signature line of its own
+            elif capital and (
+                text.endswith(_NAME + " ", window, c.start) or text.startswith(" " + _NAME, c.end)
+            ):
+                c.is_name = True  # next to a name found by a title or a label
+        # A word next to a name is part of it ("Jean Dupont"); two capitalised ordinary
+        # words that are both known names are a name too ("Rose Blanc").
+        changed = True
+        while changed:
+            changed = False
+            for left, right in zip(candidates, candidates[1:], strict=False):
+                if not _NAME_GAP.fullmatch(text, left.end, right.start):
+                    continue
+                for this, other in ((left, right), (right, left)):
+                    if this.is_name or not other.is_name:
+                        continue
+                    if (this.capitalised and not shouting) or other.tier == _UNAMBIGUOUS:
+                        this.is_name = changed = True
+                if (
+                    not left.is_name
+                    and not right.is_name
+                    and left.capitalised
+                    and right.capitalised
+                    and not shouting
+                    and left.tier == right.tier == _COMMON_WORD
+                ):
+                    left.is_name = right.is_name = changed = True
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _sub_group(pattern: re.Pattern[str], group: str, token: str, text: str) -> str:
+    """Replace only the named group of each match (keeps "cryptogramme", "digicode")."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group()
+        start = match.start(group) - match.start()
+        end = match.end(group) - match.start()
+        return whole[:start] + token + whole[end:]
+
+    return pattern.sub(replace, text)
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+def _synthetic_names(count: int, seed: int = 7) -> list[str]:
+    """Pronounceable made-up names, so the benchmark does not depend on a name list."""
+    import random
+
+    rng = random.Random(seed)
+    onsets = "b c d f g j k l m n p r s t v z br ch cl dr gr pl tr".split()
+    vowels = "a e i o u é ou ai an in on".split()
+    codas = ["", "", "n", "l", "r", "s", "t", "x"]
+    names: set[str] = set()
+    while len(names) < count:
+        syllables = rng.randint(2, 3)
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(syllables))
+        names.add((word + rng.choice(codas)).capitalize())
+    return sorted(names)
+
+
+def _benchmark(corpus: str, texts: int, names: int, repeat: int) -> None:
+    import random
+    import time
+
+    import yaml  # a project dependency; only the benchmark reads the YAML corpus
+
+    with open(corpus, encoding="utf-8") as handle:
+        cases = yaml.safe_load(handle)
+    rng = random.Random(11)
+    base = [case["text"] for case in cases]
+    sample: list[str | None] = []
+    while len(sample) < texts:
+        # Mixed texts: one to three corpus texts glued together, like a ticket thread.
+        parts = rng.sample(base, rng.randint(1, 3))
+        sample.append(" ".join(parts))
+    known = _synthetic_names(names)
+    known += [name for case in cases for name in case.get("known_names") or []]
+    started = time.perf_counter()
+    redactor = Redactor(known)
+    built = time.perf_counter() - started
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        redactor.redact_many(sample)
+        best = min(best, time.perf_counter() - started)
+    chars = sum(len(t or "") for t in sample) / len(sample)
+    print(
+        f"{len(known)} known names (built in {built * 1000:.0f} ms); {len(sample)} texts "
+        f"of {chars:.0f} characters on average; best of {repeat}: {best:.2f} s = "
+        f"{len(sample) / best:,.0f} texts/s"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Throughput benchmark: `python -m flows.redaction [--texts N] [--names N]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--corpus", default="tests/fixtures/redaction_corpus.yaml")
+    parser.add_argument("--texts", type=int, default=50_000)
+    parser.add_argument("--names", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    _benchmark(args.corpus, args.texts, args.names, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
