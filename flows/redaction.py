@@ -159,7 +159,7 @@ ancienne fidèle inconnu inconnue anonyme litige rappel objet envoyé re tr fwd 
 an and are at be been but by for from has have he her his i in is it its my no not of
 on or our she so that the their them they this to us was we were what when which who
 with you your yes sent iphone android subject issue order name phone address email
-mail other new old all any some one two
+mail other new old all any some one two am pm
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin
 juillet août septembre octobre novembre décembre monday tuesday wednesday thursday
 friday saturday sunday january february march april may june july august september
@@ -177,12 +177,12 @@ carré cerise chevalier ciel claire clair clément clémentine colombe comte con
 constance cousin cousine désiré doux douce duc espérance faucon félicité fidèle fleur
 flore fontaine fort franc franche garance gentil grand grande gras gros hermine iris jade
 jasmin jasmine jean joli jolie juste lac lapin lavande léger lièvre lion lilas loup lune
-lys marchand marin marine martial merle meunier miel moulin mouton muguet neige noël noir
+lys marchand marin marine martial merle meunier miel moulin mouton muguet neige noir
 noire normand olive parfait pascal patience perle petit petite pierre pinson poire
-poirier pomme prince printemps prudence prune reine renard rivière roche rocher roi rose
-rossignol roux rousse sage soleil toussaint vaillant vert verte victoire violette violet
+poirier pomme prince prudence prune reine renard rivière roche rocher roi rose
+rossignol roux rousse sage soleil vaillant vert verte victoire violette violet
 page barre mat max ben bob
-amber ash august autumn baker bell berry bill bird black blue bond brandy bright brook
+amber ash autumn baker bell berry bill bird black blue bond brandy bright brook
 brown buck bush candy cash chase cherry cliff cook coral crystal dale dawn day dean drew
 dusty earl earnest eve fair faith fern field fisher ford forest fox frank free gay gentle
 ginger glen gold golden good grace grant gray green grey guy hall hardy hazel heath
@@ -195,10 +195,12 @@ wade ward white will winter wise wolf wood woods wren young harmony destiny libe
 honor justice pat sue rob art don bishop knight duke queen lord pope
 """
 
-# Person names that are mostly seen as places or brands. Capitalisation is no evidence
-# for them ("livré à Paris", "un polo Lacoste"): only a title, a neighbouring name, a cue
-# or a line of their own makes them a name.
+# Person names that are mostly seen as places, brands or holidays. Capitalisation is no
+# evidence for them ("livré à Paris", "un polo Lacoste", "joyeux Noël"): only a title, a
+# neighbouring name or a person cue makes them a name. Stop words (months, weekdays) are
+# treated the same way.
 _PROPER_NOUN_NAMES_BLOCK = """
+noël pâques toussaint printemps august
 paris france lyon marseille toulouse nice nantes bordeaux lille rennes reims strasbourg
 montpellier tours orléans nancy florence valence vienne lourdes laval troyes angers
 london berlin milan rome madrid bruxelles genève lausanne québec montréal jersey chelsea
@@ -244,6 +246,8 @@ _PROTECTED_TERMS: tuple[str, ...] = (
     "Isabel Marant",
     "Saint James",
     "Petit Bateau",
+    "Le Petit Prince",
+    "Petit Prince",
     "Galeries Lafayette",
     "Printemps Haussmann",
     "Le Slip Français",
@@ -441,15 +445,20 @@ _DOT = (
     r"|\s*\{\s*(?:dot|\.)\s*\}\s*|\s+(?:dot|point)\s+|\s*\.\s*)"
 )
 _LOCAL = r"\w[\w.+%-]*"
+# "amandine point leroy", "jean (dot) dupont": a spelt-out dot inside the mailbox.
+_LOCAL_JOIN = (
+    r"(?:\s*\[\s*(?:dot|point|\.)\s*\]\s*|\s*\(\s*(?:dot|point|\.)\s*\)\s*"
+    r"|\s+(?:dot|point)\s+)"
+)
 _LABEL = r"\w[\w-]*"
 _EMAIL_OBFUSCATED = re.compile(
-    rf"(?<![\w.+%-])(?P<local>{_LOCAL}(?:\s+(?:point|dot)\s+{_LOCAL})*)"
+    rf"(?<![\w.+%-])(?P<local>{_LOCAL}(?:{_LOCAL_JOIN}{_LOCAL})*)"
     rf"(?:(?P<strong>{_AT_STRONG})|(?P<weak>\s+at\s+))"
     rf"{_LABEL}(?:{_DOT}{_LABEL})*?{_DOT}[a-z]{{2,6}}(?![\w-])"
 )
 # Where an obfuscated address could be: the full pattern only runs around these.
 _AT_HINT = re.compile(r"@|at(?<![\w]at)(?!\w)|arobase")
-_MAILBOX_EVIDENCE = re.compile(r"[._\d+-]|\s(?:point|dot)\s")
+_MAILBOX_EVIDENCE = re.compile(r"[._\d+-]|\s(?:point|dot)\s|[\[(]")
 
 
 def _plain_email_spans(text: str) -> list[tuple[int, int]]:
@@ -517,6 +526,8 @@ _IBAN_LENGTHS: dict[str, int] = {
 _IBAN_START = re.compile(
     r"\d(?<=[A-Za-z]{2}\d)(?<![0-9A-Za-z][A-Za-z]{2}\d)\d(?=[ \t.\-]?\r?\n?[0-9A-Za-z])"
 )
+# "FR 76 3000 6000 ...": capitals, a space, and a group of four right after.
+_IBAN_START_SPACED = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2}) \d{2}(?= \d{4})")
 # One group of an IBAN after the check digits: a single separator (space, dot, dash or a
 # line break) then letters and digits.
 _IBAN_GROUP = re.compile(r"(?:[ \t]?\r?\n[ \t]*|[ \t.\-])?([0-9A-Za-z]+)")
@@ -550,12 +561,19 @@ def _iban_valid(compact: str) -> bool:
     return _mod97(compact[4:] + compact[:4]) == 1
 
 
-def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
+def _iban_starts(text: str) -> Iterator[tuple[int, str, int]]:
+    """(where the IBAN begins, country code, end of the check digits)."""
     for start in _IBAN_START.finditer(text):
-        begin = start.start() - 2
-        country = text[begin : start.start()].upper()
+        yield start.start() - 2, text[start.start() - 2 : start.start()], start.end()
+    for start in _IBAN_START_SPACED.finditer(text):
+        yield start.start(), start.group(1), start.end()
+
+
+def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
+    for begin, letters, check_end in _iban_starts(text):
+        country = letters.upper()
         expected = _IBAN_LENGTHS.get(country)
-        pos, total, ends, groups = start.end(), 4, [], []
+        pos, total, ends, groups = check_end, 4, [], []
         while total < 34:
             group = _IBAN_GROUP.match(text, pos)
             if group is None:
@@ -567,7 +585,7 @@ def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
             total += len(run)
             pos = group.end()
             ends.append((total, pos))
-        compact = (text[begin : start.end()] + "".join(groups)).upper()
+        compact = (country + text[check_end - 2 : check_end] + "".join(groups)).upper()
         chosen = None
         if expected is not None:
             # A known country fixes the length: that shape is an IBAN even when the
@@ -603,7 +621,7 @@ def _rib(match: re.Match[str]) -> bool:
 
 def _redact_bank(doc: _Text, digits: int, longest_run: int) -> None:
     if digits >= 8:
-        doc.replace(list(_iban_spans(doc.text)), _IBAN)
+        doc.replace(_merge(list(_iban_spans(doc.text)), doc.text, _NO_GAP), _IBAN)
     if longest_run >= 5:
         doc.replace([m.span() for m in _RIB.finditer(doc.text) if _rib(m)], _IBAN)
     doc.replace([m.span("value") for m in _BANK_LABELLED.finditer(doc.folded)], _IBAN)
@@ -614,7 +632,7 @@ def _redact_bank(doc: _Text, digits: int, longest_run: int) -> None:
 # The lookahead (13 digits or separators in a row) drops short numbers before any Python
 # runs.
 _CARD_CANDIDATE = re.compile(
-    r"\d(?<![\w*+]\d)(?<!\d[ .\-]\d)(?=[\d \t.\-\r\n]{12})\d{1,18}(?:(?:[ \t.\-]|[ \t]*\r?\n[ \t]*)\d{1,6}){0,5}"
+    r"\d(?<![\w*+]\d)(?<!\d[ .\-]\d)(?=[\d \t.\-\r\n]{12})\d{1,18}(?:(?:[ \t.\-]|[ \t]*\r?\n[ \t]*)\d{1,8}){0,5}"
     r"(?![\w])(?![ .\-]\d)"
 )
 _CARD_LAYOUTS = frozenset(
@@ -673,7 +691,8 @@ def _is_card(match: re.Match[str], text: str) -> bool:
     if len(groups) > 1:
         # A card layout is a card even with a mistyped digit; any other grouping of
         # 13-19 digits needs the checksum.
-        return groups in _CARD_LAYOUTS or _luhn(digits)
+        fours = len(groups) >= 4 and all(g == 4 for g in groups[:-1])  # 4970 1012 3456 78
+        return groups in _CARD_LAYOUTS or fours or _luhn(digits)
     if _after_reference(text, match.start()):
         return False  # a parcel or order number
     if len(digits) <= 14:
@@ -694,7 +713,8 @@ def _redact_cards(doc: _Text, digits: int) -> None:
 # Each phone pattern starts with a literal or a digit, the check that the number is not
 # the tail of a longer one comes right after: the regex engine can then skip ahead.
 _PHONE_INTERNATIONAL = re.compile(
-    r"(?P<prefix>\+(?<![\w+]\+)[ \t]?|0(?<![\w+]0)0)[1-9]\d{0,3}(?:[ \t.\-/]?\(0\))?"
+    r"(?P<prefix>\+(?<![\w+]\+)[ \t]?|\((?<![\w+]\()\+|0(?<![\w+]0)0)[1-9]\d{0,3}\)?"
+    r"(?:[ \t.\-/]?\(0\))?"
     r"(?:[ \t.\-/]?(?:\(\d{1,4}\)|\d{1,5})){1,7}(?![\w])"
 )
 # 06 12 34 56 78, 06.12.34.56.78, 0612345678, (06) 12 34 56 78: one separator throughout,
@@ -703,11 +723,15 @@ _PHONE_FRENCH = re.compile(
     r"(?:0(?<![\w+]0)(?<!\d[.\-/]0)[1-9]|\((?<![\w+]\()0[1-9]\))"
     r"(?P<sep>[ \t.\-/]?)\d{2}(?:(?P=sep)\d{2}){3}(?![\w])(?![ .\-/]\d)"
 )
+# Other groupings of the ten French digits: 06 1234 5678, 0612 34 56 78.
+_PHONE_FRENCH_LOOSE = re.compile(
+    r"0(?<![\w+]0)(?<!\d[.\-/]0)[1-9](?:[ .\-]?\d{2,4}){2,4}(?![\w])(?![ .\-/]\d)"
+)
 _PHONE_NORTH_AMERICAN = re.compile(
     r"(?:1(?<![\w+]1)(?<!\d[.\-/]1)[ .\-](?:\([2-9]\d{2}\)[ \t]?|[2-9]\d{2}[ .\-])"
     r"|\((?<![\w+]\()[2-9]\d{2}\)[ \t]?"
     r"|[2-9](?<![\w+][2-9])(?<!\d[.\-/][2-9])\d{2}[ .\-])"
-    r"[2-9]\d{2}[ .\-]\d{4}(?![\w])(?![ .\-/]\d)"
+    r"\d{3}[ .\-]\d{4}(?![\w])(?![ .\-/]\d)"
 )
 # Other European national forms: 0470 12 34 56, 079 123 45 67, 0151 23456789, 030/98765432,
 # 020 7946 0321, 07700 900123. A first group of three digits or more keeps dates out.
@@ -733,6 +757,10 @@ def _is_french_phone(match: re.Match[str], text: str) -> bool:
     return match.group("sep") != "" or not _after_reference(text, match.start())
 
 
+def _is_loose_french_phone(match: re.Match[str], text: str) -> bool:
+    return _count_digits(match.group()) == 10 and not _after_reference(text, match.start())
+
+
 def _is_national_phone(match: re.Match[str], text: str) -> bool:
     return 9 <= _count_digits(match.group()) <= 12
 
@@ -744,6 +772,7 @@ def _always(match: re.Match[str], text: str) -> bool:
 _PHONE_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], bool]], ...] = (
     (_PHONE_INTERNATIONAL, _is_international_phone),
     (_PHONE_FRENCH, _is_french_phone),
+    (_PHONE_FRENCH_LOOSE, _is_loose_french_phone),
     (_PHONE_NORTH_AMERICAN, _always),
     (_PHONE_NATIONAL, _is_national_phone),
 )
@@ -771,14 +800,13 @@ _FR_TYPES = (
 )
 # Abbreviated types ("bd", "av.", "r.") read as a street only with a postcode after them:
 # "3 BD Astérix" is three comic books.
-_FR_TYPES_SHORT = (
-    r"bd|bld|blvd|boul\.?|av\.?|ave\.?|r\.|rte\.?|pl\.|imp\.?|ch\.|chem\.?|all\.|sq\.?|fg\.?|fbg\.?"
-)
+_FR_TYPES_SHORT = r"bd|bld|blvd|boul\.?|av\.?|ave\.?|r\.?|rte\.?|pl\.|imp\.?|ch\.|chem\.?|all\.|sq\.?|fg\.?|fbg\.?"
 _FR_STREET_HEAD = re.compile(
-    r"\d(?<![\w.,/\-]\d)\d{0,3}(?:[ \t]*,)?[ \t]*(?:(?:bis|ter|quater|[a-d])\b\.?[ \t]*)?"
+    r"\d(?<![\w.,/\-]\d)\d{0,3}(?:[ \t]*,)?[ \t]*(?:(?:bis|ter|quater|[a-d])\b\.?[ \t]*,?[ \t]*)?"
     rf"(?:(?P<type>{_FR_TYPES})|(?P<short>{_FR_TYPES_SHORT}))(?=[ \t])"
 )
-_WORD_AFTER = re.compile(rf"[ \t]*({_WORD})")
+# A street name word, or a day number in a dated name ("rue du 8 Mai 1945", "1er Mai").
+_WORD_AFTER = re.compile(rf"[ \t]*({_WORD}|\d{{1,2}}(?:er)?(?=[ \t]+{_UP}))")
 _TOWN_LINKS = r"(?:sur|sous|en|lès|les|le|la|de|du|des|aux?)"
 _POSTCODE_AFTER = re.compile(
     rf"[ \t]*,?[ \t]*(?P<code>\d{{4,5}})(?!\d)(?:[ \t]+(?P<town>{_CAP_WORD}"
@@ -789,7 +817,8 @@ _STREET_END = re.compile(r"[ \t]*(?:[,;()\n\r—–]|-[ \t]|\.(?:\s|$)|$)")
 _EN_TYPES_STRONG = r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|parkway|pkwy"
 _EN_TYPES_WEAK = (
     r"dr|court|ct|place|pl|square|sq|terrace|crescent|cres|close|way|highway|hwy|parade|"
-    r"grove|gardens|gdns|row|mews|walk|circle|cir|trail|trl|alley|plaza|wharf|quay|rise"
+    r"grove|gardens|gdns|row|mews|walk|circle|cir|trail|trl|alley|plaza|wharf|quay|rise|loop|"
+    r"path"
 )
 _EN_STREET = re.compile(
     r"\d(?<![\w.,/\-]\d)\d{0,4}[a-z]?[ \t]+(?:[nsew]\.?[ \t]+)?"
@@ -801,11 +830,24 @@ _EN_STREET = re.compile(
 # 1030 Schaerbeek").
 # Found from "42, 1030" (rare), then the type and name are looked for just before it.
 _NUMBER_THEN_POSTCODE = re.compile(r"\d(?<![\w]\d)\d{0,3}[a-z]?(?=[ \t]*,?[ \t]*\d{4,5}(?!\d))")
-_TYPE_FIRST_STREET = re.compile(rf"(?<![\w\-])(?:{_FR_TYPES})[ \t]+(?:{_WORD}[ \t]+){{1,5}}?\Z")
+_OTHER_TYPES = (
+    r"via|viale|piazza|piazzale|corso|vicolo|calle|avenida|plaza|paseo|carrer|rua|travessa|"
+    r"largo|laan|straat|plein|steenweg|dreef|kaai"
+)
+_TYPE_FIRST_STREET = re.compile(
+    rf"(?<![\w\-])(?:{_FR_TYPES}|{_OTHER_TYPES})[ \t]+(?:{_WORD}[ \t]+){{1,5}}?\Z"
+)
+# German and Dutch compounds: "Musterstraße 12", "Hauptstr. 5", "Kerkweg 3".
+_COMPOUND_STREET = re.compile(
+    rf"{_L}+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|steig|straat|laan|"
+    rf"gracht|plein)[ \t]+\d{{1,4}}[a-z]?(?![\w])"
+)
 # Case matters here (the place's name is capitalised): matched on the original text.
-_NAMED_PLACE_WORDS = ("lieu", "resid", "hameau", "lotissement")
+_NAMED_PLACE_WORDS = ("lieu", "resid", "hameau", "lotissement", "za", "zi", "zone", "parc")
 _NAMED_PLACE = re.compile(
-    r"(?<![\w\-])(?i:lieu-dit|lieudit|r[ée]sidence|hameau|lotissement)[ \t]+"
+    r"(?<![\w\-])(?:(?i:lieu-dit|lieudit|r[ée]sidence|hameau|lotissement|zone[ \t]+artisanale|"
+    r"zone[ \t]+industrielle|zone[ \t]+d['’]activit[ée]s?|parc[ \t]+d['’]activit[ée]s?)|ZA|ZI|ZAC)"
+    r"[ \t]+"
     r"(?:(?:Les|Le|La|L['’]|Du|Des|De|les|le|la|l['’]|du|des|de)[ \t]*)?"
     rf"{_CAP_WORD}(?:[ \t]+(?:(?:de|du|des|la|le|les)[ \t]+)?{_CAP_WORD}){{0,3}}"
 )
@@ -983,6 +1025,9 @@ def _address_spans(text: str, folded: str, longest_run: int) -> list[tuple[int, 
             span = _address_part(text, folded, match)
             if span is not None:
                 spans.append(span)
+    if longest_run:
+        for match in _COMPOUND_STREET.finditer(folded):
+            spans.append(match.span())
     if longest_run >= 4:
         for number in _NUMBER_THEN_POSTCODE.finditer(folded):
             street = _TYPE_FIRST_STREET.search(folded, max(0, number.start() - 80), number.start())
@@ -1038,7 +1083,7 @@ def _redact_addresses(doc: _Text, longest_run: int) -> None:
 # casing then decides what may follow.
 _HONORIFIC = re.compile(
     r"(?:m(?<![\w.]m)(?:m?\.|e|mes?|lles?|adame|esdames|ademoiselle|onsieur|essieurs|aitre|rs|r|s|"
-    r"x|iss)|d(?<![\w.]d)(?:r|octeur)|p(?<![\w.]p)(?:r|rof|rofesseur)|h(?<![\w.]h)err"
+    r"x|iss|)|d(?<![\w.]d)(?:r|octeur)|p(?<![\w.]p)(?:r|rof|rofesseur)|h(?<![\w.]h)err"
     r"|f(?<![\w.]f)rau)\.?(?![\w])"
 )
 # Lower-case titles that still introduce a name ("j'ai eu mme girard au tel"). Not "ms"
@@ -1063,7 +1108,22 @@ _SIGN_OFF = re.compile(
     r"merci[ \t]+beaucoup|bisous|bonne[ \t]+journ[ée]e|bonne[ \t]+soir[ée]e|[àa][ \t]+bient[ôo]t|"
     r"sincerely|yours[ \t]+sincerely|yours[ \t]+truly|sign[ée]|signed)[ \t]*[,.!]*[ \t]*\r?\n"
 )
+# "Merci, Sophie Martin" at the end of a line.
+_INLINE_SIGN_OFF = re.compile(
+    r"(?i)(?<![\w])(?:cordialement|bien[ \t]+cordialement|bien[ \t]+[àa][ \t]+vous|regards|"
+    r"best[ \t]+regards|kind[ \t]+regards|cheers|thanks|thank[ \t]+you|merci|sincerely|"
+    r"sign[ée]e?|signed)[ \t]*,[ \t]*"
+)
+# "je m'appelle Sophie Martin", "my name is Tom Baker".
+_SELF_INTRODUCTION = re.compile(
+    r"(?i)(?<![\w])(?:je[ \t]+m['’]appelle|my[ \t]+name[ \t]+is|mon[ \t]+nom[ \t]+est|"
+    r"moi[ \t]*,?[ \t]+c['’]est|name['’]s)[ \t]*:?"
+)
 _LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
+_NAME_BEFORE_EMAIL = re.compile(
+    rf"(?P<name>(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD})[ \t]*[\"”]?[ \t]*<\[email\]>"
+)
+_CAPITALISED = re.compile(_CAP_WORD)
 
 
 def _shape(word: str) -> str:
@@ -1153,13 +1213,13 @@ def _honorific_names(
         key = match.group().rstrip(".")
         if key in ("m", "mm"):
             if title not in ("M", "MM"):
-                continue
+                continue  # "1,78 m pour 75 kg"
             if _SIZE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
                 continue  # "taille M. Le tissu": the size, then a new sentence
             mode = "title"
         elif key == "me":
-            if title not in ("Me", "ME"):
-                continue  # "call me Monday": Maître is always capitalised
+            if title != "Me" and (title != "ME" or _is_shouting(text)):
+                continue  # "call me Monday", "CALL ME MAYBE": Maître is "Me"
             mode = "upper" if title == "ME" else "title"
         elif title.islower():
             if title not in _LOWER_TITLES:
@@ -1185,9 +1245,27 @@ def _field_names(text: str, found: _Spans) -> None:
 
 
 def _sign_off_names(text: str, found: _Spans) -> None:
-    for match in _SIGN_OFF.finditer(text):
+    for pattern in (_SIGN_OFF, _INLINE_SIGN_OFF):
+        for match in pattern.finditer(text):
+            read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
+            if read is not None and _LINE_END.match(text, read[1]):
+                found.add(*read)
+
+
+def _names_before_email(text: str, found: _Spans) -> None:
+    """ "Pierre Lemaire <p.lemaire@outlook.fr> wrote:": the display name of an address."""
+    for match in _NAME_BEFORE_EMAIL.finditer(text):
+        words = list(_CAPITALISED.finditer(text, match.start(), match.end("name")))
+        while words and (_fold(words[0].group()) in _STOPWORDS or len(words[0].group()) < 2):
+            words.pop(0)  # "... 9:14 AM Pierre Lemaire"
+        if words:
+            found.add(words[0].start(), words[-1].end(), [_fold(w.group()) for w in words])
+
+
+def _introduced_names(text: str, found: _Spans) -> None:
+    for match in _SELF_INTRODUCTION.finditer(text):
         read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
-        if read is not None and _LINE_END.match(text, read[1]):
+        if read is not None:
             found.add(*read)
 
 
@@ -1395,8 +1473,12 @@ class Redactor:
             _honorific_names(text, folded, protected, found)
         if ":" in text:
             _field_names(text, found)
-        if "\n" in text:
+        if "\n" in text or "," in text:
             _sign_off_names(text, found)
+        if any(hint in folded for hint in ("appel", "name", "nom", "c'est")):
+            _introduced_names(text, found)
+        if "<[email]>" in folded:
+            _names_before_email(text, found)
         learnt = {key: _classify(key, self._common, self._proper) for key in found.learnt}
         spans = found.spans + self._known_name_spans(text, folded, protected, learnt)
         if not spans:
