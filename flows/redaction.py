@@ -96,26 +96,29 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "address",
         "[address]",
-        "Postal addresses: house number and street (French, Belgian, Swiss, British and "
-        "North-American forms), named places (lieu-dit, résidence), postcode with town, "
-        "UK/Canadian postcodes, US state and ZIP, flat numbers, PO boxes and door codes.",
-        "Adresses postales : numéro et voie (formes française, belge, suisse, britannique "
-        "et nord-américaine), lieux-dits et résidences, code postal avec la ville, codes "
-        "postaux britanniques et canadiens, État et ZIP américains, numéros "
-        "d'appartement, boîtes postales et digicodes.",
+        "Postal addresses: house number and street (French, Belgian, Swiss, British, "
+        "North-American, German, Italian and Spanish forms), named places (lieu-dit, "
+        "résidence, business zone), postcode with its town or after 'CP', UK and Canadian "
+        "postcodes, US state and ZIP, flat and building numbers, PO boxes, door codes.",
+        "Adresses postales : numéro et voie (formes française, belge, suisse, britannique, "
+        "nord-américaine, allemande, italienne et espagnole), lieux-dits, résidences et "
+        "zones d'activité, code postal avec sa ville ou après « CP », codes postaux "
+        "britanniques et canadiens, État et ZIP américains, numéros d'appartement et de "
+        "bâtiment, boîtes postales, digicodes.",
     ),
     Kind(
         "name",
         "[name]",
         "Person names: every name the warehouse holds (customers, contacts, agents), "
         "accent- and case-insensitive, names that are also ordinary words only where "
-        "used as a name; and any capitalised name after a title (Mme, M., Mr, Dr...), "
-        "a form label (Nom :, Name:) or a sign-off.",
+        "used as a name; and any capitalised name after a title (Mme, M., Mr, Dr...), a "
+        "form label (Nom :, Name:), a sign-off, 'my name is', or before an e-mail address.",
         "Noms de personnes : tous les noms connus de l'entrepôt (clients, contacts, "
         "conseillers), sans tenir compte des accents ni de la casse, ceux qui sont aussi "
         "des mots courants seulement quand ils sont employés comme nom ; et tout nom en "
         "majuscule après une civilité (Mme, M., Mr, Dr...), un libellé de formulaire "
-        "(Nom :, Name:) ou une formule de politesse.",
+        "(Nom :, Name:), une formule de politesse, « je m'appelle », ou devant une adresse "
+        "e-mail.",
     ),
 )
 
@@ -606,9 +609,12 @@ def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
             yield begin, chosen
 
 
+# Letters in a French account number stand for digits in the RIB key computation.
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
 def _rib_key_valid(bank: str, branch: str, account: str, key: str) -> bool:
-    letters = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
-    account_digits = account.upper().translate(letters)
+    account_digits = account.upper().translate(_RIB_LETTERS)
     if not account_digits.isdigit():
         return False
     return 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account_digits)) % 97 == int(key)
@@ -632,8 +638,8 @@ def _redact_bank(doc: _Text, digits: int, longest_run: int) -> None:
 # The lookahead (13 digits or separators in a row) drops short numbers before any Python
 # runs.
 _CARD_CANDIDATE = re.compile(
-    r"\d(?<![\w*+]\d)(?<!\d[ .\-]\d)(?=[\d \t.\-\r\n]{12})\d{1,18}(?:(?:[ \t.\-]|[ \t]*\r?\n[ \t]*)\d{1,8}){0,5}"
-    r"(?![\w])(?![ .\-]\d)"
+    r"\d(?<![\w*+]\d)(?<!\d[ .\-]\d)(?=[\d \t.\-\r\n]{12})\d{1,18}"
+    r"(?:(?:[ \t.\-]|[ \t]*\r?\n[ \t]*)\d{1,8}){0,5}(?![\w])(?![ .\-]\d)"
 )
 _CARD_LAYOUTS = frozenset(
     {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (4, 4, 4, 4, 1), (4, 6, 5), (4, 6, 4)}
@@ -800,7 +806,10 @@ _FR_TYPES = (
 )
 # Abbreviated types ("bd", "av.", "r.") read as a street only with a postcode after them:
 # "3 BD Astérix" is three comic books.
-_FR_TYPES_SHORT = r"bd|bld|blvd|boul\.?|av\.?|ave\.?|r\.?|rte\.?|pl\.|imp\.?|ch\.|chem\.?|all\.|sq\.?|fg\.?|fbg\.?"
+_FR_TYPES_SHORT = (
+    r"bd|bld|blvd|boul\.?|av\.?|ave\.?|r\.?|rte\.?|pl\.|imp\.?|ch\.|chem\.?|all\.|sq\.?|"
+    r"fg\.?|fbg\.?"
+)
 _FR_STREET_HEAD = re.compile(
     r"\d(?<![\w.,/\-]\d)\d{0,3}(?:[ \t]*,)?[ \t]*(?:(?:bis|ter|quater|[a-d])\b\.?[ \t]*,?[ \t]*)?"
     rf"(?:(?P<type>{_FR_TYPES})|(?P<short>{_FR_TYPES_SHORT}))(?=[ \t])"
@@ -826,9 +835,9 @@ _EN_STREET = re.compile(
     rf"(?:(?P<strong>{_EN_TYPES_STRONG})|(?P<weak>{_EN_TYPES_WEAK}))\b\.?"
     r"(?:[ \t]+[nsew]\b\.?)?(?=[ \t]*(?:[,;\n\r]|$))"
 )
-# Belgian and Swiss order: type, name, number, then a postcode ("Avenue des Cerisiers 42,
-# 1030 Schaerbeek").
-# Found from "42, 1030" (rare), then the type and name are looked for just before it.
+# Belgian, Swiss, Italian, Spanish order: type, name, number, then a postcode ("Avenue des
+# Cerisiers 42, 1030 Schaerbeek", "Via Roma 5, 00100 Roma"). Found from the rare "42, 1030"
+# first; the type and name are then looked for just before it.
 _NUMBER_THEN_POSTCODE = re.compile(r"\d(?<![\w]\d)\d{0,3}[a-z]?(?=[ \t]*,?[ \t]*\d{4,5}(?!\d))")
 _OTHER_TYPES = (
     r"via|viale|piazza|piazzale|corso|vicolo|calle|avenida|plaza|paseo|carrer|rua|travessa|"

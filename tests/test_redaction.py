@@ -182,9 +182,18 @@ def test_corpus_summary_with_one_name_list() -> None:
 
 
 def sample_texts() -> list[str]:
+    """Corpus texts, glued triples, and corpus texts with random characters spliced in."""
     rng = random.Random(5)
     texts = [case.text for case in CORPUS]
-    return texts + [" ".join(rng.sample(texts, 3)) for _ in range(200)]
+    glued = [" ".join(rng.sample(texts, 3)) for _ in range(200)]
+    alphabet = "abcXYZ0123456789 .,:;@-_()[]+/\n'’«»éÉ°#*€"
+    spliced = []
+    for _ in range(1000):
+        text = rng.choice(texts)
+        at = rng.randint(0, len(text))
+        noise = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        spliced.append(text[:at] + noise + text[at:])
+    return texts + glued + spliced
 
 
 def all_known_names() -> list[str]:
