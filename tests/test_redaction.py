@@ -163,9 +163,11 @@ def pooled_redactor() -> Redactor:
     names = FRENCH_AND_ENGLISH_NAMES.split()
     names += [name for case in CORPUS for name in case.known_names]
     rng = random.Random(3)
-    syllables = "ka ro mi ta lu vo ne si da pe zu gor lin bas tem wil fra".split()
-    names += ["".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(5000)]
-    return Redactor(names)
+    syllables = "ka ro mi ta lu vo ne si da pe zu gor lin bas tem wil fra dou bri".split()
+    made_up: set[str] = set()
+    while len(made_up) < 5000:
+        made_up.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize())
+    return Redactor(names + sorted(made_up))
 
 
 def test_corpus_summary_with_one_name_list() -> None:
