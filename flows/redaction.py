@@ -526,11 +526,11 @@ _IBAN_LENGTHS: dict[str, int] = {
 
 # Found from the check digits (a digit is rarer than a letter, so faster to look for),
 # with the two letters of the country code checked behind them.
+# Also "FR 76 3000 6000 ...": capitals, a space, the check digits, a group of four.
 _IBAN_START = re.compile(
-    r"\d(?<=[A-Za-z]{2}\d)(?<![0-9A-Za-z][A-Za-z]{2}\d)\d(?=[ \t.\-]?\r?\n?[0-9A-Za-z])"
+    r"\d(?:(?<=[A-Za-z]{2}\d)(?<![0-9A-Za-z][A-Za-z]{2}\d)\d(?=[ \t.\-]?\r?\n?[0-9A-Za-z])"
+    r"|(?<=[A-Z]{2} \d)(?<![0-9A-Za-z][A-Z]{2} \d)\d(?= \d{4}))"
 )
-# "FR 76 3000 6000 ...": capitals, a space, and a group of four right after.
-_IBAN_START_SPACED = re.compile(r"(?<![0-9A-Za-z])([A-Z]{2}) \d{2}(?= \d{4})")
 # One group of an IBAN after the check digits: a single separator (space, dot, dash or a
 # line break) then letters and digits.
 _IBAN_GROUP = re.compile(r"(?:[ \t]?\r?\n[ \t]*|[ \t.\-])?([0-9A-Za-z]+)")
@@ -567,9 +567,9 @@ def _iban_valid(compact: str) -> bool:
 def _iban_starts(text: str) -> Iterator[tuple[int, str, int]]:
     """(where the IBAN begins, country code, end of the check digits)."""
     for start in _IBAN_START.finditer(text):
-        yield start.start() - 2, text[start.start() - 2 : start.start()], start.end()
-    for start in _IBAN_START_SPACED.finditer(text):
-        yield start.start(), start.group(1), start.end()
+        at = start.start()
+        begin = at - 3 if text[at - 1] == " " else at - 2
+        yield begin, text[begin : begin + 2], start.end()
 
 
 def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -786,9 +786,11 @@ _PHONE_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], str], bool]]
 
 def _redact_phones(doc: _Text) -> None:
     text = doc.text
+    # Only an international number has a "+" or starts with "00".
+    rules = _PHONE_RULES if "+" in text or "00" in text else _PHONE_RULES[1:]
     spans = [
         match.span()
-        for pattern, accept in _PHONE_RULES
+        for pattern, accept in rules
         for match in pattern.finditer(text)
         if accept(match, text)
     ]
@@ -847,12 +849,14 @@ _TYPE_FIRST_STREET = re.compile(
     rf"(?<![\w\-])(?:{_FR_TYPES}|{_OTHER_TYPES})[ \t]+(?:{_WORD}[ \t]+){{1,5}}?\Z"
 )
 # German and Dutch compounds: "Musterstraße 12", "Hauptstr. 5", "Kerkweg 3".
+# Found from the suffix and the number; `_compound_street` then checks that the suffix ends
+# a longer word and reads it back to its start. No "-ring": "Spring 2025" is a collection.
 _COMPOUND_STREET = re.compile(
-    rf"{_L}+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|steig|straat|laan|"
-    rf"gracht|plein)[ \t]+\d{{1,4}}[a-z]?(?![\w])"
+    r"(?:straße|strasse|str\.|weg|gasse|platz|allee|straat|laan|gracht|plein)"
+    r"[ \t]+\d{1,4}[a-z]?(?![\w])"
 )
 # Case matters here (the place's name is capitalised): matched on the original text.
-_NAMED_PLACE_WORDS = ("lieu", "resid", "hameau", "lotissement", "za", "zi", "zone", "parc")
+_NAMED_PLACE_HINT = re.compile(r"lieu|resid|hameau|lotissement|za|zi|zone|parc")
 _NAMED_PLACE = re.compile(
     r"(?<![\w\-])(?:(?i:lieu-dit|lieudit|r[ée]sidence|hameau|lotissement|zone[ \t]+artisanale|"
     r"zone[ \t]+industrielle|zone[ \t]+d['’]activit[ée]s?|parc[ \t]+d['’]activit[ée]s?)|ZA|ZI|ZAC)"
@@ -1036,7 +1040,11 @@ def _address_spans(text: str, folded: str, longest_run: int) -> list[tuple[int, 
                 spans.append(span)
     if longest_run:
         for match in _COMPOUND_STREET.finditer(folded):
-            spans.append(match.span())
+            start = match.start()
+            if start > 1 and folded[start - 1].isalpha() and folded[start - 2].isalpha():
+                while start > 0 and folded[start - 1].isalpha():
+                    start -= 1
+                spans.append((start, match.end()))
     if longest_run >= 4:
         for number in _NUMBER_THEN_POSTCODE.finditer(folded):
             street = _TYPE_FIRST_STREET.search(folded, max(0, number.start() - 80), number.start())
@@ -1048,7 +1056,7 @@ def _address_spans(text: str, folded: str, longest_run: int) -> list[tuple[int, 
             if span is not None:
                 spans.append(span)
         spans.extend(m.span("zip") for m in _US_STATE_ZIP.finditer(text))
-    if any(word in folded for word in _NAMED_PLACE_WORDS):
+    if _NAMED_PLACE_HINT.search(folded):
         for match in _NAMED_PLACE.finditer(text):
             end = _extend_with_postcode(text, match.end()) if longest_run else match.end()
             spans.append((match.start(), end))
@@ -1057,6 +1065,8 @@ def _address_spans(text: str, folded: str, longest_run: int) -> list[tuple[int, 
 
 def _merge(spans: list[tuple[int, int]], text: str, gap: re.Pattern[str]) -> list[tuple[int, int]]:
     """Sort, fuse overlapping spans, and fuse spans separated only by `gap`."""
+    if len(spans) < 2:
+        return spans
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged:
@@ -1118,15 +1128,41 @@ _SIGN_OFF = re.compile(
     r"sincerely|yours[ \t]+sincerely|yours[ \t]+truly|sign[ée]|signed)[ \t]*[,.!]*[ \t]*\r?\n"
 )
 # "Merci, Sophie Martin" at the end of a line.
+# Matched on the folded text.
 _INLINE_SIGN_OFF = re.compile(
-    r"(?i)(?<![\w])(?:cordialement|bien[ \t]+cordialement|bien[ \t]+[àa][ \t]+vous|regards|"
-    r"best[ \t]+regards|kind[ \t]+regards|cheers|thanks|thank[ \t]+you|merci|sincerely|"
-    r"sign[ée]e?|signed)[ \t]*,[ \t]*"
+    _words_at_boundary(
+        [
+            r"cordialement",
+            r"bien[ \t]+cordialement",
+            r"bien[ \t]+a[ \t]+vous",
+            r"regards",
+            r"best[ \t]+regards",
+            r"kind[ \t]+regards",
+            r"cheers",
+            r"thanks",
+            r"thank[ \t]+you",
+            r"merci",
+            r"sincerely",
+            r"signee?",
+            r"signed",
+        ],
+        r"\w",
+    )
+    + r"[ \t]*,[ \t]*"
 )
-# "je m'appelle Sophie Martin", "my name is Tom Baker".
+# "je m'appelle Sophie Martin", "my name is Tom Baker"; on the folded text.
 _SELF_INTRODUCTION = re.compile(
-    r"(?i)(?<![\w])(?:je[ \t]+m['’]appelle|my[ \t]+name[ \t]+is|mon[ \t]+nom[ \t]+est|"
-    r"moi[ \t]*,?[ \t]+c['’]est|name['’]s)[ \t]*:?"
+    _words_at_boundary(
+        [
+            r"je[ \t]+m'appelle",
+            r"my[ \t]+name[ \t]+is",
+            r"mon[ \t]+nom[ \t]+est",
+            r"moi[ \t]*,?[ \t]+c'est",
+            r"name's",
+        ],
+        r"\w",
+    )
+    + r"[ \t]*:?"
 )
 _LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
 _NAME_BEFORE_EMAIL = re.compile(
@@ -1253,12 +1289,14 @@ def _field_names(text: str, found: _Spans) -> None:
             found.add(*read)
 
 
-def _sign_off_names(text: str, found: _Spans) -> None:
-    for pattern in (_SIGN_OFF, _INLINE_SIGN_OFF):
-        for match in pattern.finditer(text):
-            read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
-            if read is not None and _LINE_END.match(text, read[1]):
-                found.add(*read)
+def _sign_off_names(text: str, folded: str, found: _Spans) -> None:
+    ends = [m.end() for m in _SIGN_OFF.finditer(text)] if "\n" in text else []
+    if "," in text:
+        ends += [m.end() for m in _INLINE_SIGN_OFF.finditer(folded)]
+    for end in ends:
+        read = _name_words(text, end, "title", _FIRST_NAME_TOKEN)
+        if read is not None and _LINE_END.match(text, read[1]):
+            found.add(*read)
 
 
 def _names_before_email(text: str, found: _Spans) -> None:
@@ -1271,8 +1309,8 @@ def _names_before_email(text: str, found: _Spans) -> None:
             found.add(words[0].start(), words[-1].end(), [_fold(w.group()) for w in words])
 
 
-def _introduced_names(text: str, found: _Spans) -> None:
-    for match in _SELF_INTRODUCTION.finditer(text):
+def _introduced_names(text: str, folded: str, found: _Spans) -> None:
+    for match in _SELF_INTRODUCTION.finditer(folded):
         read = _name_words(text, match.end(), "title", _FIRST_NAME_TOKEN)
         if read is not None:
             found.add(*read)
@@ -1461,10 +1499,14 @@ class Redactor:
         if runs:
             # Card, IBAN and phone numbers need a minimum count of digits.
             digits = sum(map(len, runs))
+            before = doc.text
             _redact_bank(doc, digits, longest_run)
             _redact_cards(doc, digits)
             if digits >= 8:
                 _redact_phones(doc)
+            if doc.text is not before:
+                # What is left for the address rules, which mostly start from a number.
+                longest_run = max(map(len, _DIGIT_RUN.findall(doc.text)), default=0)
         _redact_addresses(doc, longest_run)
         return self._redact_names(doc.text, doc.folded)
 
@@ -1483,9 +1525,9 @@ class Redactor:
         if ":" in text:
             _field_names(text, found)
         if "\n" in text or "," in text:
-            _sign_off_names(text, found)
-        if any(hint in folded for hint in ("appel", "name", "nom", "c'est")):
-            _introduced_names(text, found)
+            _sign_off_names(text, folded, found)
+        if "appel" in folded or "name" in folded or "nom" in folded or "c'est" in folded:
+            _introduced_names(text, folded, found)
         if "<[email]>" in folded:
             _names_before_email(text, found)
         learnt = {key: _classify(key, self._common, self._proper) for key in found.learnt}
