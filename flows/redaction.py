@@ -840,7 +840,10 @@ _EN_STREET = re.compile(
 # Belgian, Swiss, Italian, Spanish order: type, name, number, then a postcode ("Avenue des
 # Cerisiers 42, 1030 Schaerbeek", "Via Roma 5, 00100 Roma"). Found from the rare "42, 1030"
 # first; the type and name are then looked for just before it.
-_NUMBER_THEN_POSTCODE = re.compile(r"\d(?<![\w]\d)\d{0,3}[a-z]?(?=[ \t]*,?[ \t]*\d{4,5}(?!\d))")
+# The number must end before its postcode: "29200" is not "2" + "9200".
+_NUMBER_THEN_POSTCODE = re.compile(
+    r"\d(?<![\w]\d)\d{0,3}[a-z]?(?!\d)(?=[ \t]*,?[ \t]*\d{4,5}(?!\d))"
+)
 _OTHER_TYPES = (
     r"via|viale|piazza|piazzale|corso|vicolo|calle|avenida|plaza|paseo|carrer|rua|travessa|"
     r"largo|laan|straat|plein|steenweg|dreef|kaai"
@@ -856,7 +859,7 @@ _COMPOUND_STREET = re.compile(
     r"[ \t]+\d{1,4}[a-z]?(?![\w])"
 )
 # Case matters here (the place's name is capitalised): matched on the original text.
-_NAMED_PLACE_HINT = re.compile(r"lieu|resid|hameau|lotissement|za|zi|zone|parc")
+_NAMED_PLACE_HINT = re.compile(r"lieu|resid|hameau|lotissement|\bza|\bzi|zone|parc d")
 _NAMED_PLACE = re.compile(
     r"(?<![\w\-])(?:(?i:lieu-dit|lieudit|r[ée]sidence|hameau|lotissement|zone[ \t]+artisanale|"
     r"zone[ \t]+industrielle|zone[ \t]+d['’]activit[ée]s?|parc[ \t]+d['’]activit[ée]s?)|ZA|ZI|ZAC)"

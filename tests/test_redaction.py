@@ -306,6 +306,8 @@ PROBES = [
     ("j'ai acheté 2 places pour le concert", "j'ai acheté 2 places pour le concert"),
     ("Rue 21 (tee shirt)", "Rue 21 (tee shirt)"),
     ("on a 20000 followers", "on a 20000 followers"),
+    # "passage" is a street type, and "29200" is not a number "2" then a postcode "9200"
+    ("pas de passage je suis sur 29200 brest", "pas de passage je suis sur [address]"),
     # name
     ("Bonjour, je m'appelle Sophie Martin", "Bonjour, je m'appelle [name]"),
     ("Merci, Sophie Martin", "Merci, [name]"),
