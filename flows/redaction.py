@@ -461,6 +461,11 @@ _EMAIL_OBFUSCATED = re.compile(
 )
 # Where an obfuscated address could be: the full pattern only runs around these.
 _AT_HINT = re.compile(r"@|at(?<![\w]at)(?!\w)|arobase")
+# What must follow the "at" of a disguised address: a domain and its ending. Checked first,
+# so that the common English "at" ("at the shop") costs one short match.
+_DOMAIN_AFTER_AT = re.compile(
+    rf"(?:\s*[\])}}])?\s*{_LABEL}(?:{_DOT}{_LABEL})*?{_DOT}[a-z]{{2,6}}(?![\w-])"
+)
 _MAILBOX_EVIDENCE = re.compile(r"[._\d+-]|\s(?:point|dot)\s|[\[(]")
 
 
@@ -486,7 +491,7 @@ def _obfuscated_email_spans(folded: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     searched_to = 0
     for hint in _AT_HINT.finditer(folded):
-        if hint.start() < searched_to:
+        if hint.start() < searched_to or not _DOMAIN_AFTER_AT.match(folded, hint.end()):
             continue
         # A mailbox is at most a few words before its "at": search a window around it.
         window = _EMAIL_OBFUSCATED.finditer(
