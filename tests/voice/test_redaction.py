@@ -1,11 +1,11 @@
-"""Tests for the personal-data redactor (flows/redaction.py).
+"""Tests for the personal-data redactor (flows/voice/redaction.py).
 
 The adversarial corpus (tests/fixtures/redaction_corpus.yaml, written by hand by
 someone else) gives one test per case: every `pii` string must be gone after redaction
 (case-insensitive), every `keep` string must survive exactly. The summary test prints
 recall and false positives per category; run it with `-s` to see the table:
 
-    .venv/bin/pytest tests/test_redaction.py -k summary -s
+    .venv/bin/pytest tests/voice/test_redaction.py -k summary -s
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.redaction import KINDS, TOKENS, Redactor, describe
+from flows.voice.redaction import KINDS, TOKENS, Redactor, describe
 
-CORPUS_PATH = Path(__file__).parent / "fixtures" / "redaction_corpus.yaml"
+CORPUS_PATH = Path(__file__).parents[1] / "fixtures" / "redaction_corpus.yaml"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ with a readable token (`[email]`, `[phone]`, `[iban]`, `[card]`, `[address]`, `[
 so analysts can still read the sentence, while keeping what the brief needs: order and
 ticket numbers, SKUs, prices, dates, quantities, brands, cities.
 
-Standard library only, and no import from the rest of `flows`, so the module can move
-into whichever package owns the raw-to-staging step.
+Standard library only, and no import from the rest of `flows`: the dbt model
+`stg_voice__texts` runs it (through `flows.voice.texts`) on every free-text column of the
+raw layer, and anything else can reuse it as it is.
 
 Rules run in a fixed order, each on the output of the previous one, so that a rule never
 eats the evidence another one needs:
@@ -22,7 +23,7 @@ eats the evidence another one needs:
    name rules only look at words.
 
 `KINDS` describes each kind in French and English for the brief's method appendix.
-Run `python -m flows.redaction --help` for the throughput benchmark.
+Run `python -m flows.voice.redaction --help` for the throughput benchmark.
 """
 
 from __future__ import annotations
@@ -1733,7 +1734,7 @@ def _benchmark(corpus: str, texts: int, names: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Throughput benchmark: `python -m flows.redaction [--texts N] [--names N]`."""
+    """Throughput benchmark: `python -m flows.voice.redaction [--texts N] [--names N]`."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
