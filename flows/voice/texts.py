@@ -73,23 +73,41 @@ def raw_source(con: duckdb.DuckDBPyConnection) -> Source:
 
 
 def known_names(source: Source) -> list[str]:
-    """Every person name the raw layer holds (distinct values, any column of PERSON_NAMES).
+    """Every person name the raw layer holds (distinct values of PERSON_NAMES).
 
-    A column an older warehouse does not have yet is skipped: its names cannot be in the
+    Where one row holds a first and a last name, the full name comes too, so the
+    redactor knows they are one person's ("jade robin" in lower case is still a name). A
+    column an older warehouse does not have yet is skipped: its names cannot be in the
     exports that were loaded.
     """
     names: set[str] = set()
+    by_entity: dict[tuple[str, str], list[contract.NameColumn]] = {}
     for column in contract.PERSON_NAMES:
-        relation = source(settings.raw_dataset(column.system), column.entity)
-        if column.column not in relation.columns:
+        by_entity.setdefault((column.system, column.entity), []).append(column)
+    for (system, entity), columns in by_entity.items():
+        relation = source(settings.raw_dataset(system), entity)
+        present = [column for column in columns if column.column in relation.columns]
+        if not present:
             continue
-        selected = relation.filter(f"nullif(trim({column.column}), '') is not null")
-        if column.when is not None:
-            when_column, values = column.when
-            listed = ", ".join(f"'{value}'" for value in values)
-            selected = selected.filter(f"lower(trim({when_column})) in ({listed})")
-        rows = selected.project(f"trim(cast({column.column} as varchar))").distinct().fetchall()
-        names.update(row[0] for row in rows)
+        for column in present:
+            selected = relation
+            if column.when is not None:
+                when_column, values = column.when
+                listed = ", ".join(f"'{value}'" for value in values)
+                selected = selected.filter(f"lower(trim({when_column})) in ({listed})")
+            expression = f"nullif(trim(cast({column.column} as varchar)), '')"
+            rows = selected.project(f"{expression} as name").distinct().fetchall()
+            names.update(row[0] for row in rows if row[0])
+        parts = {column.column for column in present}
+        if {"first_name", "last_name"} <= parts:
+            rows = (
+                relation.filter("nullif(trim(first_name), '') is not null")
+                .filter("nullif(trim(last_name), '') is not null")
+                .project("trim(first_name) || ' ' || trim(last_name)")
+                .distinct()
+                .fetchall()
+            )
+            names.update(row[0] for row in rows)
     return sorted(names)
 
 

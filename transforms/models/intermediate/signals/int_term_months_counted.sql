@@ -77,9 +77,15 @@ vocabulary as (
             where distinct_words.word = taxonomy_words.word
                 or (taxonomy_words.is_stem and starts_with(distinct_words.word, taxonomy_words.word))
         ) as is_taxonomy_word,
-        distinct_words.word in (select catalog_words.word from catalog_words) as is_catalog_word
+        -- a plural of a product's name is the product too ("jeans" for "Jean brut")
+        distinct_words.word in (select catalog_words.word from catalog_words)
+        or distinct_words.word_key in (select catalog_words.word from catalog_words)
+            as is_catalog_word
     from (
-        select distinct words.word from words
+        select distinct
+            words.word,
+            words.word_key
+        from words
         where not words.is_stop_word
     ) as distinct_words
 ),
