@@ -274,15 +274,11 @@ class CrmBuilder:
             person = self.people.get(contact_id or "") or self.someone()
             by_customer = bool(themes) and self.r_people.random() < P_NOTE_BY_CUSTOMER
             if by_customer:
-                body = self.voice.customer_note(
-                    themes, person, pii=self.r_people.random() < 0.15
-                )
+                body = self.voice.customer_note(themes, person, pii=self.r_people.random() < 0.15)
             elif themes:
                 body = self.voice.note(themes)  # the salesperson's report of the request
             else:
-                body = self.voice.staff_note(
-                    person, system=self.r_people.random() < P_SYSTEM_NOTE
-                )
+                body = self.voice.staff_note(person, system=self.r_people.random() < P_SYSTEM_NOTE)
             role = "customer" if by_customer else "staff"
             self.crm.notes.append(
                 {

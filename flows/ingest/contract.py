@@ -138,7 +138,9 @@ ENTITIES: tuple[Entity, ...] = (
         "crm",
         "notes",
         ("note_id",),
-        _cols("note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id, author_role"),
+        _cols(
+            "note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id, author_role"
+        ),
     ),
     Entity(
         "support",

@@ -21,7 +21,9 @@ from html.parser import HTMLParser
 LINK = "[link]"
 
 # A tag opening (<b, </p, <!--, <!DOCTYPE) or a named / numeric entity.
-_MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_MARKUP = re.compile(
+    r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
 
 # Elements whose content is code or metadata, never words: dropped with their content.
 _HIDDEN = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "math"})

@@ -1688,10 +1688,14 @@ class Redactor:
         # Two known names next to each other that are one person's first and last names
         # are that person, in any case ("cordialement, jade robin").
         for left, right in zip(candidates, candidates[1:], strict=False):
-            if _NAME_GAP.fullmatch(text, left.end, right.start) and (
-                _fold(text[left.start : left.end]),
-                _fold(text[right.start : right.end]),
-            ) in self._pairs:
+            if (
+                _NAME_GAP.fullmatch(text, left.end, right.start)
+                and (
+                    _fold(text[left.start : left.end]),
+                    _fold(text[right.start : right.end]),
+                )
+                in self._pairs
+            ):
                 left.is_name = right.is_name = True
         # A word next to a name is part of it ("Jean Dupont"); two capitalised ordinary
         # words that are both known names are a name too ("Rose Blanc").

@@ -150,3 +150,63 @@ def test_no_personal_data_in_any_text_column_after_a_demo_run(demo_run) -> None:
     assert len(columns) > 100
     left = list(findings(demo_run.warehouse))
     assert left == [], "\n".join(f"{w}: {kind}: {value[:200]!r}" for w, kind, value in left[:30])
+
+
+def quoted_evidence(findings: dict) -> list[dict]:
+    """Every quote the brief shows: signals' verbatims and emerging terms' examples."""
+    return [
+        quote
+        for finding in findings["findings"]
+        if finding["type"] in ("signal", "emerging_term")
+        for quote in finding.get("verbatims", [])
+    ]
+
+
+def test_no_quote_of_the_demo_brief_was_written_by_staff(demo_run) -> None:
+    quotes = quoted_evidence(demo_run.findings)
+    assert len(quotes) > 10
+    authored = [
+        q["evidence_id"] for q in quotes if q["evidence_source"] in ("crm_note", "ticket_comment")
+    ]
+    assert authored  # notes and comments are quoted: the check below is not vacuous
+    with duckdb.connect(str(demo_run.warehouse), read_only=True) as con:
+        exported = dict(
+            con.execute(
+                "select 'crm_note:' || note_id, author_role from raw_crm.notes union all "
+                "select 'ticket_comment:' || comment_id, author_role from raw_support.ticket_comments"
+            ).fetchall()
+        )
+    # the generator marks every note and comment a customer wrote; the rest is staff's
+    assert {exported[evidence_id] for evidence_id in authored} == {"customer"}
+
+
+def test_no_staff_template_nor_markup_among_the_demo_emerging_terms(demo_run) -> None:
+    with duckdb.connect(str(demo_run.warehouse), read_only=True) as con:
+        terms = con.execute(
+            "select distinct term_key, evidence_source from report.rpt_brief__emerging_terms"
+        ).fetchall()
+        templates = [
+            f" {fingerprint} "
+            for (fingerprint,) in con.execute(
+                "select fingerprint from intermediate.int_voice_templates_detected"
+            ).fetchall()
+        ]
+    assert len(templates) > 20  # the demo's sales team and agents do write templates
+    assert terms
+    for term_key, source in terms:
+        assert not any(f" {term_key} " in template for template in templates), term_key
+        assert not set(term_key.split()) & {"p", "nbsp", "eacute", "agrave", "img", "src", "script"}
+
+
+def test_html_of_the_help_desk_widget_is_read_as_plain_text(demo_run) -> None:
+    with duckdb.connect(str(demo_run.warehouse), read_only=True) as con:
+        widget = con.execute(
+            "select count(*) from raw_support.ticket_comments where body like '<p>%'"
+        ).fetchone()[0]
+        plain = con.execute(
+            "select count(*) filter (where had_markup), "
+            "count(*) filter (where regexp_matches(text, '<[a-z/]|&[a-z]+;')) "
+            "from staging.stg_voice__texts where source_entity = 'support/ticket_comments'"
+        ).fetchone()
+    assert widget > 100
+    assert plain == (widget, 0)
