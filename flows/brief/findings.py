@@ -20,11 +20,13 @@ from flows.brief import BriefError
 from flows.brief.report_tables import (
     METHOD_GAP_COLUMNS,
     METHOD_SIGNAL_COLUMNS,
+    METHOD_VOICE_COLUMNS,
     REPORT_SCHEMA,
     read_report,
 )
+from flows.voice.redaction import KINDS
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # The figures each finding carries, as the report tables name them.
 # fmt: off
@@ -138,10 +140,16 @@ def _company(company: Row) -> Row:
 
 
 def _method(company: Row) -> Row:
-    """The method's thresholds the appendix states."""
+    """The method's thresholds the appendix states, and what redaction removes."""
     return {
         "signals": {name: company[name] for name in METHOD_SIGNAL_COLUMNS},
         "gaps": {name: company[name] for name in METHOD_GAP_COLUMNS},
+        "voice": {name: company[name] for name in METHOD_VOICE_COLUMNS},
+        # the redactor's own description of its rules (flows/voice/redaction.py)
+        "redaction": [
+            {"kind": kind.kind, "token": kind.token, "fr": kind.fr, "en": kind.en}
+            for kind in KINDS
+        ],
     }
 
 
@@ -297,6 +305,7 @@ def _emerging_term(term: Row) -> Row:
         "finding_id": f"emerging_term/{term['term_key']}",
         "term": term["term"],
         "term_key": term["term_key"],
+        "evidence_source": term["evidence_source"],
         "word_count": term["word_count"],
         "classification": "emerging",
         "rank": term["term_rank"],

@@ -32,6 +32,10 @@ METHOD_SIGNAL_COLUMNS = (
     "signal_strong_min_documents", "signal_trend_test_months", "signal_trend_p",
     "term_min_customers", "term_fdr", "term_min_share_ratio",
 )
+# How customer voice is told from staff text, for the appendix (docs/voice.md).
+METHOD_VOICE_COLUMNS = (
+    "template_min_threads", "note_default_author_role", "comment_default_author_role",
+)
 # The method's gap, experiment and decision thresholds, for the appendix.
 METHOD_GAP_COLUMNS = (
     "gap_window_months", "gap_baseline_months", "gap_min_buyers", "gap_off_target_tolerance",
@@ -52,6 +56,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "first_data_date", "last_data_date", "last_complete_month",
         *METHOD_SIGNAL_COLUMNS,
         *METHOD_GAP_COLUMNS,
+        *METHOD_VOICE_COLUMNS,
     ),
     "rpt_brief__coverage": (
         "system", "entity", "row_count", "rejected_rows", "first_at", "last_at",
@@ -107,7 +112,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "offer_recent_share", "offer_baseline_share",
     ),
     "rpt_brief__emerging_terms": (
-        "report_month", "term_rank", "term_key", "term", "word_count", "documents",
+        "report_month", "term_rank", "term_key", "term", "evidence_source", "word_count",
+        "documents",
         "customers", "recent_documents", "recent_customers", "recent_share",
         "baseline_documents", "baseline_share", "smoothed_ratio", "p_value", "q_value",
         "trend_documents", "examples",

@@ -45,7 +45,9 @@ create table report.rpt_brief__company (
     gap_z_threshold double default 1.645, gap_target_min_sample integer default 10,
     gap_rejection_min_sample integer default 30, gap_rejection_min_events integer default 10,
     experiment_min_reviews integer default 10, experiment_rating_prior_reviews integer default 5,
-    experiment_decision_score double default 0.25, decision_window_months integer default 3
+    experiment_decision_score double default 0.25, decision_window_months integer default 3,
+    template_min_threads integer default 5, note_default_author_role varchar default 'customer',
+    comment_default_author_role varchar default 'agent'
 );
 
 create table report.rpt_brief__coverage (
@@ -124,7 +126,8 @@ create table report.rpt_brief__emerging_terms (
     baseline_share double, smoothed_ratio double, p_value double, q_value double,
     trend_documents bigint[],
     examples struct(evidence_id varchar, evidence_source varchar, created_date varchar,
-                    quote varchar)[]
+                    quote varchar)[],
+    evidence_source varchar default 'review'
 );
 
 create table report.rpt_brief__verbatims (
