@@ -147,8 +147,7 @@ def _method(company: Row) -> Row:
         "voice": {name: company[name] for name in METHOD_VOICE_COLUMNS},
         # the redactor's own description of its rules (flows/voice/redaction.py)
         "redaction": [
-            {"kind": kind.kind, "token": kind.token, "fr": kind.fr, "en": kind.en}
-            for kind in KINDS
+            {"kind": kind.kind, "token": kind.token, "fr": kind.fr, "en": kind.en} for kind in KINDS
         ],
     }
 

@@ -193,7 +193,7 @@ def test_no_staff_template_nor_markup_among_the_demo_emerging_terms(demo_run) ->
         ]
     assert len(templates) > 20  # the demo's sales team and agents do write templates
     assert terms
-    for term_key, source in terms:
+    for term_key, _source in terms:
         assert not any(f" {term_key} " in template for template in templates), term_key
         assert not set(term_key.split()) & {"p", "nbsp", "eacute", "agrave", "img", "src", "script"}
 

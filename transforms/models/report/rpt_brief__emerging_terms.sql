@@ -115,7 +115,7 @@ example_candidates as (
     from term_patterns
     inner join evidence_texts
         on {{ in_trailing_window('evidence_texts.evidence_month', 'term_patterns.month', recent_months) }}
-        and evidence_texts.evidence_source = term_patterns.evidence_source
+        and term_patterns.evidence_source = evidence_texts.evidence_source
         and contains(evidence_texts.match_text, term_patterns.first_word_needle)
         and regexp_matches(evidence_texts.match_text, term_patterns.pattern)
     inner join evidence

@@ -1,9 +1,3 @@
-{%- set staff_roles = {'crm_note': 'staff', 'ticket_comment': 'agent'} -%}
-{%- set default_roles = {
-    'crm_note': var('note_default_author_role'),
-    'ticket_comment': var('comment_default_author_role'),
-} -%}
-
 with
 
 texts as (
@@ -102,13 +96,10 @@ final as (
         exported_role,
         case
             when author_role_source = 'export' then exported_role
-            {% for source, role in staff_roles.items() -%}
             when author_role_source in ('system_message', 'template')
-                and evidence_source = '{{ source }}' then '{{ role }}'
-            {% endfor -%}
-            {% for source, role in default_roles.items() -%}
-            when evidence_source = '{{ source }}' then '{{ role }}'
-            {% endfor -%}
+                then case evidence_source when 'crm_note' then 'staff' else 'agent' end
+            when evidence_source = 'crm_note' then '{{ var("note_default_author_role") }}'
+            else '{{ var("comment_default_author_role") }}'
         end as author_role,
         author_role_source,
         sentences,

@@ -190,6 +190,10 @@ candidate_documents as (
         and term_documents.evidence_source = candidates.evidence_source
 ),
 
+sources as (
+    select distinct evidence_source from evidence
+),
+
 source_months as (
     -- every month for every source that has evidence: a term is compared with the
     -- documents of its own source, so that a source growing faster than the others
@@ -199,7 +203,7 @@ source_months as (
         months.is_complete as is_complete_month,
         sources.evidence_source
     from months
-    cross join (select distinct evidence_source from evidence) as sources
+    cross join sources
 ),
 
 monthly_totals as (
@@ -291,7 +295,16 @@ term_documents_so_far as (
     from testable_months
     inner join term_documents
         on testable_months.term_key = term_documents.term_key
-        and term_documents.month <= testable_months.month
+        and testable_months.month >= term_documents.month
+),
+
+documents_so_far as (
+    select
+        term_key,
+        month,
+        count(distinct evidence_id) as documents
+    from term_documents_so_far
+    group by all
 ),
 
 theme_coverage as (
@@ -301,18 +314,11 @@ theme_coverage as (
         so_far.term_key,
         so_far.month,
         theme_matches.theme_id as covering_theme_id,
-        count(distinct so_far.evidence_id) / any_value(totals.documents_so_far) as theme_coverage
+        count(distinct so_far.evidence_id) / any_value(totals.documents) as theme_coverage
     from term_documents_so_far as so_far
     inner join theme_matches
         on so_far.evidence_id = theme_matches.evidence_id
-    inner join (
-        select
-            term_key,
-            month,
-            count(distinct evidence_id) as documents_so_far
-        from term_documents_so_far
-        group by all
-    ) as totals
+    inner join documents_so_far as totals
         on so_far.term_key = totals.term_key
         and so_far.month = totals.month
     group by so_far.term_key, so_far.month, theme_matches.theme_id
