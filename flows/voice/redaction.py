@@ -110,16 +110,19 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "name",
         "[name]",
-        "Person names: every name the warehouse holds (customers, contacts, agents), "
-        "accent- and case-insensitive, names that are also ordinary words only where "
-        "used as a name; and any capitalised name after a title (Mme, M., Mr, Dr...), a "
-        "form label (Nom :, Name:), a sign-off, 'my name is', or before an e-mail address.",
+        "Person names: every name the warehouse holds (customers, contacts, support "
+        "requesters, private accounts), accent- and case-insensitive, a person's first and "
+        "last names side by side in any case, names that are also ordinary words only "
+        "where used as a name; and any capitalised name after a title (Mme, M., Mr, "
+        "Dr...), a form label (Nom :, Name:), a sign-off, 'my name is', 'avec', alone on "
+        "the last line of a message, or before an e-mail address.",
         "Noms de personnes : tous les noms connus de l'entrepôt (clients, contacts, "
-        "conseillers), sans tenir compte des accents ni de la casse, ceux qui sont aussi "
-        "des mots courants seulement quand ils sont employés comme nom ; et tout nom en "
-        "majuscule après une civilité (Mme, M., Mr, Dr...), un libellé de formulaire "
-        "(Nom :, Name:), une formule de politesse, « je m'appelle », ou devant une adresse "
-        "e-mail.",
+        "demandeurs du support, comptes de particuliers), sans tenir compte des accents ni "
+        "de la casse, le prénom et le nom d'une même personne côte à côte quelle que soit "
+        "la casse, ceux qui sont aussi des mots courants seulement quand ils sont employés "
+        "comme nom ; et tout nom en majuscule après une civilité (Mme, M., Mr, Dr...), un "
+        "libellé de formulaire (Nom :, Name:), une formule de politesse, « je m'appelle », "
+        "« avec », seul sur la dernière ligne d'un message, ou devant une adresse e-mail.",
     ),
 )
 
