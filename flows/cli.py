@@ -111,7 +111,7 @@ def _add_exports(parser: argparse.ArgumentParser) -> None:
         "--exports",
         type=_path,
         default=settings.exports_path(),
-        help="export folder laid out as in PRODUCT.md: shop/, crm/, support/ "
+        help="export folder laid out as in docs/input-contract.md: shop/, crm/, support/ "
         "(default: $TERRAIN_EXPORTS or warehouse/exports)",
     )
 
