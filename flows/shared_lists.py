@@ -42,6 +42,16 @@ def ids(name: str) -> tuple[str, ...]:
     return tuple(next(iter(row.values())) for row in rows(name))
 
 
+def flagged(name: str, column: str) -> tuple[str, ...]:
+    """The ids of a list whose true/false `column` is true (is_headline, is_use...)."""
+    return tuple(next(iter(row.values())) for row in rows(name) if _flag(row, column, name))
+
+
+def ids_where(name: str, column: str, value: str) -> tuple[str, ...]:
+    """The ids of a list whose `column` holds `value` (the classes of direction rise...)."""
+    return tuple(next(iter(row.values())) for row in rows(name) if row[column] == value)
+
+
 def labelled_lists() -> tuple[str, ...]:
     """The lists shown to readers: those with label_<language> columns."""
     found = []
@@ -151,7 +161,13 @@ class Metric:
     direction: str | None  # max: a ceiling, lower is better; min: a floor, higher is better
     is_target: bool  # may be a target in intent.yaml (offers[].intent.targets)
     is_watched: bool  # may be watched by a decision (decisions[].watch)
+    test: str | None  # family of its test: volume, proportion, rate_per_100, mean_rating
     description: str
+
+    @property
+    def is_volume(self) -> bool:
+        """A count or an amount per month, whose changes are relative (+12 %)."""
+        return self.test == "volume"
 
 
 @cache
@@ -170,6 +186,7 @@ def metrics() -> tuple[Metric, ...]:
                 row["direction"] or None,
                 _flag(row, "is_target", "metrics"),
                 _flag(row, "is_watched", "metrics"),
+                row["test"] or None,
                 row["description"],
             )
         )

@@ -157,3 +157,15 @@ def test_every_signal_class_is_explained_in_the_method_appendix() -> None:
     for signal_class in shared_lists.signal_classes():
         for strings in STRINGS.values():
             assert strings.get(f"method_class_{signal_class.id}", "").strip(), signal_class.id
+
+
+def test_flags_pick_their_rows_and_volumes_are_known() -> None:
+    assert shared_lists.flagged("decision_statuses", "is_headline") == ("improved", "worsened")
+    assert shared_lists.flagged("signal_kinds", "is_use") == ("adapt", "transform")
+    volumes = [metric.id for metric in shared_lists.metrics() if metric.is_volume]
+    assert volumes == ["monthly_units", "monthly_revenue", "units", "revenue"]
+    assert shared_lists.ids_where("signal_classes", "direction", "rise") == (
+        "strong",
+        "emerging",
+        "weak",
+    )

@@ -80,6 +80,9 @@ def make_environment(lang: str, currency: str, templates: Path = TEMPLATES_DIR) 
         # the brief's sections follow the order of these lists (transforms/seeds/)
         signal_kinds=shared_lists.signal_kinds(),
         signal_classes=shared_lists.signal_classes(),
+        # decisions: the statuses that stand out, the metrics whose change is relative
+        headline_decision_statuses=shared_lists.flagged("decision_statuses", "is_headline"),
+        volume_metrics=tuple(metric.id for metric in shared_lists.metrics() if metric.is_volume),
     )
     return env
 
