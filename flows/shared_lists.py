@@ -86,7 +86,7 @@ def _number(value: str) -> float | None:
 @dataclass(frozen=True)
 class Language:
     id: str  # code used in the intent file, the CLI and the label_<id> columns
-    locale: str  # Babel / CLDR locale of the brief's formatting
+    locale: str  # its Babel (CLDR) locale; formatting.py still has rules of its own
     label: str  # the language's own name
 
 

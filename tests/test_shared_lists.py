@@ -42,7 +42,7 @@ def test_ids_are_unique_and_never_blank(name: str) -> None:
 
 def test_every_label_column_has_a_text_in_every_language() -> None:
     languages = shared_lists.language_codes()
-    assert languages == ("fr", "en")
+    assert languages
     for name in shared_lists.labelled_lists():
         for code, texts in shared_lists.labels(name).items():
             assert set(texts) == set(languages), (name, code)
