@@ -41,6 +41,8 @@ from pathlib import Path
 
 import duckdb
 
+from flows import shared_lists
+
 log = logging.getLogger(__name__)
 
 TUNING_SEEDS = (1, 2, 3, 4, 5)
@@ -48,12 +50,19 @@ HELD_OUT_SEEDS = (101, 102, 103, 104, 105)
 DEMO_ORDERS = 20_000
 SMALL_ORDERS = 2_000  # a tenth of the demo's volume
 
+# The classes (seed signal_classes) that say "this theme is up" (strong, emerging, spike,
+# established, weak: direction rise), and those that claim any change (a fall too).
+RISING_FLAGS = frozenset(shared_lists.ids_where("signal_classes", "direction", "rise"))
+FLAGS = RISING_FLAGS | frozenset(shared_lists.ids_where("signal_classes", "direction", "fall"))
+KEPT = RISING_FLAGS  # an established shift keeps one of these
+# A rise detected as a trend (not a one-month spike, not an earlier rise kept), and one
+# detected as significant.
 RISING = frozenset({"weak", "emerging", "strong"})
 SIGNIFICANT = frozenset({"emerging", "strong"})
-KEPT = RISING | {"spike", "established"}  # an established shift keeps one of these
-RISING_FLAGS = KEPT  # what says "this theme is up"
-FLAGS = KEPT | {"fading"}  # what claims a change
 NOT_TESTED = "insufficient_data"
+assert RISING | SIGNIFICANT | {NOT_TESTED, "seasonal", "stable"} <= set(
+    shared_lists.ids("signal_classes")
+), "signals_eval names a class the seed signal_classes does not hold"
 YEAR = 12  # months of history before a seasonal theme can be told apart
 # What detection needs: the signal report tables and their parents.
 DETECTION_SELECTOR = (
@@ -473,7 +482,9 @@ def format_section(scores: Sequence[RunScore], max_delay: int) -> list[str]:
         "",
         "Per class: theme-months given the class, true among them (precision)",
     ]
-    for cls in ("strong", "emerging", "weak", "spike", "established", "seasonal", "fading"):
+    for cls in shared_lists.ids("signal_classes"):
+        if cls in (NOT_TESTED, "stable"):
+            continue
         tally = _sum(score.classes.get(cls, Tally()) for score in scores)
         lines.append(f"{cls:<12} {tally.total:>5} {tally.hits:>5} {_pct(tally):>7}")
     rising = _sum(

@@ -1,6 +1,6 @@
 """The signal engine's statistics, computed with numpy and scipy inside the warehouse.
 
-One row per theme-scope-month (int_theme_months_counted) and per term-month
+One row per theme-scope-month (int_theme_months_counted) and per tested term-source-month
 (int_term_months_counted). SQL prepares the counts and applies the thresholds; this
 model turns counts into effect sizes and p-values, because the tests need per-source
 arrays, t tails and a month-by-month state that SQL expresses badly.
@@ -534,7 +534,7 @@ def term_rows(terms: pa.Table) -> dict[str, list]:
         column(terms, "recent_total_documents"),
         column(terms, "baseline_total_documents"),
     )
-    ids = terms.column("term_month_id").to_pylist()
+    ids = terms.column("term_source_month_id").to_pylist()
     out: dict[str, list] = {
         "test_id": [f"term/{subject}" for subject in ids],
         "test_family": ["term"] * len(ids),
