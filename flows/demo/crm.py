@@ -216,6 +216,7 @@ class CrmBuilder:
                     self.matcher.themes(body), False, frozenset())
             )  # fmt: skip
             realistic.count("staff_notes")
+
     def someone(self) -> tuple[str, str]:
         """A person the shop does not know (a prospect's manager)."""
         return (
