@@ -108,7 +108,7 @@ def test_no_string_repeats_a_label_of_a_seed() -> None:
 
 def test_signal_classes_come_in_the_order_of_their_rank() -> None:
     classes = shared_lists.signal_classes()
-    assert [signal_class.id for signal_class in classes][:3] == ["strong", "emerging", "weak"]
+    assert [signal_class.id for signal_class in classes][:3] == ["strong", "emerging", "spike"]
     assert [signal_class.rank for signal_class in classes] == sorted(
         signal_class.rank for signal_class in classes
     )
@@ -167,5 +167,7 @@ def test_flags_pick_their_rows_and_volumes_are_known() -> None:
     assert shared_lists.ids_where("signal_classes", "direction", "rise") == (
         "strong",
         "emerging",
+        "spike",
+        "established",
         "weak",
     )
