@@ -5,8 +5,8 @@ the same company exported as its systems stood at the end of June 2026
 (`generate_demo(as_of=...)`: later records left out, later changes such as refunds,
 closed deals and solved tickets undone), ingested and built from scratch. June's
 findings must be identical in both, figure for figure (signals, gaps, experiments,
-decisions, emerging terms, the month at a glance). Only what describes the load itself
-may differ: the data's first and last dates and the per-file coverage.
+decisions, emerging terms if any, the month at a glance). Only what describes the load
+itself may differ: the data's first and last dates and the per-file coverage.
 
 Slow (generates, loads and builds a second warehouse): part of the slow suite.
 """
@@ -72,12 +72,13 @@ def test_every_finding_of_the_past_month_is_the_same(both_briefs):
     full, cut = both_briefs
     full_findings, cut_findings = by_id(full), by_id(cut)
     assert set(full_findings) == set(cut_findings)
+    # June of the demo lists no emerging term since they are tested within each source;
+    # tests/transforms/test_voice_models.py builds a company twice for those
     assert {f["type"] for f in full_findings.values()} >= {
         "gap",
         "signal",
         "experiment",
         "decision",
-        "emerging_term",
     }
     different = [key for key in full_findings if full_findings[key] != cut_findings[key]]
     assert not different, {key: (full_findings[key], cut_findings[key]) for key in different[:3]}
