@@ -230,3 +230,23 @@ def test_false_alarm_rate_of_the_rise_test_on_overdispersed_months(model):
         flagged_binomial += p_binomial <= 0.05
     assert 0.025 <= flagged / runs <= 0.08
     assert flagged_binomial / runs > 0.2
+
+
+def test_moderated_dispersion_floor_is_a_share_of_the_scopes_average(model):
+    """Two themes of one scope: a quiet one (own estimate 0.01 over 12 pairs of months)
+    and a noisy one (0.19). The average is 0.10; moderated with 6 months of it, the quiet
+    theme gets (12 x 0.01 + 6 x 0.10) / 18 = 0.04, raised to the floor times 0.10."""
+
+    def series(own: float) -> dict[str, np.ndarray]:
+        return {
+            "dispersion_numerator": np.array([own * 12]),
+            "dispersion_denominator": np.array([12.0]),
+            "dispersion_pairs": np.array([12.0]),
+        }
+
+    for floor, quiet in ((1.0, 0.10), (0.5, 0.05), (0.0, 0.04)):
+        themes = {("quiet", "all"): series(0.01), ("noisy", "all"): series(0.19)}
+        model.moderate(themes, 6.0, floor)
+        assert themes[("quiet", "all")]["sigma2"][0] == pytest.approx(quiet)
+        assert themes[("noisy", "all")]["sigma2"][0] == pytest.approx((12 * 0.19 + 0.6) / 18)
+        assert themes[("quiet", "all")]["df"][0] == 18

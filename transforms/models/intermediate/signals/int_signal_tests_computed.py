@@ -253,9 +253,12 @@ def theme_tests(
     return out
 
 
-def moderate(series: dict[tuple[str, str], dict[str, np.ndarray]], prior_months: float) -> None:
+def moderate(
+    series: dict[tuple[str, str], dict[str, np.ndarray]], prior_months: float, floor: float = 1.0
+) -> None:
     """Add sigma2 (the moderated dispersion) and df to every series: the theme's own
-    estimate weighed by its pairs of months, the scope's average weighed by prior_months."""
+    estimate weighed by its pairs of months, the scope's average weighed by prior_months,
+    never below `floor` times that average."""
     own: dict[tuple[str, str], np.ndarray] = {}
     for key, tests in series.items():
         numerator, denominator = tests["dispersion_numerator"], tests["dispersion_denominator"]
@@ -278,10 +281,11 @@ def moderate(series: dict[tuple[str, str], dict[str, np.ndarray]], prior_months:
         estimate = np.nan_to_num(own[key])
         prior = pooled[key[1]]
         tests["sigma2_own"] = own[key]
-        # never below the scope's average: with few voices a month, the theme's own pairs of
-        # months say little about its variation, and underrating it makes false alarms
+        # never below (a share of) the scope's average: with few voices a month, the theme's
+        # own pairs of months say little about its variation, and underrating it makes
+        # false alarms
         moderated = (pairs * estimate + prior_months * prior) / (pairs + prior_months)
-        tests["sigma2"] = np.maximum(moderated, prior)
+        tests["sigma2"] = np.maximum(moderated, floor * prior)
         tests["df"] = pairs + prior_months
 
 
@@ -491,7 +495,11 @@ def theme_rows(counts: pa.Table, months_counted: pa.Table, settings: dict) -> di
     baseline_months = column(months_counted, "baseline_months")
 
     series = {key: theme_tests(*grid, settings) for key, grid in grids.items()}
-    moderate(series, float(settings["signal_dispersion_prior_months"]))
+    moderate(
+        series,
+        float(settings["signal_dispersion_prior_months"]),
+        float(settings["signal_dispersion_floor"]),
+    )
     out: dict[str, list] = defaultdict(list)
     shares = months_counted.column("trend_test_shares").to_pylist()
     for key, tests in series.items():
@@ -556,6 +564,7 @@ def settings_of(dbt) -> dict[str, float]:
         "signal_baseline_gap_months": float(dbt.config.get("signal_baseline_gap_months")),
         "signal_dispersion_months": float(dbt.config.get("signal_dispersion_months")),
         "signal_dispersion_prior_months": float(dbt.config.get("signal_dispersion_prior_months")),
+        "signal_dispersion_floor": float(dbt.config.get("signal_dispersion_floor")),
         "signal_spike_reference_months": float(dbt.config.get("signal_spike_reference_months")),
         "signal_persistence_ratio": float(dbt.config.get("signal_persistence_ratio")),
         "signal_persistence_months": float(dbt.config.get("signal_persistence_months")),
