@@ -241,9 +241,14 @@ components as (
         -- rate); counted once the item sold var gap_target_min_sample units
         case
             when units >= {{ min_units }} and core_return_rate is not null
-                then greatest(-1, least(1,
-                    (core_return_rate - smoothed_return_rate) / greatest(core_return_rate, 0.02)
-                ))
+                then greatest(
+                        -1,
+                        least(
+                            1,
+                            (core_return_rate - smoothed_return_rate)
+                            / greatest(core_return_rate, 0.02)
+                        )
+                    )
         end as return_component
     from measured
 ),
