@@ -17,7 +17,10 @@ order_lines as (
 ),
 
 deals as (
-    select * from {{ ref('stg_crm__deals') }}
+    -- amounts in the company's currency; a deal no rate converts is left out
+    -- (fct_amount_exclusions lists it)
+    select * from {{ ref('int_deals_converted') }}
+    where is_amount_converted
 ),
 
 products as (
