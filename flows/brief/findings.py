@@ -24,7 +24,7 @@ from flows.brief.report_tables import (
     read_report,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # The figures each finding carries, as the report tables name them.
 # fmt: off
@@ -95,7 +95,14 @@ def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
             f"{company['first_data_date']} to {company['last_data_date']}; choose a month "
             "in that range (or load newer exports and run `terrain transform`)"
         )
-    return shape_findings(warehouse, report_month, company, report.coverage, rows)
+    return shape_findings(
+        warehouse,
+        report_month,
+        company,
+        report.coverage,
+        rows,
+        _data_health(report.data_checks, report.test_warnings),
+    )
 
 
 def shape_findings(
@@ -104,6 +111,7 @@ def shape_findings(
     company: Row,
     coverage: list[Row],
     rows: dict[str, list[Row]],
+    data_health: Row | None = None,
 ) -> dict[str, Any]:
     """Rename the selected rows into the documented findings shape."""
     return {
@@ -117,12 +125,23 @@ def shape_findings(
         "generated_from": warehouse.name,
         "company": _company(company),
         "coverage": coverage,
+        "data_health": data_health or _data_health([], []),
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
         "offers": [_offer(offer) for offer in rows["rpt_brief__offers"]],
         "findings": _findings(rows),
         "labels": _labels(rows),
         "sources": _sources(),
+    }
+
+
+def _data_health(checks: list[Row], test_warnings: list[Row]) -> Row:
+    """The data health checks behind the brief; `partial`: rendered from data that
+    failed a check, because partial data was allowed (the cover must say so)."""
+    return {
+        "partial": any(check["is_partial"] for check in checks),
+        "checks": checks,
+        "test_warnings": test_warnings,
     }
 
 
@@ -390,6 +409,7 @@ def _sources() -> dict[str, str]:
     return {
         "company": f"{REPORT_SCHEMA}.rpt_brief__company",
         "coverage": f"{REPORT_SCHEMA}.rpt_brief__coverage",
+        "data_health": f"{REPORT_SCHEMA}.rpt_brief__data_checks",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",
         "gap": f"{REPORT_SCHEMA}.rpt_brief__gaps",

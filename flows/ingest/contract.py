@@ -110,6 +110,14 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         one_of=(("sku", "product_id"),),
     ),
+    # rate = the value of one unit of `currency` in the company's currency on `date`;
+    # an amount takes the rate of its date, or of the latest earlier date
+    Entity(
+        "shop",
+        "exchange_rates",
+        ("date", "currency"),
+        _cols("date*:date, currency*, rate*:decimal"),
+    ),
     Entity(
         "crm",
         "accounts",
@@ -157,14 +165,6 @@ ENTITIES: tuple[Entity, ...] = (
         "satisfaction",
         ("rating_id",),
         _cols("rating_id*, ticket_id*, created_at*:timestamp, score*, comment"),
-    ),
-    # rate = the value of one unit of `currency` in the company's currency on `date`;
-    # an amount takes the rate of its date, or of the latest earlier date
-    Entity(
-        "shop",
-        "exchange_rates",
-        ("date", "currency"),
-        _cols("date*:date, currency*, rate*:decimal"),
     ),
 )
 

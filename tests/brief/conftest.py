@@ -53,6 +53,17 @@ create table report.rpt_brief__coverage (
     first_at timestamptz, last_at timestamptz
 );
 
+create view report.rpt_brief__data_checks as
+select * from (values
+    ('ingest', timestamptz '2025-04-01 02:00:00+00', true, false, false, 0::bigint,
+     []::varchar[], []::varchar[], []::varchar[], []::varchar[])
+) as t(stage, checked_at, passed, allow_partial, is_partial, failure_count, failure_rules,
+       failure_entities, failure_files, failure_messages);
+
+create view report.rpt_brief__test_warnings as
+select * from (values ('x', 'y', 1::bigint, 'z')) as t(test_name, model, failing_rows, message)
+where false;
+
 create table report.rpt_brief__offers (
     report_month date, offer_id varchar, offer_name varchar, offer_kind varchar,
     orders bigint, units bigint, revenue double, buyers bigint,

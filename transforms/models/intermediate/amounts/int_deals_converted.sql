@@ -60,7 +60,7 @@ final as (
         case
             when amount is not null and exchange_rate is null
                 then 'no exchange rate for ' || amount_currency || ' on or before '
-                || strftime(amount_date, '%Y-%m-%d') || ': add it to shop/exchange_rates'
+                    || strftime(amount_date, '%Y-%m-%d') || ': add it to shop/exchange_rates'
         end as exclusion_reason
     from rated
 )

@@ -57,7 +57,7 @@ final as (
         case
             when exchange_rate is null
                 then 'no exchange rate for ' || currency || ' on or before '
-                || strftime(order_date, '%Y-%m-%d') || ': add it to shop/exchange_rates'
+                    || strftime(order_date, '%Y-%m-%d') || ': add it to shop/exchange_rates'
         end as exclusion_reason
     from rated
 )

@@ -45,6 +45,8 @@ shop_sales as (
         on order_lines.customer_key = customers.customer_key
     where order_lines.is_counted
         and order_lines.offer_id is not null
+        -- an export without a channel says nothing of where the order came from
+        and order_lines.channel is not null
     group by all
 ),
 
