@@ -696,3 +696,36 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     assert [r[:3] for r in rejects_of(warehouse)] == [("shop/customers.csv", 3, "created_at")]
     # told once: the next run has nothing more to say
     assert ingest_exports(exports, warehouse).warnings == []
+
+
+def test_a_file_that_cannot_be_read_says_its_rows_were_not_counted(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    exports = write_folder(
+        tmp_path,
+        {
+            "shop/orders.csv": ORDERS_HEADER + "O1,C1,2024-01-01,EUR,1\n",
+            "shop/returns.parquet": b"PAR1 this is not parquet",
+        },
+    )
+    report = ingest_exports(exports, warehouse)
+
+    assert report.as_dict()["shop/returns"]["files_uncounted"] == 1
+    assert any(
+        line.startswith("  shop/returns: 1 file(s) read, 0 unchanged, 0 rows received")
+        and line.endswith("(+ 1 file(s) refused whole, rows not counted)")
+        for line in report.summary()
+    )
+    # unknown, not zero
+    assert query(
+        warehouse,
+        "select rows_received, rows_loaded, rows_rejected, is_refused, "
+        "refusal like '%not a readable Parquet file%' from raw_shop.ingest_files "
+        "where file = 'shop/returns.parquet'",
+    ) == [(None, 0, None, True, True)]
+    with pytest.raises(DataHealthError) as failure:
+        check_ingest(warehouse)
+    assert "shop/returns.parquet: refused whole; its rows could not be counted" in str(
+        failure.value
+    )
+    assert "  - unreadable_file, the whole file; " in str(failure.value)

@@ -69,7 +69,7 @@ reasons as (
         system,
         entity,
         list(
-            {'reason_code': reason_code, 'rows': reason_rows}
+            { 'reason_code': reason_code, 'rows': reason_rows }
             order by reason_rows desc nulls first, reason_code
         ) as reject_reasons
     from (
@@ -77,7 +77,7 @@ reasons as (
             system,
             entity,
             reason_code,
-            sum(reason_rows) as reason_rows
+            cast(sum(reason_rows) as bigint) as reason_rows
         from reason_rows
         group by all
     ) as by_code
