@@ -34,6 +34,7 @@ from flows import settings
 from flows.health import DataHealthError
 from flows.health.store import latest_checks, record_check
 from flows.ingest import contract
+from flows.ingest.rejects import COLUMN_DROPPED
 
 FILE_REFUSED = "file_refused"
 TOO_MANY_REJECTS = "too_many_rejects"
@@ -233,6 +234,8 @@ def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, list[Reason]]:
             bool_or(line is null) as is_whole_file,
             min_by(struct_pack(line, column_name, value, reason), coalesce(line, 0)) as example
         from ({parts})
+        -- a dropped extra column rejects no row: it is a warning of the ingestion
+        where coalesce(reason_code, '') <> '{COLUMN_DROPPED}'
         group by all
         order by file, is_whole_file desc, rows desc, code
         """

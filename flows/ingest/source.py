@@ -5,7 +5,7 @@
 resource for the rows the parser refused (`flows.ingest.export_file`) and an
 `ingest_files` resource with one row per file read: rows received, loaded and
 rejected, the dates it spans, the limits it is checked against (the data health check,
-`flows.ingest.health`, reads it). Each resource merges on its primary key; the column
+`flows.health.check`, reads it). Each resource merges on its primary key; the column
 types come from `flows.ingest.raw_layer`.
 
 Only the files that changed since the last load are read (`flows.ingest.file_state`).

@@ -679,6 +679,8 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     )
     ingest_exports(exports, warehouse)
     assert len(rejects_of(warehouse)) == 2
+    files = "select file from raw_shop.ingest_files order by file"
+    assert query(warehouse, files) == [("shop/customers.csv",), ("shop/orders.csv",)]
 
     (exports / "shop" / "orders.csv").unlink()
     with caplog.at_level(logging.WARNING, logger="flows.ingest.source"):
@@ -694,6 +696,8 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     # merge never deletes: the rows stay; the file's rejects are gone
     assert query(warehouse, "select order_id from raw_shop.orders") == [("O1",)]
     assert [r[:3] for r in rejects_of(warehouse)] == [("shop/customers.csv", 3, "created_at")]
+    # the file's health row is gone too (dlt's hard_delete): it no longer counts
+    assert query(warehouse, files) == [("shop/customers.csv",)]
     # told once: the next run has nothing more to say
     assert ingest_exports(exports, warehouse).warnings == []
 
