@@ -17,17 +17,41 @@ from pathlib import Path
 from typing import Any
 
 from flows.brief import BriefError
-from flows.brief.report_tables import (
-    METHOD_GAP_COLUMNS,
-    METHOD_SIGNAL_COLUMNS,
-    REPORT_SCHEMA,
-    read_report,
-)
+from flows.brief.report_tables import REPORT_SCHEMA, read_report
+from flows.voice.redaction import KINDS
 
 SCHEMA_VERSION = "1.2"
 
-# The figures each finding carries, as the report tables name them.
+# The columns of the report tables each part of the findings carries, as they name them.
 # fmt: off
+COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
+DATA_CHECK_COLUMNS = (
+    "stage", "checked_at", "passed", "allow_partial", "is_partial", "failure_count",
+    "failure_rules", "failure_entities", "failure_files", "failure_messages",
+)
+TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")
+# The method's signal thresholds (dbt vars, columns of rpt_brief__company) the
+# appendix states in plain words.
+METHOD_SIGNAL_COLUMNS = (
+    "signal_recent_months", "signal_baseline_months", "signal_baseline_gap_months",
+    "signal_min_baseline_months", "signal_min_documents", "signal_fdr", "signal_weak_p",
+    "signal_min_share_ratio", "signal_weak_min_documents", "signal_min_customers",
+    "signal_strong_min_documents", "signal_trend_test_months", "signal_trend_p",
+    "term_min_customers", "term_fdr", "term_min_share_ratio",
+)
+# The method's gap, experiment and decision thresholds, for the appendix.
+METHOD_GAP_COLUMNS = (
+    "gap_window_months", "gap_baseline_months", "gap_min_buyers", "gap_off_target_tolerance",
+    "gap_channel_tolerance", "gap_use_tolerance", "gap_min_evidence", "gap_psi_threshold",
+    "gap_bundle_window_months", "gap_bundle_min_lift", "gap_bundle_min_co_orders",
+    "gap_false_discovery_rate", "gap_z_threshold", "gap_target_min_sample",
+    "gap_rejection_min_sample", "gap_rejection_min_events", "experiment_min_reviews",
+    "experiment_rating_prior_reviews", "experiment_decision_score", "decision_window_months",
+)
+# How customer voice is told from staff text, for the appendix (docs/voice.md).
+METHOD_VOICE_COLUMNS = (
+    "template_min_threads", "note_default_author_role", "comment_default_author_role",
+)
 OFFER_FIGURES = (
     "orders", "units", "revenue", "buyers", "off_target_buyers", "off_target_buyer_share",
     "off_target_revenue_share", "top_off_target_segment_share", "returns", "return_rate",
@@ -124,7 +148,7 @@ def shape_findings(
         ),
         "generated_from": warehouse.name,
         "company": _company(company),
-        "coverage": coverage,
+        "coverage": [pick(row, COVERAGE_COLUMNS) for row in coverage],
         "data_health": data_health or _data_health([], []),
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
@@ -140,8 +164,8 @@ def _data_health(checks: list[Row], test_warnings: list[Row]) -> Row:
     failed a check, because partial data was allowed (the cover must say so)."""
     return {
         "partial": any(check["is_partial"] for check in checks),
-        "checks": checks,
-        "test_warnings": test_warnings,
+        "checks": [pick(check, DATA_CHECK_COLUMNS) for check in checks],
+        "test_warnings": [pick(warning, TEST_WARNING_COLUMNS) for warning in test_warnings],
     }
 
 
@@ -157,10 +181,15 @@ def _company(company: Row) -> Row:
 
 
 def _method(company: Row) -> Row:
-    """The method's thresholds the appendix states."""
+    """The method's thresholds the appendix states, and what redaction removes."""
     return {
         "signals": {name: company[name] for name in METHOD_SIGNAL_COLUMNS},
         "gaps": {name: company[name] for name in METHOD_GAP_COLUMNS},
+        "voice": {name: company[name] for name in METHOD_VOICE_COLUMNS},
+        # the redactor's own description of its rules (flows/voice/redaction.py)
+        "redaction": [
+            {"kind": kind.kind, "token": kind.token, "fr": kind.fr, "en": kind.en} for kind in KINDS
+        ],
     }
 
 
@@ -316,6 +345,7 @@ def _emerging_term(term: Row) -> Row:
         "finding_id": f"emerging_term/{term['term_key']}",
         "term": term["term"],
         "term_key": term["term_key"],
+        "evidence_source": term["evidence_source"],
         "word_count": term["word_count"],
         "classification": "emerging",
         "rank": term["term_rank"],

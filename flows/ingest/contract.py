@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flows import shared_lists
+
 # Column types of the canonical files, as the raw layer stores them.
 TEXT = "text"
 INTEGER = "integer"
@@ -63,7 +65,8 @@ ENTITIES: tuple[Entity, ...] = (
         "customers",
         ("customer_id",),
         _cols(
-            "customer_id*, email, created_at*:timestamp, country, city, postal_code, account_id, tags"
+            "customer_id*, email, created_at*:timestamp, country, city, postal_code, account_id, tags, "
+            "first_name, last_name"
         ),
     ),
     Entity(
@@ -128,7 +131,10 @@ ENTITIES: tuple[Entity, ...] = (
         "crm",
         "contacts",
         ("contact_id",),
-        _cols("contact_id*, account_id, email*, created_at:timestamp, lifecycle_stage"),
+        _cols(
+            "contact_id*, account_id, email*, created_at:timestamp, lifecycle_stage, first_name, "
+            "last_name"
+        ),
     ),
     Entity(
         "crm",
@@ -143,7 +149,9 @@ ENTITIES: tuple[Entity, ...] = (
         "crm",
         "notes",
         ("note_id",),
-        _cols("note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id"),
+        _cols(
+            "note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id, author_role"
+        ),
     ),
     Entity(
         "support",
@@ -151,7 +159,7 @@ ENTITIES: tuple[Entity, ...] = (
         ("ticket_id",),
         _cols(
             "ticket_id*, created_at*:timestamp, requester_email, customer_id, solved_at:timestamp, "
-            "channel, status, priority, subject, description, tags, sku"
+            "channel, status, priority, subject, description, tags, sku, requester_name"
         ),
     ),
     Entity(
@@ -218,15 +226,6 @@ CURRENCY_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("shop", "exchange_rates", "currency"),
 )
 
-# Enumerations of the canonical files (checked by dbt tests in staging).
-ORDER_CHANNELS = ("web", "store", "marketplace", "b2b", "phone", "other")
-ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
-PRODUCT_STATUSES = ("active", "limited", "discontinued")
-ACCOUNT_TYPES = ("b2c", "b2b", "nonprofit", "public", "partner")
-DEAL_OUTCOMES = ("won", "lost", "open")
-COMMENT_AUTHOR_ROLES = ("customer", "agent")
-SATISFACTION_SCORES = ("good", "bad", "1", "2", "3", "4", "5")
-
 
 @dataclass(frozen=True)
 class Enumeration:
@@ -236,17 +235,25 @@ class Enumeration:
     note: str = ""  # what becomes of another value, when it is not just flagged
 
 
-# (system, entity, column) -> its values. The raw layer keeps any value as written;
-# staging lower-cases it and the warehouse's tests flag the others.
+# (system, entity, column) -> its values: the shared lists (transforms/seeds/), which the
+# warehouse's staging tests also point at. The raw layer keeps any value as written;
+# staging lower-cases it and the tests flag the others.
 ENUMERATIONS: dict[tuple[str, str, str], Enumeration] = {
-    ("shop", "products", "status"): Enumeration(PRODUCT_STATUSES),
-    ("shop", "orders", "channel"): Enumeration(ORDER_CHANNELS, "any other value counts as other"),
-    ("shop", "orders", "status"): Enumeration(ORDER_STATUSES),
-    ("crm", "accounts", "type"): Enumeration(ACCOUNT_TYPES),
-    ("crm", "deals", "outcome"): Enumeration(DEAL_OUTCOMES),
-    ("support", "ticket_comments", "author_role"): Enumeration(COMMENT_AUTHOR_ROLES),
+    ("shop", "products", "status"): Enumeration(shared_lists.ids("product_statuses")),
+    ("shop", "orders", "channel"): Enumeration(
+        shared_lists.ids("channels"), "any other value counts as other"
+    ),
+    ("shop", "orders", "status"): Enumeration(shared_lists.ids("order_statuses")),
+    ("crm", "accounts", "type"): Enumeration(shared_lists.ids("account_types")),
+    ("crm", "deals", "outcome"): Enumeration(shared_lists.ids("deal_outcomes")),
+    ("support", "ticket_comments", "author_role"): Enumeration(
+        shared_lists.ids("comment_author_roles"), "inferred when empty, see docs/voice.md"
+    ),
+    ("crm", "notes", "author_role"): Enumeration(
+        shared_lists.ids("note_author_roles"), "inferred when empty, see docs/voice.md"
+    ),
     ("support", "satisfaction", "score"): Enumeration(
-        SATISFACTION_SCORES, "good or bad, or a score from 1 to 5"
+        shared_lists.ids("satisfaction_scores"), "good or bad, or a score from 1 to 5"
     ),
 }
 
@@ -258,6 +265,51 @@ MULTI_VALUED: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("crm", "deals", "skus"): ("|",),
     ("support", "tickets", "tags"): ("|",),
 }
+
+
+# (system, entity, column) of the free text people write: what the customer (or staff)
+# said. None of it leaves the raw layer as written: the dbt model stg_voice__texts removes
+# its markup and redacts its personal data (flows/voice), and every later layer reads
+# that copy; the staging views of these entities leave these columns out.
+FREE_TEXT: tuple[tuple[str, str, str], ...] = (
+    ("shop", "reviews", "title"),
+    ("shop", "reviews", "body"),
+    ("shop", "returns", "reason_text"),
+    ("crm", "deals", "title"),
+    ("crm", "deals", "lost_reason"),
+    ("crm", "notes", "body"),
+    ("support", "tickets", "subject"),
+    ("support", "tickets", "description"),
+    ("support", "ticket_comments", "body"),
+    ("support", "satisfaction", "comment"),
+)
+
+
+@dataclass(frozen=True)
+class NameColumn:
+    """A column holding a person's name (all of it, a first or a last name).
+
+    `when` limits it to the rows whose column (first) holds one of the values (second):
+    an account's name is a person's only for a b2c account.
+    """
+
+    system: str
+    entity: str
+    column: str
+    when: tuple[str, tuple[str, ...]] | None = None
+
+
+# The person names the warehouse holds. The redactor removes each of them from the free
+# text; they never leave the raw layer themselves (staging does not select them, and a
+# b2c account's name is withheld there).
+PERSON_NAMES: tuple[NameColumn, ...] = (
+    NameColumn("shop", "customers", "first_name"),
+    NameColumn("shop", "customers", "last_name"),
+    NameColumn("crm", "contacts", "first_name"),
+    NameColumn("crm", "contacts", "last_name"),
+    NameColumn("crm", "accounts", "name", when=("type", ("b2c",))),
+    NameColumn("support", "tickets", "requester_name"),
+)
 
 
 @dataclass(frozen=True)

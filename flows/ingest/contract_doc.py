@@ -148,6 +148,15 @@ def _values(entity: Entity, column: Column) -> str:
     entity_key = (entity.system, entity.name)
     if entity_key in contract.EVENT_ENTITIES and contract.DATE_COLUMNS[entity_key] == column.name:
         notes.append("an event: not after the day of the run, not before `earliest_year`")
+    if key in contract.FREE_TEXT:
+        notes.append("free text: markup removed and personal data redacted before staging")
+    for name in contract.PERSON_NAMES:
+        if (name.system, name.entity, name.column) == key:
+            where = ""
+            if name.when is not None:
+                values = " or ".join(f"`{value}`" for value in name.when[1])
+                where = f" when {name.when[0]} is {values}"
+            notes.append(f"a person's name{where}: removed from all free text, kept in raw only")
     return "; ".join(notes)
 
 

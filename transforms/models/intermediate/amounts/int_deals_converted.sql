@@ -42,12 +42,10 @@ final as (
     select
         deal_id,
         account_id,
-        title,
         stage,
         created_at,
         closed_at,
         outcome,
-        lost_reason,
         sku_list,
         amount_currency as currency,
         amount_date,

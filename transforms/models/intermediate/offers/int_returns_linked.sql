@@ -49,7 +49,6 @@ final as (
         {{ month_of('returns.returned_at') }} as return_month,
         returns.quantity,
         returns.reason_code,
-        returns.reason_text,
         shop_keys.customer_key,
         case
             when returns.sku is not null
