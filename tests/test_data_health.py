@@ -412,7 +412,9 @@ def test_the_health_rows_equal_the_counts_told(messy_runs) -> None:
 def test_a_dbt_test_that_warns_is_in_the_log_and_stored(messy_runs) -> None:
     root, _, allowed, findings = messy_runs
     line = next(
-        line for line in allowed.stderr.splitlines() if "dbt test warned: relationships" in line and "order_status" in line
+        line
+        for line in allowed.stderr.splitlines()
+        if "dbt test warned: relationships" in line and "order_status" in line
     )
     assert "order_status" in line and "on stg_shop__orders, 1 row(s)" in line
     stored = query(
