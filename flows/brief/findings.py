@@ -25,6 +25,11 @@ SCHEMA_VERSION = "1.3"
 # The columns of the report tables each part of the findings carries, as they name them.
 # fmt: off
 COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
+DATA_CHECK_COLUMNS = (
+    "stage", "checked_at", "passed", "allow_partial", "is_partial", "failure_count",
+    "failure_rules", "failure_entities", "failure_files", "failure_messages",
+)
+TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")
 # The method's signal thresholds (dbt vars, columns of rpt_brief__company) the
 # appendix states in plain words.
 METHOD_SIGNAL_COLUMNS = (
@@ -119,7 +124,14 @@ def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
             f"{company['first_data_date']} to {company['last_data_date']}; choose a month "
             "in that range (or load newer exports and run `terrain transform`)"
         )
-    return shape_findings(warehouse, report_month, company, report.coverage, rows)
+    return shape_findings(
+        warehouse,
+        report_month,
+        company,
+        report.coverage,
+        rows,
+        _data_health(report.data_checks, report.test_warnings),
+    )
 
 
 def shape_findings(
@@ -128,6 +140,7 @@ def shape_findings(
     company: Row,
     coverage: list[Row],
     rows: dict[str, list[Row]],
+    data_health: Row | None = None,
 ) -> dict[str, Any]:
     """Rename the selected rows into the documented findings shape."""
     return {
@@ -141,12 +154,23 @@ def shape_findings(
         "generated_from": warehouse.name,
         "company": _company(company),
         "coverage": [pick(row, COVERAGE_COLUMNS) for row in coverage],
+        "data_health": data_health or _data_health([], []),
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
         "offers": [_offer(offer) for offer in rows["rpt_brief__offers"]],
         "findings": _findings(rows),
         "labels": _labels(rows),
         "sources": _sources(),
+    }
+
+
+def _data_health(checks: list[Row], test_warnings: list[Row]) -> Row:
+    """The data health checks behind the brief; `partial`: rendered from data that
+    failed a check, because partial data was allowed (the cover must say so)."""
+    return {
+        "partial": any(check["is_partial"] for check in checks),
+        "checks": [pick(check, DATA_CHECK_COLUMNS) for check in checks],
+        "test_warnings": [pick(warning, TEST_WARNING_COLUMNS) for warning in test_warnings],
     }
 
 
@@ -420,6 +444,7 @@ def _sources() -> dict[str, str]:
     return {
         "company": f"{REPORT_SCHEMA}.rpt_brief__company",
         "coverage": f"{REPORT_SCHEMA}.rpt_brief__coverage",
+        "data_health": f"{REPORT_SCHEMA}.rpt_brief__data_checks",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",
         "gap": f"{REPORT_SCHEMA}.rpt_brief__gaps",

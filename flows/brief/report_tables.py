@@ -69,6 +69,8 @@ def _by_signal_class() -> str:
 # Ordering only (no ranking is computed here): the order rows are shown in.
 ORDER_BY = {
     "rpt_brief__coverage": "system, entity",
+    "rpt_brief__data_checks": "checked_at",
+    "rpt_brief__test_warnings": "model, test_name",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
@@ -87,6 +89,8 @@ class ReportRows:
     company: dict[str, Any]  # the one row of rpt_brief__company
     coverage: list[dict[str, Any]]  # rpt_brief__coverage, every month
     months: dict[str, list[dict[str, Any]]]  # table -> its rows of the month
+    data_checks: list[dict[str, Any]]  # rpt_brief__data_checks (latest check per stage)
+    test_warnings: list[dict[str, Any]]  # rpt_brief__test_warnings (last build)
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -106,9 +110,11 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
             if "report_month" in TABLES[table]
         }
         coverage = read_table(con, "rpt_brief__coverage")
+        data_checks = read_table(con, "rpt_brief__data_checks")
+        test_warnings = read_table(con, "rpt_brief__test_warnings")
     finally:
         con.close()
-    return ReportRows(company_rows[0], coverage, month_rows)
+    return ReportRows(company_rows[0], coverage, month_rows, data_checks, test_warnings)
 
 
 def to_json_value(value: Any) -> Any:
@@ -147,7 +153,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def check_tables(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    present = {
+    present = {  # tables and views
         row[0]
         for row in con.execute(
             "select table_name from information_schema.tables where table_schema = ?",

@@ -25,7 +25,7 @@ import dlt
 from flows.ingest.export_settings import FileFormat
 
 # Bump when parsing changes the values it produces, so every file is read again.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass(frozen=True)

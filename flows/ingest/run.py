@@ -14,10 +14,19 @@ restores the state from the warehouse.
 When the run ends in an `IngestError`, the per-entity counts of `IngestReport.summary`
 are first told through the progress callback (or logged: INFO, WARNING for rejects
 and files not loaded), since the caller gets no report to print.
+
+Files refused whole (a required column missing, unreadable) do not stop the load: they
+are counted, and the data health check that follows (`flows.ingest.health`) fails the
+run for them, as for any file with too many rejected rows.
+
+dlt merges through a `<dataset>_staging` schema; once the load is done those schemas
+are dropped, so analysts see only the raw datasets (dlt creates them again when it
+next merges).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -26,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dlt
+import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from flows import settings
@@ -67,18 +77,24 @@ class WarehouseBusyError(IngestError):
 
 
 def ingest_exports(
-    exports_dir: Path, warehouse: Path, progress: Callable[[str], None] | None = None
+    exports_dir: Path,
+    warehouse: Path,
+    progress: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
 ) -> IngestReport:
     """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
 
-    Raises IngestError, after loading everything loadable, when a file misses required
-    columns or cannot be read, or when the folder holds no recognizable file.
+    `today` is the day of the run (UTC; `settings.run_date()` when None): events dated
+    after it are rejected. Raises IngestError when the folder or its settings cannot be
+    used, or holds no recognizable file, or when a load fails; files refused whole are
+    only counted (the data health check judges them).
     """
     started = time.perf_counter()
     exports_dir = Path(exports_dir).resolve()
     warehouse = Path(warehouse).resolve()
     notify = progress or log.info
     report = IngestReport(exports_dir, warehouse)
+    today = today or settings.run_date()
 
     if not exports_dir.is_dir():
         raise IngestError(f"export folder {exports_dir} does not exist; check --exports.")
@@ -86,6 +102,7 @@ def ingest_exports(
         export_settings = load_export_settings(exports_dir)
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
+    report.allow_partial = export_settings.allow_partial
     files = find_export_files(exports_dir)
     report.ignored_files = [
         p.relative_to(exports_dir).as_posix() for p in unrecognized_files(exports_dir)
@@ -110,7 +127,7 @@ def ingest_exports(
         pipeline = _pipeline(system, warehouse)
         _abort_unfinished_loads(pipeline)
         source = exports_source(
-            exports_dir, system, export_settings, report.entities, notify, rejected_at
+            exports_dir, system, export_settings, report.entities, notify, rejected_at, today
         )
         try:
             pipeline.run(source, loader_file_format="parquet")
@@ -126,12 +143,29 @@ def ingest_exports(
             raise error(message, report) from exc
 
     ensure_contract_tables(warehouse)
+    drop_staging_datasets(warehouse)
     report.seconds = time.perf_counter() - started
-    if report.missing_required or report.unreadable_files:
-        _tell_summary(report, progress)
-        raise IngestError(_not_loaded_message(report), report)
     log.debug("\n".join(report.summary()))
     return report
+
+
+def drop_staging_datasets(warehouse: Path) -> list[str]:
+    """Drop the `<dataset>_staging` schemas dlt merges through (empty between loads):
+    analysts then see only the raw datasets. dlt has no option to drop them itself
+    (`truncate_staging_dataset` only empties them); it creates them again on its next
+    merge. Returns the schemas dropped."""
+    staging = [f"{settings.raw_dataset(system)}_staging" for system in settings.SYSTEMS]
+    with duckdb.connect(str(warehouse)) as con:
+        present = {
+            name
+            for (name,) in con.execute(
+                "select schema_name from duckdb_schemas() where database_name = current_database()"
+            ).fetchall()
+        }
+        dropped = [name for name in staging if name in present]
+        for name in dropped:
+            con.execute(f"drop schema {name} cascade")
+    return dropped
 
 
 def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) -> None:
@@ -203,18 +237,3 @@ def _failure_message(system: str, warehouse: Path, exc: PipelineStepFailed) -> s
         f"loading the {system} exports into {warehouse} failed at the {exc.step} step: {text}. "
         "Nothing of this step was kept; fix the cause and run again."
     )
-
-
-def _not_loaded_message(report: IngestReport) -> str:
-    lines = ["some export files were not loaded (the others were):"]
-    for file, columns in report.missing_required:
-        lines.append(
-            f"  {report.exports_dir / file}: missing required column(s) {', '.join(columns)}"
-        )
-    for file, reason in report.unreadable_files:
-        lines.append(f"  {report.exports_dir / file}: {reason}")
-    lines.append(
-        "Add or rename the columns (canonical names are in the docs) or fix the files, "
-        f"then run again. Details are in raw_<system>.{settings.REJECTS_TABLE}."
-    )
-    return "\n".join(lines)

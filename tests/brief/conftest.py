@@ -38,6 +38,11 @@ FILLED: dict[str, str] = {
         "term_min_customers term_fdr term_min_share_ratio"
     ),
     "rpt_brief__coverage": "system entity row_count rejected_rows first_at last_at",
+    "rpt_brief__data_checks": (
+        "stage checked_at passed allow_partial is_partial failure_count failure_rules "
+        "failure_entities failure_files failure_messages"
+    ),
+    "rpt_brief__test_warnings": "test_name model failing_rows message",
     "rpt_brief__offers": (
         "report_month offer_id offer_name offer_kind orders units revenue buyers "
         "off_target_buyers off_target_buyer_share off_target_revenue_share "
@@ -168,6 +173,9 @@ COVERAGE = [
     ("support", "tickets", 1507, 0, "2024-01-04 08:01:00+00", "2025-04-12 16:44:00+00"),
     ("support", "ticket_comments", 4120, 0, "2024-01-04 08:30:00+00", "2025-04-12 17:10:00+00"),
 ]
+
+# The last data health check passed; the last build had no test warning.
+DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", True, False, False, 0, [], [], [], [])]
 
 OFFERS = [
     # report_month, offer_id, name, kind, orders, units, revenue, buyers, off_target_buyers,
@@ -312,6 +320,9 @@ DECISIONS = [
 TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__company": COMPANY,
     "rpt_brief__coverage": COVERAGE,
+    "rpt_brief__data_checks": DATA_CHECKS,
+    "rpt_brief__test_warnings": [],
+    "rpt_brief__data_health": [],
     "rpt_brief__offers": OFFERS,
     "rpt_brief__gaps": GAPS,
     "rpt_brief__signals": SIGNALS,
@@ -342,6 +353,8 @@ def make_report_warehouse(
                 rows = [*rows, *extra_verbatims]
             # rows fill the first columns; later ones (added by minor versions) stay NULL
             # or are completed below
+            if not rows:
+                continue
             filled = FILLED[table].split()[: len(rows[0])]
             marks = ", ".join("?" * len(filled))
             con.executemany(

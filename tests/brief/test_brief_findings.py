@@ -184,9 +184,11 @@ def test_the_warehouse_is_not_modified(report_warehouse: Path, tmp_path: Path) -
 # report table does not reach the JSON by accident. Labels are keyed by ids: not pinned.
 # fmt: off
 FINDINGS_KEYS = {
-    '': 'schema_version month report_month is_complete_month generated_from company coverage method at_a_glance offers findings labels sources',
+    '': 'schema_version month report_month is_complete_month generated_from company coverage data_health method at_a_glance offers findings labels sources',
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
+    '.data_health': 'partial checks test_warnings',
+    '.data_health.checks[]': 'stage checked_at passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
     '.method': 'signals gaps voice redaction',
     '.method.signals': 'signal_recent_months signal_baseline_months signal_baseline_gap_months signal_min_baseline_months signal_min_documents signal_fdr signal_weak_p signal_min_share_ratio signal_weak_min_documents signal_min_customers signal_strong_min_documents signal_trend_test_months signal_trend_p signal_persistence_ratio signal_persistence_months signal_dispersion_months signal_spike_reference_months signal_spike_min_ratio signal_spike_fdr signal_seasonal_share signal_seasonal_p signal_established_min_rise_months signal_established_min_ratio signal_established_p term_min_customers term_fdr term_min_share_ratio',
     '.method.gaps': 'gap_window_months gap_baseline_months gap_min_buyers gap_off_target_tolerance gap_channel_tolerance gap_use_tolerance gap_min_evidence gap_psi_threshold gap_bundle_window_months gap_bundle_min_lift gap_bundle_min_co_orders gap_false_discovery_rate gap_z_threshold gap_target_min_sample gap_rejection_min_sample gap_rejection_min_events experiment_min_reviews experiment_rating_prior_reviews experiment_decision_score decision_window_months',
@@ -214,7 +216,7 @@ FINDINGS_KEYS = {
     '.findings[emerging_term].figures': 'documents customers recent_documents recent_customers recent_share baseline_documents baseline_share smoothed_ratio p_value q_value trend_documents',
     '.findings[emerging_term].verbatims[]': 'evidence_id evidence_source created_date quote',
     '.labels': 'offers themes segments items decisions',
-    '.sources': 'company coverage at_a_glance offers gap signal verbatims emerging_term experiment decision',
+    '.sources': 'company coverage data_health at_a_glance offers gap signal verbatims emerging_term experiment decision',
 }
 # fmt: on
 

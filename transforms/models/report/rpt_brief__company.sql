@@ -23,9 +23,10 @@ activity as (
 ),
 
 data_bounds as (
+    -- dates in the company's time zone, like the months
     select
-        cast(min(activity_at) as date) as first_data_date,
-        cast(max(activity_at) as date) as last_data_date
+        {{ local_date_of('min(activity_at)') }} as first_data_date,
+        {{ local_date_of('max(activity_at)') }} as last_data_date
     from activity
 ),
 
