@@ -171,6 +171,8 @@ def test_the_evaluation_runs_end_to_end_on_a_tiny_company(tmp_path: Path):
     (score,) = scores
     assert score.rises and score.shocks
     assert score.controls["plain"].total > 0
-    assert {"overdispersed", "seasonal"} <= {k for k, t in score.controls.items() if t.total}
+    # at 400 orders the realistic themes hold too few voices to be tested (insufficient
+    # data): they are scored, with no tested month
+    assert {"overdispersed", "seasonal"} <= set(score.controls)
     report = format_report(scores, max_delay=3)
     assert "== tuning seeds 3 · 400 orders ==" in report

@@ -48,14 +48,18 @@ def test_planted_themes_are_detected_within_three_months_of_their_start(
     from flows.demo.signals_eval import evaluate_warehouse
 
     warehouse, truth = demo_warehouse
-    result = evaluate_warehouse(warehouse, truth, seed=truth["seed"], orders=truth["orders"])
-    # the target across seeds is recall >= 0.9 within 3 months (docs/signals.md); on one
-    # seed at most one theme may come a month later, and none may be missed
-    delays = {t.theme: t.delay for t in result.themes}
+    result = evaluate_warehouse(
+        warehouse, truth, group="demo", seed=truth["seed"], orders=truth["orders"]
+    )
+    # the demo's clean ramps (docs/signals.md gives the realistic mode's figures): on this
+    # seed none may be missed, at most one may come a month after the 3 months
+    delays = {rise.theme: rise.delay for rise in result.rises}
+    assert len(delays) == 7, delays
     assert None not in delays.values(), delays
     assert sum(delay > 3 for delay in delays.values()) <= 1, delays
     assert max(delays.values()) <= 4, delays
-    assert result.control_rate <= 0.05, (result.control_flagged, result.control_months)
+    plain = result.controls["plain"]
+    assert plain.total > 0 and plain.hits / plain.total <= 0.05, plain
 
 
 def test_cushion_cover_is_listed_as_an_emerging_term(demo_warehouse: tuple[Path, dict]) -> None:

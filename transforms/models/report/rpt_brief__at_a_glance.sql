@@ -103,7 +103,7 @@ signal_findings as (
         classification in (
             select signal_classes.signal_class_id
             from signal_classes
-            where signal_classes.direction = 'rise' and signal_classes.is_significant
+            where signal_classes.is_headline
         )
 ),
 
