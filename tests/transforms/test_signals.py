@@ -12,7 +12,6 @@ import datetime as dt
 import math
 
 import pytest
-from scipy import stats
 
 FEB = dt.date(2024, 2, 1)
 
@@ -86,17 +85,16 @@ def quality_february(query):
     return dict(zip([n.strip() for n in names.split(",")], row, strict=True))
 
 
-def test_rise_is_an_exact_conditional_binomial_test(query):
+def test_the_windows_hold_the_planted_quality_rise(query):
     q = quality_february(query)
     # recent window Dec-Feb: 54 quality tickets; baseline Mar-Aug 2023: 36 of 180 evidence
     assert (q["recent_documents"], q["baseline_documents_total"]) == (54, 36)
     assert q["baseline_total_documents"] == 180
-    n = q["recent_documents"] + q["baseline_documents_total"]
-    p0 = q["recent_total_documents"] / (q["recent_total_documents"] + 180)
-    assert q["p_rise"] == pytest.approx(stats.binom.sf(53, n, p0), rel=1e-9)
-    assert q["log_ratio"] == pytest.approx(
-        math.log(((54 + 0.5) / q["recent_total_documents"]) / ((36 + 0.5) / 180))
-    )
+    # the test itself counts voices per source, pooled, with the theme's month-to-month
+    # variation (checked against scipy and textbook values in test_signal_statistics.py):
+    # here it only has to see a clear rise
+    assert q["p_rise"] < 0.001
+    assert q["log_ratio"] >= math.log(1.5)
 
 
 def benjamini_hochberg(p_values: dict[str, float]) -> dict[str, float]:
