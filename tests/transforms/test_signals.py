@@ -161,7 +161,9 @@ def test_classification_vocabulary_over_the_months(query):
         "2023-09": "insufficient_data",  # fewer than 3 baseline months
         "2023-10": "insufficient_data",
         "2023-11": "stable",
-        "2023-12": "emerging",
+        # the surge's first month: one of the three recent months is up (not yet a
+        # rise that persists), the month alone is far above its usual level
+        "2023-12": "spike",
         "2024-01": "emerging",
         "2024-02": "emerging",
     }
