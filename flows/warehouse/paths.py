@@ -1,0 +1,52 @@
+"""Where the files of one warehouse live.
+
+Everything Terrain keeps for a warehouse besides the published file sits in one
+state folder beside it, named after the file, so two warehouses in one folder
+never share a dlt pipeline, a dbt target or a lock:
+
+    <dir>/terrain.duckdb                       the published database (analysts, briefs)
+    <dir>/.terrain.duckdb.state/working.duckdb the database runs write
+    <dir>/.terrain.duckdb.state/writer.lock    who is writing (one run at a time)
+    <dir>/.terrain.duckdb.state/dlt/           dlt pipelines' working folders
+    <dir>/.terrain.duckdb.state/dbt/           dbt's target/ and logs/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    """The files of the warehouse published at `published`."""
+
+    published: Path
+
+    @classmethod
+    def of(cls, warehouse: Path | str) -> WarehousePaths:
+        return cls(Path(warehouse).expanduser().resolve())
+
+    @property
+    def state_dir(self) -> Path:
+        return self.published.parent / f".{self.published.name}.state"
+
+    @property
+    def working(self) -> Path:
+        return self.state_dir / "working.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state_dir / "writer.lock"
+
+    @property
+    def dlt_dir(self) -> Path:
+        return self.state_dir / "dlt"
+
+    @property
+    def dbt_dir(self) -> Path:
+        return self.state_dir / "dbt"
+
+    def ensure_state_dir(self) -> Path:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        return self.state_dir
