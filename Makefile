@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint clean-demo
+.PHONY: demo test install lint lint-sql clean-demo
 
 install: $(STAMP)
 
@@ -31,6 +31,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check flows tests
 	$(BIN)/ruff format --check flows tests
+	$(MAKE) --no-print-directory lint-sql
+
+# sqlfluff's dbt templater compiles the project, so the profile needs a warehouse path:
+# a throwaway file (nothing is built), removed afterwards. Runs from transforms/, where
+# .sqlfluff points the templater at the project.
+lint-sql: $(STAMP)
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd transforms && \
+		TERRAIN_WAREHOUSE="$$tmp/lint.duckdb" DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+		../$(BIN)/sqlfluff lint models
 
 clean-demo:
 	rm -rf warehouse/demo

@@ -49,7 +49,7 @@ class _HideUserErrorTracebacks(logging.Filter):
 
 def _month(value: str) -> str:
     """--month: YYYY-MM or 'latest', checked before any flow starts."""
-    from flows.period import MONTH_PATTERN
+    from flows.brief.period import MONTH_PATTERN
 
     if value != "latest" and not MONTH_PATTERN.match(value):
         raise argparse.ArgumentTypeError(f"'{value}' is not of the form YYYY-MM or 'latest'")
@@ -303,7 +303,7 @@ def _check_inputs(args: argparse.Namespace) -> None:
         raise CommandError(f"export folder {exports} does not exist; check --exports")
     intent = getattr(args, "intent", None)
     if intent is not None:
-        from flows.intent import load_intent
+        from flows.intent.load import load_intent
 
         load_intent(intent)
 
@@ -349,7 +349,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_check_intent(args: argparse.Namespace) -> int:
-    from flows.intent import load_intent
+    from flows.intent.load import load_intent
 
     intent = load_intent(args.intent)
     print(
@@ -360,7 +360,7 @@ def cmd_check_intent(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_signals(args: argparse.Namespace) -> int:
-    from flows.signals_eval import evaluate, format_report
+    from flows.demo.signals_eval import evaluate, format_report
 
     results = evaluate(args.seeds, args.orders, args.dir, dbt_vars=args.vars, reuse=args.reuse)
     print(format_report(results, args.max_delay))

@@ -1,7 +1,7 @@
 """Prefect flows: thin wiring of the stages, for schedules, retries and logs.
 
-Each task calls one plain function (flows/ingest.py, flows/intent.py,
-flows/transform.py, flows/brief); the flows only chain them. Paths default to
+Each task calls one plain function of a stage (flows/ingest, flows/intent,
+flows/transform, flows/brief); the flows only chain them. Paths default to
 the configuration of flows/settings.py (environment variables), so the same
 deployments run on the demo or on a company's own exports.
 """
@@ -13,11 +13,14 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from flows import settings
-from flows.brief import BriefError, write_brief
-from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
-from flows.intent import Intent, IntentError, load_intent, write_intent_tables
-from flows.period import MonthError, resolve_month
-from flows.transform import TransformError, company_timezone, run_dbt
+from flows.brief import BriefError
+from flows.brief.period import MonthError, resolve_month
+from flows.brief.write import write_brief
+from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
+from flows.intent.load import IntentError, load_intent
+from flows.intent.model import Intent
+from flows.intent.tables import write_intent_tables
+from flows.transform.dbt import TransformError, company_timezone, run_dbt
 
 
 def _path(value: str | Path | None, default: Path) -> Path:

@@ -1,14 +1,13 @@
-"""Project-wide settings: paths, defaults and the canonical export contract.
+"""Project-wide settings: paths, environment variables, dataset names and schedules.
 
-Every module that needs a path, a dataset name or the shape of an export file
-reads it from here, so the contract between the export files, the raw layer
-and the dbt sources lives in one place.
+Every module that needs a path, a default or a dataset name reads it from here. The
+shape of the export files (the canonical input contract) is in
+`flows.ingest.contract`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -64,164 +63,7 @@ def raw_dataset(system: str) -> str:
     return f"{RAW_DATASET_PREFIX}{system}"
 
 
-# Column types of the canonical files, as the raw layer stores them.
-TEXT = "text"
-INTEGER = "integer"
-DECIMAL = "decimal"  # money and other non-integer numbers (stored as double)
-TIMESTAMP = "timestamp"  # UTC; a date alone means midnight in the export's time zone
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str = TEXT
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class Entity:
-    """One canonical export file: `<system>/<name>.(csv|jsonl|parquet)`."""
-
-    system: str
-    name: str
-    primary_key: tuple[str, ...]
-    columns: tuple[Column, ...]
-    # Groups of columns of which at least one must be present (e.g. sku or product_id).
-    one_of: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
-
-    @property
-    def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    @property
-    def column_types(self) -> dict[str, str]:
-        return {c.name: c.type for c in self.columns}
-
-
-def _cols(spec: str) -> tuple[Column, ...]:
-    """Parse 'name*:type, other' into columns; * = required, default type text."""
-    columns = []
-    for raw in spec.split(","):
-        raw = raw.strip()
-        name, _, type_ = raw.partition(":")
-        required = name.endswith("*")
-        columns.append(Column(name.rstrip("*"), type_ or TEXT, required))
-    return tuple(columns)
-
-
-ENTITIES: tuple[Entity, ...] = (
-    Entity(
-        "shop",
-        "customers",
-        ("customer_id",),
-        _cols(
-            "customer_id*, email, created_at*:timestamp, country, city, postal_code, account_id, tags"
-        ),
-    ),
-    Entity(
-        "shop",
-        "products",
-        ("product_id",),
-        _cols(
-            "product_id*, sku*, name*, category, unit_price:decimal, currency, status, "
-            "launched_at:timestamp, tags"
-        ),
-    ),
-    Entity(
-        "shop",
-        "orders",
-        ("order_id",),
-        _cols(
-            "order_id*, customer_id*, ordered_at*:timestamp, channel, currency*, "
-            "total_amount*:decimal, discount_amount:decimal, status, shipping_country"
-        ),
-    ),
-    Entity(
-        "shop",
-        "order_lines",
-        ("order_id", "line_number"),
-        _cols(
-            "order_id*, line_number*:integer, sku, product_id, quantity*:integer, unit_price*:decimal"
-        ),
-        one_of=(("sku", "product_id"),),
-    ),
-    Entity(
-        "shop",
-        "returns",
-        ("return_id",),
-        _cols(
-            "return_id*, order_id*, sku, returned_at*:timestamp, quantity:integer, reason_code, reason_text"
-        ),
-    ),
-    Entity(
-        "shop",
-        "reviews",
-        ("review_id",),
-        _cols(
-            "review_id*, sku, product_id, customer_id, created_at*:timestamp, rating*:integer, title, body"
-        ),
-        one_of=(("sku", "product_id"),),
-    ),
-    Entity(
-        "crm",
-        "accounts",
-        ("account_id",),
-        _cols("account_id*, name*, type, industry, size_band, country, created_at:timestamp"),
-    ),
-    Entity(
-        "crm",
-        "contacts",
-        ("contact_id",),
-        _cols("contact_id*, account_id, email*, created_at:timestamp, lifecycle_stage"),
-    ),
-    Entity(
-        "crm",
-        "deals",
-        ("deal_id",),
-        _cols(
-            "deal_id*, account_id*, title, amount:decimal, currency, stage*, created_at*:timestamp, "
-            "closed_at:timestamp, outcome, lost_reason, skus"
-        ),
-    ),
-    Entity(
-        "crm",
-        "notes",
-        ("note_id",),
-        _cols("note_id*, created_at*:timestamp, body*, account_id, contact_id, deal_id"),
-    ),
-    Entity(
-        "support",
-        "tickets",
-        ("ticket_id",),
-        _cols(
-            "ticket_id*, created_at*:timestamp, requester_email, customer_id, solved_at:timestamp, "
-            "channel, status, priority, subject, description, tags, sku"
-        ),
-    ),
-    Entity(
-        "support",
-        "ticket_comments",
-        ("comment_id",),
-        _cols("comment_id*, ticket_id*, created_at*:timestamp, author_role, body*"),
-    ),
-    Entity(
-        "support",
-        "satisfaction",
-        ("rating_id",),
-        _cols("rating_id*, ticket_id*, created_at*:timestamp, score*, comment"),
-    ),
-)
-
-ENTITIES_BY_KEY: dict[tuple[str, str], Entity] = {(e.system, e.name): e for e in ENTITIES}
-
-# Enumerations of the canonical files (checked by dbt tests in staging).
-ORDER_CHANNELS = ("web", "store", "marketplace", "b2b", "phone", "other")
-ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
-PRODUCT_STATUSES = ("active", "limited", "discontinued")
-ACCOUNT_TYPES = ("b2c", "b2b", "nonprofit", "public", "partner")
-DEAL_OUTCOMES = ("won", "lost", "open")
-SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
-OFFER_KINDS = ("core", "experiment", "service")
+# Languages a brief can be written in (the CLI's --lang, the intent file's labels).
 LANGUAGES = ("fr", "en")
 
 # Schedules (also written in prefect.yaml; tests/test_prefect_yaml.py keeps them equal).

@@ -7,16 +7,19 @@ warehouse, and that a second run changes nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
+import jsonschema
 import pytest
 
-from flows.ingest import ingest_exports
-from flows.intent import load_intent, write_intent_tables
-from flows.transform import run_dbt
+from flows.ingest.run import ingest_exports
+from flows.intent.load import load_intent
+from flows.intent.tables import write_intent_tables
+from flows.transform.dbt import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +77,11 @@ def test_brief_is_a_french_pdf_of_the_last_complete_month(demo):
     text = pdf_text(demo["pdf"])
     assert "Atelier Garance" in text
     assert demo["findings"]["month"] == month
+
+
+def test_findings_json_follows_the_published_schema(demo):
+    schema_file = Path(__file__).resolve().parents[1] / "docs" / "findings.schema.json"
+    jsonschema.validate(demo["findings"], json.loads(schema_file.read_text(encoding="utf-8")))
 
 
 def test_planted_rising_themes_are_rising_and_controls_are_not(demo):

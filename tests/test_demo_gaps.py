@@ -25,9 +25,10 @@ import pytest
 
 from flows.brief.findings import build_findings
 from flows.demo.generator import generate_demo
-from flows.ingest import ingest_exports
-from flows.intent import load_intent, write_intent_tables
-from flows.transform import run_dbt
+from flows.ingest.run import ingest_exports
+from flows.intent.load import load_intent
+from flows.intent.tables import write_intent_tables
+from flows.transform.dbt import run_dbt
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,10 @@ import pytest
 from prefect.states import Completed, Failed
 
 from flows.brief import BriefError
-from flows.ingest import IngestError, WarehouseBusyError, ingest_exports
-from flows.intent import IntentError
+from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
+from flows.intent.load import IntentError
 from flows.pipeline import _transient
-from flows.transform import TransformError
+from flows.transform.dbt import TransformError
 
 HOLD_FILE = """
 import sys, time, duckdb

@@ -11,12 +11,13 @@ import shutil
 
 import pytest
 
-from flows.brief import write_brief
-from flows.ingest import ingest_exports
-from flows.intent import load_intent, write_intent_tables
-from flows.period import latest_complete_month
+from flows.brief.period import latest_complete_month
+from flows.brief.write import write_brief
+from flows.ingest.run import ingest_exports
+from flows.intent.load import load_intent
+from flows.intent.tables import write_intent_tables
 from flows.settings import EXAMPLES_DIR
-from flows.transform import run_dbt
+from flows.transform.dbt import run_dbt
 
 CUSTOMERS = """customer_id,email,created_at
 C1, Alice@Example.com ,2026-01-03

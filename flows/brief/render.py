@@ -20,9 +20,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from flows.brief.findings import SIGNAL_KINDS, BriefError
+from flows.brief import BriefError
 from flows.brief.formatting import register_filters
 from flows.brief.i18n import LANGUAGES, Translator
+from flows.intent.schema import SIGNAL_KINDS
 from flows.settings import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,7 @@ from flows.demo.truth import Truth
 from flows.demo.voice import Voice
 
 INTENT_TEMPLATE = Path(__file__).with_name("intent.yaml")
+SCHEMA_MODELINE = "# yaml-language-server: $schema="
 # The intent file's dates are written for this end date; other ends shift them by whole months.
 REFERENCE_END = dt.date(2026, 11, 15)
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -45,8 +46,14 @@ class DemoResult:
 
 
 def intent_text(end: dt.date) -> str:
-    """The demo intent file, with its dates moved along if `end` is not the reference end."""
+    """The demo intent file, with its dates moved along if `end` is not the reference end.
+
+    The template's first line names its JSON Schema for editors by a path relative to
+    flows/demo/; the demo's copy is written elsewhere, so it goes without that line.
+    """
     text = INTENT_TEMPLATE.read_text(encoding="utf-8")
+    if text.startswith(SCHEMA_MODELINE):
+        text = text.split("\n", 1)[1]
     shift = (end.year - REFERENCE_END.year) * 12 + end.month - REFERENCE_END.month
     if shift == 0:
         return text

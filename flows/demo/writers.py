@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows import settings
+from flows.ingest import contract
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -78,10 +79,10 @@ def format_timestamp(value: dt.datetime, style: FileStyle) -> str:
 def format_value(value: object, type_: str, style: FileStyle) -> str:
     if value is None or value == "":
         return ""
-    if type_ == settings.TIMESTAMP:
+    if type_ == contract.TIMESTAMP:
         assert isinstance(value, dt.datetime)
         return format_timestamp(value, style)
-    if type_ == settings.DECIMAL:
+    if type_ == contract.DECIMAL:
         text = f"{float(value):.2f}" if isinstance(value, float) else str(value)  # type: ignore[arg-type]
         return text.replace(".", style.decimal)
     return str(value)
@@ -89,7 +90,7 @@ def format_value(value: object, type_: str, style: FileStyle) -> str:
 
 def columns_of(system: str, entity: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Column name -> type: the canonical columns, then any extra ones."""
-    types = dict(settings.ENTITIES_BY_KEY[(system, entity)].column_types)
+    types = dict(contract.ENTITIES_BY_KEY[(system, entity)].column_types)
     types.update(extra or {})
     return types
 
@@ -135,9 +136,9 @@ def write_jsonl(path: Path, system: str, entity: str, rows: Sequence[Mapping[str
 
 
 ARROW_TYPES = {
-    settings.TEXT: pa.string(),
-    settings.INTEGER: pa.int64(),
-    settings.DECIMAL: pa.float64(),
+    contract.TEXT: pa.string(),
+    contract.INTEGER: pa.int64(),
+    contract.DECIMAL: pa.float64(),
 }
 
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import duckdb
 import jsonschema
 import pytest
 
-from flows.brief import BriefError, build_findings, write_brief
-from flows.brief.findings import SCHEMA_VERSION, TABLES
+from flows.brief import BriefError
+from flows.brief.findings import SCHEMA_VERSION, build_findings
+from flows.brief.report_tables import TABLES
+from flows.brief.write import write_brief
 
 from .conftest import MONTH, make_report_warehouse
 
-SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "findings-schema.md"
+FINDINGS_SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "findings.schema.json"
 
 
 def warehouse_rows(warehouse: Path, table: str, month: str | None = MONTH) -> list[dict]:
@@ -48,9 +49,7 @@ def test_json_file_is_the_findings_dict_and_matches_the_documented_schema(
     assert written["generated_from"] == "terrain.duckdb"
     assert written["month"] == MONTH
 
-    block = re.search(r"```json\n(.*?)```", SCHEMA_DOC.read_text(encoding="utf-8"), re.S)
-    assert block, "docs/findings-schema.md must hold the JSON Schema in a ```json block"
-    jsonschema.validate(written, json.loads(block[1]))
+    jsonschema.validate(written, json.loads(FINDINGS_SCHEMA.read_text(encoding="utf-8")))
 
 
 def test_offer_figures_equal_the_warehouse(report_warehouse: Path, findings: dict) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from flows.brief import write_brief
 from flows.brief.formatting import Formatter
 from flows.brief.i18n import STRINGS
 from flows.brief.render import render_html
+from flows.brief.write import write_brief
 
 from .conftest import MONTH, pdf_pages, pdf_text, squash
 
@@ -143,7 +143,7 @@ def test_same_findings_give_byte_identical_pdfs(
 
 
 def test_templates_fail_loudly_on_a_missing_value(report_warehouse: Path) -> None:
-    from flows.brief import build_findings
+    from flows.brief.findings import build_findings
 
     findings = build_findings(report_warehouse, MONTH)
     del findings["offers"][0]["figures"]["revenue"]
@@ -158,7 +158,7 @@ def test_both_languages_have_the_same_strings() -> None:
 
 
 def test_cover_warns_when_the_month_is_not_complete(report_warehouse: Path) -> None:
-    from flows.brief import build_findings
+    from flows.brief.findings import build_findings
 
     findings = build_findings(report_warehouse, MONTH)
     assert findings["is_complete_month"] is True

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import URLFetcher
 
-from flows.brief import write_brief
 from flows.brief.render import TemplateFilesOnlyFetcher, render_html
+from flows.brief.write import write_brief
 from flows.settings import TEMPLATES_DIR
 
 from .conftest import MONTH, M, make_report_warehouse, pdf_text, squash
@@ -107,7 +107,7 @@ def test_hostile_customer_text_is_printed_and_fetches_nothing(
 
 
 def test_rendered_html_escapes_customer_text(report_warehouse: Path) -> None:
-    from flows.brief import build_findings
+    from flows.brief.findings import build_findings
 
     findings = build_findings(report_warehouse, MONTH)
     html = render_html(findings, "fr")

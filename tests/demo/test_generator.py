@@ -14,10 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from flows import settings
 from flows.demo import texts
 from flows.demo.generator import DemoResult, generate_demo
 from flows.demo.matching import ThemeMatcher, normalise
+from flows.ingest import contract
+from flows.intent.schema import SIGNAL_KINDS
 
 ORDERS = 2000
 END = dt.date(2026, 11, 15)
@@ -143,8 +144,11 @@ def test_another_seed_gives_other_data(demo: DemoResult, tmp_path: Path) -> None
 
 def test_result_describes_the_files(demo: DemoResult) -> None:
     assert demo.last_complete_month == "2026-10"
-    assert demo.intent_path.read_text(encoding="utf-8") == INTENT.read_text(encoding="utf-8")
-    expected = {f"{e.system}/{e.name}" for e in settings.ENTITIES}
+    # the template, without its first line (the JSON Schema for editors, by a relative path)
+    schema_line, template = INTENT.read_text(encoding="utf-8").split("\n", 1)
+    assert schema_line.startswith("# yaml-language-server: $schema=")
+    assert demo.intent_path.read_text(encoding="utf-8") == template
+    expected = {f"{e.system}/{e.name}" for e in contract.ENTITIES}
     assert set(demo.counts) == expected
     for key, count in demo.counts.items():
         system, entity = key.split("/")
@@ -158,7 +162,7 @@ def test_result_describes_the_files(demo: DemoResult) -> None:
 
 
 def test_every_file_has_the_canonical_columns_and_required_values(demo: DemoResult) -> None:
-    for entity in settings.ENTITIES:
+    for entity in contract.ENTITIES:
         rows = read_rows(demo.exports_dir, entity.system, entity.name)
         assert rows, entity.name
         assert set(c.name for c in entity.columns) <= set(rows[0]), entity.name
@@ -168,7 +172,7 @@ def test_every_file_has_the_canonical_columns_and_required_values(demo: DemoResu
 
 
 def test_primary_keys_are_unique(demo: DemoResult) -> None:
-    for entity in settings.ENTITIES:
+    for entity in contract.ENTITIES:
         rows = read_rows(demo.exports_dir, entity.system, entity.name)
         keys = [tuple(r[k] for k in entity.primary_key) for r in rows]
         assert len(keys) == len(set(keys)), entity.name
@@ -242,13 +246,13 @@ def test_contacts_are_shop_customers_typed_by_hand(demo: DemoResult) -> None:
 
 def test_enumerations_use_the_canonical_values(demo: DemoResult) -> None:
     ex = demo.exports_dir
-    assert {r["channel"] for r in read_rows(ex, "shop", "orders")} <= set(settings.ORDER_CHANNELS)
-    assert {r["status"] for r in read_rows(ex, "shop", "orders")} == set(settings.ORDER_STATUSES)
+    assert {r["channel"] for r in read_rows(ex, "shop", "orders")} <= set(contract.ORDER_CHANNELS)
+    assert {r["status"] for r in read_rows(ex, "shop", "orders")} == set(contract.ORDER_STATUSES)
     assert {r["status"] for r in read_rows(ex, "shop", "products")} == set(
-        settings.PRODUCT_STATUSES
+        contract.PRODUCT_STATUSES
     )
-    assert {r["type"] for r in read_rows(ex, "crm", "accounts")} == set(settings.ACCOUNT_TYPES)
-    assert {r["outcome"] for r in read_rows(ex, "crm", "deals")} == set(settings.DEAL_OUTCOMES)
+    assert {r["type"] for r in read_rows(ex, "crm", "accounts")} == set(contract.ACCOUNT_TYPES)
+    assert {r["outcome"] for r in read_rows(ex, "crm", "deals")} == set(contract.DEAL_OUTCOMES)
     assert {r["author_role"] for r in read_rows(ex, "support", "ticket_comments")} == {
         "customer",
         "agent",
@@ -289,8 +293,8 @@ def test_support_files_are_french_spreadsheet_exports(demo: DemoResult) -> None:
         assert b"\r\n" in raw
         header = raw[3:].split(b"\r\n", 1)[0].decode()
         assert header.split(";")[:2] == [
-            settings.ENTITIES_BY_KEY[("support", name)].columns[0].name,
-            settings.ENTITIES_BY_KEY[("support", name)].columns[1].name,
+            contract.ENTITIES_BY_KEY[("support", name)].columns[0].name,
+            contract.ENTITIES_BY_KEY[("support", name)].columns[1].name,
         ]
     tickets = read_rows(demo.exports_dir, "support", "tickets")
     assert all(
@@ -576,7 +580,7 @@ def test_intent_file_declares_the_demo_ids() -> None:
         "quality",
     }
     for theme in intent["themes"]:
-        assert theme["kind"] in settings.SIGNAL_KINDS
+        assert theme["kind"] in SIGNAL_KINDS
         assert set(theme["terms"]) == {"fr", "en"}
     assert intent["decisions"][0]["id"] == "repair-service"
 

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.transform import run_dbt
+from flows.transform.dbt import run_dbt
 
 FIXTURE_MODULE = Path(__file__).resolve().parents[1] / "fixtures" / "raw_warehouse.py"
 

@@ -45,7 +45,7 @@ def test_planted_themes_rise_and_controls_do_not(demo_warehouse: tuple[Path, dic
 def test_planted_themes_are_detected_within_three_months_of_their_start(
     demo_warehouse: tuple[Path, dict],
 ) -> None:
-    from flows.signals_eval import evaluate_warehouse
+    from flows.demo.signals_eval import evaluate_warehouse
 
     warehouse, truth = demo_warehouse
     result = evaluate_warehouse(warehouse, truth, seed=truth["seed"], orders=truth["orders"])

@@ -9,7 +9,7 @@ from types import ModuleType
 import duckdb
 import pytest
 
-from flows.transform import TransformError, run_dbt
+from flows.transform.dbt import TransformError, run_dbt
 
 
 def test_failing_test_raises_with_node_names_and_releases_the_file(

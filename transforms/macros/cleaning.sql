@@ -24,7 +24,7 @@
 {%- endmacro %}
 
 {#- The company's time zone (intent file: company.timezone), in which months are
-    counted. flows/transform.py::run_dbt passes it as TERRAIN_TIMEZONE. -#}
+    counted. flows/transform/dbt.py::run_dbt passes it as TERRAIN_TIMEZONE. -#}
 {% macro company_timezone() -%}
     {{ env_var('TERRAIN_TIMEZONE', 'UTC') }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#- The staging of one system's ingest_rejects table: the three systems share one
-    layout (flows/sources/exports.py), so their staging models share this body. -#}
+    layout (flows/ingest/raw_layer.py), so their staging models share this body. -#}
 {% macro staged_ingest_rejects(system) -%}
 with
 

@@ -67,3 +67,59 @@
 {% macro ordered_sum(expression, order_by, where=none) -%}
     list_sum(list({{ expression }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %})
 {%- endmacro %}
+
+{#- Log of the ratio of a recent share (recent / recent_total) to a baseline share
+    (baseline / baseline_total), with `smoothing` documents added to both counts so that
+    an empty window stays finite; NULL when a total is 0. -#}
+{% macro smoothed_log_ratio(recent, recent_total, baseline, baseline_total, smoothing) -%}
+    ln(
+        (({{ recent }} + {{ smoothing }}) / nullif({{ recent_total }}, 0))
+        / (({{ baseline }} + {{ smoothing }}) / nullif({{ baseline_total }}, 0))
+    )
+{%- endmacro %}
+
+{#- Benjamini-Hochberg control of the false discovery rate over the tests of a family
+    (e.g. every test of a month). A select of every row of `relation` (one row per test;
+    rows where `tested` is not true are not tests) with, when named:
+    - q_as: the adjusted p-value (q) of the test of rank k among the family's m tests
+      (ranked by p_value, ties by tie_breaker): the smallest p_j x m / j over the ranks
+      j >= k, capped at 1; NULL for rows that are not tests;
+    - discovery_as: the test is a discovery at the rate fdr: its rank is at most the
+      largest rank j whose p_j <= j x fdr / m (the step-up procedure; in exact arithmetic,
+      the tests whose q <= fdr); false for rows that are not tests. -#}
+{% macro benjamini_hochberg(
+    relation, p_value, family, tie_breaker, tested='true', q_as=none, fdr=none, discovery_as=none
+) -%}
+    select
+        * exclude (bh_rank, bh_tests)
+        {%- if q_as %},
+        case when ({{ tested }}) then least(1.0, min({{ p_value }} * bh_tests / bh_rank) over (
+            partition by {{ family }}, {{ tested }}
+            order by bh_rank desc
+            rows between unbounded preceding and current row
+        )) end as {{ q_as }}
+        {%- endif %}
+        {%- if discovery_as %},
+        ({{ tested }}) and bh_rank <= coalesce(max(
+            case when {{ p_value }} <= bh_rank * {{ fdr }} / bh_tests then bh_rank end
+        ) over (partition by {{ family }}, {{ tested }}), 0) as {{ discovery_as }}
+        {%- endif %}
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ family }}, {{ tested }}
+                order by {{ p_value }}, {{ tie_breaker }}
+            ) as bh_rank,
+            count(*) over (partition by {{ family }}, {{ tested }}) as bh_tests
+        from {{ relation }}
+    ) as ranked
+{%- endmacro %}
+
+{#- A share tested one-sided against the tolerance it may reach: the tolerance (DOUBLE)
+    and the z of the share above it (normal approximation of the binomial over
+    sample_size observations), as the columns tolerance and z_score. -#}
+{% macro tolerance_test(share, sample_size, tolerance) -%}
+    cast({{ tolerance }} as double) as tolerance,
+    {{ one_proportion_z(share, sample_size, tolerance) }} as z_score
+{%- endmacro %}

@@ -50,3 +50,11 @@
         ) || '…'
     end
 {%- endmacro %}
+
+{#- Evidence ids, latest first (ties: by id), of the rows that pass `where` (every row
+    when omitted), for an aggregate. `evidence` names the relation holding evidence_id and
+    created_at. -#}
+{% macro latest_evidence_ids(where=none, evidence='evidence') -%}
+    list({{ evidence }}.evidence_id order by {{ evidence }}.created_at desc, {{ evidence }}.evidence_id)
+    {%- if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}

@@ -49,9 +49,10 @@ gap_findings as (
         select *
         from gaps
         where is_significant
-        qualify row_number() over (
-            partition by report_month, offer_id, dimension order by gap_rank
-        ) = 1
+        qualify
+            row_number() over (
+                partition by report_month, offer_id, dimension order by gap_rank
+            ) = 1
     ) as headline_gaps
 ),
 

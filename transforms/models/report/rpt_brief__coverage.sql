@@ -26,19 +26,19 @@ rejects as (
 
 loaded as (
     {% for system, entity, model, timestamp_column in entities %}
-    select
-        '{{ system }}' as system,
-        '{{ entity }}' as entity,
-        count(*) as row_count,
-        {% if timestamp_column %}
-        min({{ timestamp_column }}) as first_at,
-        max({{ timestamp_column }}) as last_at
-        {% else %}
-        cast(null as timestamp) as first_at,
-        cast(null as timestamp) as last_at
-        {% endif %}
-    from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ system }}' as system,
+            '{{ entity }}' as entity,
+            count(*) as row_count,
+            {% if timestamp_column %}
+                min({{ timestamp_column }}) as first_at,
+                max({{ timestamp_column }}) as last_at
+            {% else %}
+                cast(null as timestamp) as first_at,
+                cast(null as timestamp) as last_at
+            {% endif %}
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -52,12 +52,15 @@ distinct_terms as (
         and emerging.word_count = 1
         and emerging.term_key = covered_words.word_key
     where covered_words.word_key is null
-    qualify row_number() over (
-        partition by emerging.month, emerging.recent_documents, emerging.recent_customers,
-            emerging.baseline_documents_total, emerging.documents
-        order by emerging.q_rise, emerging.word_count desc, length(emerging.term),
-            emerging.term_key
-    ) = 1
+    qualify
+        row_number() over (
+            partition by
+                emerging.month, emerging.recent_documents, emerging.recent_customers,
+                emerging.baseline_documents_total, emerging.documents
+            order by
+                emerging.q_rise, emerging.word_count desc, length(emerging.term),
+                emerging.term_key
+        ) = 1
 ),
 
 ranked as (
@@ -97,16 +100,16 @@ example_candidates as (
         evidence.evidence_text
     from term_patterns
     inner join evidence_texts
-        on evidence_texts.evidence_month <= term_patterns.month
-        and evidence_texts.evidence_month > term_patterns.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('evidence_texts.evidence_month', 'term_patterns.month', recent_months) }}
         and contains(evidence_texts.match_text, term_patterns.first_word_needle)
         and regexp_matches(evidence_texts.match_text, term_patterns.pattern)
     inner join evidence
         on evidence_texts.evidence_id = evidence.evidence_id
-    qualify row_number() over (
-        partition by term_patterns.month, term_patterns.term_key, voice_key
-        order by evidence.created_at desc, evidence.evidence_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by term_patterns.month, term_patterns.term_key, voice_key
+            order by evidence.created_at desc, evidence.evidence_id
+        ) = 1
 ),
 
 examples as (

@@ -29,7 +29,7 @@ rejection as (
 ),
 
 windowed as (
-    select * from {{ ref('int_offer_usage_windowed') }}
+    select * from {{ ref('fct_offer_usage_windowed') }}
 ),
 
 off_channel as (
@@ -57,10 +57,11 @@ top_unintended_use as (
     from use_mix
     where is_use_theme
         and not is_intended_use
-    qualify row_number() over (
-        partition by offer_id, month
-        order by documents desc, theme_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by offer_id, month
+            order by documents desc, theme_id
+        ) = 1
 ),
 
 off_target as (
@@ -88,10 +89,11 @@ top_off_target as (
     from segment_mix
     where has_intended_segments
         and not is_intended
-    qualify row_number() over (
-        partition by offer_id, month
-        order by buyers desc, revenue desc, segment_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by offer_id, month
+            order by buyers desc, revenue desc, segment_id
+        ) = 1
 ),
 
 final as (

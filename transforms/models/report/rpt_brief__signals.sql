@@ -45,10 +45,11 @@ best_offer_rise as (
         and offer_rows.recent_documents / nullif(overall.recent_documents, 0)
         >= {{ var('signal_offer_min_lift') }}
         * offer_rows.recent_total_documents / nullif(overall.recent_total_documents, 0)
-    qualify row_number() over (
-        partition by offer_rows.theme_id, offer_rows.month
-        order by offer_rows.class_rank, offer_rows.q_rise, offer_rows.offer_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by offer_rows.theme_id, offer_rows.month
+            order by offer_rows.class_rank, offer_rows.q_rise, offer_rows.offer_id
+        ) = 1
 ),
 
 most_named_offer as (
@@ -60,10 +61,11 @@ most_named_offer as (
     from ranked_classes
     where scope = 'offer'
         and recent_documents > 0
-    qualify row_number() over (
-        partition by theme_id, month
-        order by recent_documents desc, offer_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by theme_id, month
+            order by recent_documents desc, offer_id
+        ) = 1
 ),
 
 decided as (
@@ -90,28 +92,19 @@ decisive as (
         decided.theme_id,
         decided.month,
         decided.is_offer_decided,
+        {% for column in [
+            'classification', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise', 'p_fall', 'q_fall',
+            'trend_p_rise', 'trend_slope',
+        ] %}
+            case
+                when decided.is_offer_decided then best_offer_rise.{{ column }}
+                else decided.{{ column }}
+            end as {{ column }},
+        {% endfor %}
         case
             when decided.is_offer_decided then best_offer_rise.offer_id
             else decided.most_named_offer_id
-        end as top_offer_id,
-        case when decided.is_offer_decided then best_offer_rise.classification
-            else decided.classification end as classification,
-        case when decided.is_offer_decided then best_offer_rise.log_ratio
-            else decided.log_ratio end as log_ratio,
-        case when decided.is_offer_decided then best_offer_rise.smoothed_ratio
-            else decided.smoothed_ratio end as smoothed_ratio,
-        case when decided.is_offer_decided then best_offer_rise.p_rise
-            else decided.p_rise end as p_rise,
-        case when decided.is_offer_decided then best_offer_rise.q_rise
-            else decided.q_rise end as q_rise,
-        case when decided.is_offer_decided then best_offer_rise.p_fall
-            else decided.p_fall end as p_fall,
-        case when decided.is_offer_decided then best_offer_rise.q_fall
-            else decided.q_fall end as q_fall,
-        case when decided.is_offer_decided then best_offer_rise.trend_p_rise
-            else decided.trend_p_rise end as trend_p_rise,
-        case when decided.is_offer_decided then best_offer_rise.trend_slope
-            else decided.trend_slope end as trend_slope
+        end as top_offer_id
     from decided
     left join ranked_classes as best_offer_rise
         on decided.offer_decision_id = best_offer_rise.theme_scope_month_id
@@ -167,10 +160,14 @@ final as (
         -- the test the classification rests on (all voice, or the top offer's voice)
         decisive.log_ratio,
         decisive.smoothed_ratio,
-        case when decisive.classification = 'fading' then decisive.p_fall
-            else decisive.p_rise end as p_value,
-        case when decisive.classification = 'fading' then decisive.q_fall
-            else decisive.q_rise end as q_value,
+        case
+            when decisive.classification = 'fading' then decisive.p_fall
+            else decisive.p_rise
+        end as p_value,
+        case
+            when decisive.classification = 'fading' then decisive.q_fall
+            else decisive.q_rise
+        end as q_value,
         decisive.trend_p_rise as trend_p_value,
         decisive.trend_slope,
         -- the top offer's voice

@@ -37,8 +37,7 @@ candidates as (
         evidence.evidence_text
     from months
     inner join theme_matches
-        on theme_matches.evidence_month <= months.month
-        and theme_matches.evidence_month > months.month - interval {{ recent_months }} month
+        on {{ in_trailing_window('theme_matches.evidence_month', 'months.month', recent_months) }}
     inner join evidence
         on theme_matches.evidence_id = evidence.evidence_id
 ),
@@ -46,10 +45,11 @@ candidates as (
 one_per_customer as (
     select *
     from candidates
-    qualify row_number() over (
-        partition by report_month, theme_id, voice_key
-        order by created_at desc, evidence_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by report_month, theme_id, voice_key
+            order by created_at desc, evidence_id
+        ) = 1
 ),
 
 ranked as (

@@ -1,0 +1,338 @@
+"""`export-settings.yaml`: how the files of an export folder are written, validated.
+
+The file is optional. Without it every file is a standard CSV: comma-separated, dot
+decimal, ISO dates, UTF-8 (a BOM is accepted), naive timestamps in UTC. With it,
+`defaults`, then `systems.<system>`, then `files.<system>/<entity>` override those
+values key by key (see docs/architecture.md, section 1).
+
+The file's shape is the pydantic model `ExportSettingsFile`; its JSON Schema is
+published as docs/export-settings.schema.json (`python -m flows.docs` writes it).
+Values are read as the text written (YAML types play no part: `decimal: ,` and
+`decimal: ","` are the same). Every problem is reported at once, each with its line,
+its key path and what is accepted (`flows.yaml_config`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from flows import settings
+from flows.ingest import contract
+from flows.yaml_config import Problem, Wording, json_schema, problem, read_document, validate
+
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
+DECIMALS = (".", ",")
+ISO = "iso"
+
+# strftime directives a date pattern may use (the ones Arrow's strptime understands).
+DATE_DIRECTIVES = set("aAbBdHIjmMpSyYzZ%")
+_TIME_DIRECTIVES = set("HIMSpzZ")
+
+
+class ExportSettingsError(ValueError):
+    """`export-settings.yaml` is malformed; the message names the key path and line."""
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How one export file is written."""
+
+    delimiter: str = ","
+    decimal: str = "."
+    date_format: str = ISO
+    encoding: str = "utf-8"
+    timezone: str = "UTC"
+
+    @property
+    def is_utf8(self) -> bool:
+        return codecs.lookup(self.encoding).name == "utf-8"
+
+    @property
+    def date_only_format(self) -> str | None:
+        """The date part of a date-time pattern ("%d/%m/%Y %H:%M" -> "%d/%m/%Y"), or None.
+
+        A date-time pattern also accepts a value with the time part missing.
+        """
+        if self.date_format == ISO:
+            return None
+        match = re.search(r"%[" + "".join(sorted(_TIME_DIRECTIVES)) + "]", self.date_format)
+        if match is None:
+            return None
+        date_part = self.date_format[: match.start()].rstrip(" T,-:")
+        return date_part if "%" in date_part else None
+
+    def describe_dates(self) -> str:
+        if self.date_format == ISO:
+            return "an ISO date such as 2024-03-31 or 2024-03-31T14:30:00+02:00"
+        return f"a date written as {self.date_format!r}"
+
+    def fingerprint(self) -> str:
+        """Stable text of every setting, part of a file's change-detection fingerprint."""
+        return "|".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+
+
+_KEYS = tuple(f.name for f in fields(FileFormat))
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """Settings of one export folder: defaults plus per-system and per-file overrides."""
+
+    defaults: FileFormat = field(default_factory=FileFormat)
+    systems: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    path: Path | None = None  # the YAML file they came from, None for the standard CSV
+
+    def for_file(self, system: str, entity: str) -> FileFormat:
+        """The effective format of `<system>/<entity>.*`."""
+        overrides = {**self.systems.get(system, {}), **self.files.get(f"{system}/{entity}", {})}
+        return replace(self.defaults, **overrides)
+
+
+def load_export_settings(exports_dir: Path) -> ExportSettings:
+    """Read `<exports_dir>/export-settings.yaml`; an absent file means the standard CSV."""
+    path = Path(exports_dir) / settings.EXPORT_SETTINGS_FILE
+    if not path.is_file():
+        return ExportSettings()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExportSettingsError(f"{path}: the file is not UTF-8 text ({exc}).") from exc
+    return parse_export_settings(text, path)
+
+
+def parse_export_settings(text: str, path: Path | None = None) -> ExportSettings:
+    """Validate the YAML `text` of an export settings file (`path` is only used in errors)."""
+    where = str(path) if path else settings.EXPORT_SETTINGS_FILE
+    try:
+        document = read_document(text, typed_scalars=False)
+    except yaml.YAMLError as exc:
+        raise ExportSettingsError(f"{where}: not valid YAML: {exc}") from exc
+    if document is None:
+        return ExportSettings(path=path)
+    spec, problems = validate(ExportSettingsFile, document, _WORDING)
+    if spec is None:
+        raise ExportSettingsError("\n".join(_describe(where, p) for p in problems))
+    return ExportSettings(
+        defaults=replace(FileFormat(), **spec.defaults.overrides()),
+        systems=_overrides(spec.systems),
+        files=_overrides(spec.files),
+        path=path,
+    )
+
+
+def _overrides(blocks: BaseModel) -> dict[str, dict[str, str]]:
+    """The format blocks the file gives (system or file -> its overrides)."""
+    given: dict[str, dict[str, str]] = {}
+    for name, info in type(blocks).model_fields.items():
+        if name in blocks.model_fields_set:
+            given[info.alias or name] = getattr(blocks, name).overrides()
+    return given
+
+
+def _describe(where: str, found: Problem) -> str:
+    return f"{where}, line {found.line}, key '{found.path or 'top level'}': {found.message}"
+
+
+_WORDING = Wording(
+    expected_mapping="expected a mapping of keys to values.",
+    duplicate_key="this key appears twice.",
+    unknown_key=lambda key, allowed: f"unknown key '{key}'; expected one of: {', '.join(allowed)}.",
+    missing_key=lambda key: f"missing key '{key}'.",  # no key is required
+)
+
+
+# ----------------------------------------------------------------- the file's schema
+
+
+def _single_text(value: Any) -> str:
+    if not isinstance(value, str) or value == "":
+        raise problem("expected a single text value.")
+    return value
+
+
+def _delimiter(value: Any) -> str:
+    value = _single_text(value)
+    if value not in DELIMITERS:
+        raise problem(f'{value!r} is not supported; use ",", ";" or "\\t".')
+    return DELIMITERS[value]
+
+
+def _decimal(value: Any) -> str:
+    value = _single_text(value)
+    if value not in DECIMALS:
+        raise problem(f'{value!r} is not supported; use "." or ",".')
+    return value
+
+
+def _date_format(value: Any) -> str:
+    value = _single_text(value)
+    if value.lower() == ISO:
+        return ISO
+    directives = re.findall(r"%(.)", value)
+    unknown = sorted(set(directives) - DATE_DIRECTIVES)
+    if unknown:
+        raise problem(
+            f"unsupported directive(s) {', '.join('%' + d for d in unknown)} in {value!r}; "
+            "use iso or a pattern made of %Y %y %m %b %d %H %I %M %S %p %z."
+        )
+    has_year = bool({"Y", "y"} & set(directives))
+    has_day = "j" in directives or (bool({"m", "b", "B"} & set(directives)) and "d" in directives)
+    if not (has_year and has_day):
+        raise problem(
+            f"{value!r} does not say the year, month and day; use iso or a pattern such as "
+            '"%d/%m/%Y" or "%d/%m/%Y %H:%M".'
+        )
+    return value
+
+
+def _encoding(value: Any) -> str:
+    value = _single_text(value)
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise problem(f"unknown encoding {value!r}; use utf-8, latin-1, cp1252...") from None
+    return value
+
+
+def _timezone(value: Any) -> str:
+    value = _single_text(value)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise problem(f"unknown time zone {value!r}; use a name such as Europe/Paris.") from None
+    return value
+
+
+_DEFAULT = FileFormat()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormatBlock(_Model):
+    """How files are written; every key is optional and overrides the level above."""
+
+    delimiter: Annotated[
+        str,
+        BeforeValidator(_delimiter),
+        Field(
+            description='Column separator: "," ";" or "\\t" (tab; also written tab).',
+            json_schema_extra={"enum": list(DELIMITERS)},
+        ),
+    ] = _DEFAULT.delimiter
+    decimal: Annotated[
+        str,
+        BeforeValidator(_decimal),
+        Field(
+            description='Decimal mark of numbers written as text: "." or ",".',
+            json_schema_extra={"enum": list(DECIMALS)},
+        ),
+    ] = _DEFAULT.decimal
+    date_format: Annotated[
+        str,
+        BeforeValidator(_date_format),
+        Field(
+            description='iso, or a strftime pattern such as "%d/%m/%Y %H:%M" (it must give '
+            "the year, month and day; a date-time pattern also accepts the date alone).",
+            json_schema_extra={"examples": ["iso", "%d/%m/%Y", "%d/%m/%Y %H:%M"]},
+        ),
+    ] = _DEFAULT.date_format
+    encoding: Annotated[
+        str,
+        BeforeValidator(_encoding),
+        Field(
+            description="Text encoding: utf-8 (a BOM is accepted), latin-1, cp1252...",
+            json_schema_extra={"examples": ["utf-8", "utf-8-sig", "latin-1", "cp1252"]},
+        ),
+    ] = _DEFAULT.encoding
+    timezone: Annotated[
+        str,
+        BeforeValidator(_timezone),
+        Field(
+            description="Time zone of timestamps written without an offset (and of dates "
+            "alone, read as midnight), such as UTC or Europe/Paris.",
+            json_schema_extra={"examples": ["UTC", "Europe/Paris"]},
+        ),
+    ] = _DEFAULT.timezone
+
+    def overrides(self) -> dict[str, str]:
+        """The keys the block gives, normalised (tab for "\\t", iso for "ISO")."""
+        return {name: getattr(self, name) for name in _KEYS if name in self.model_fields_set}
+
+
+def _empty_when_null(value: Any) -> Any:
+    # an empty block (`defaults:` alone, or ~ or null) overrides nothing
+    return {} if value in ("", "~", "null") else value
+
+
+def _or_null(schema: dict[str, Any]) -> None:
+    """JSON Schema: the block, or null (an empty block)."""
+    described = {key: schema.pop(key) for key in ("description", "default") if key in schema}
+    reference = dict(schema)
+    schema.clear()
+    schema.update(anyOf=[reference, {"type": "null"}], **described)
+
+
+def _block(description: str, alias: str | None = None) -> Any:
+    """A format block field: a mapping, or null for an empty block."""
+    return Annotated[
+        FormatBlock,
+        BeforeValidator(_empty_when_null),
+        Field(alias=alias, description=description, json_schema_extra=_or_null),
+    ]
+
+
+# One optional block per system and per entity file, looping over the contract.
+_SYSTEM_BLOCKS: dict[str, Any] = {
+    system: (_block(f"How every file of {system}/ is written."), FormatBlock())
+    for system in settings.SYSTEMS
+}
+_FILE_BLOCKS: dict[str, Any] = {
+    f"{e.system}__{e.name}": (
+        _block(f"How {e.system}/{e.name}.* is written.", alias=f"{e.system}/{e.name}"),
+        FormatBlock(),
+    )
+    for e in contract.ENTITIES
+}
+Systems = create_model(
+    "Systems",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Overrides for every file of one system.",
+    **_SYSTEM_BLOCKS,
+)
+Files = create_model(
+    "Files",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Overrides for one file (all the files of one entity).",
+    **_FILE_BLOCKS,
+)
+
+
+class ExportSettingsFile(_Model):
+    """How the files of an export folder are written (`export-settings.yaml`)."""
+
+    defaults: _block("Applies to every file.") = FormatBlock()  # type: ignore[valid-type]
+    systems: Annotated[
+        Systems,  # type: ignore[valid-type]
+        Field(description="Overrides per system: shop, crm, support."),
+    ] = Systems()
+    files: Annotated[
+        Files,  # type: ignore[valid-type]
+        Field(description="Overrides per file, named <system>/<entity>."),
+    ] = Files()
+
+
+def export_settings_schema() -> str:
+    """The JSON Schema of export-settings.yaml (docs/export-settings.schema.json)."""
+    return json_schema(ExportSettingsFile, "Terrain export settings (export-settings.yaml)")

@@ -1,0 +1,220 @@
+"""Ingest a canonical export folder into the raw layer of the warehouse.
+
+`ingest_exports` is what the CLI and the Prefect flow call. It runs one dlt pipeline
+per system found in the folder (datasets `raw_shop`, `raw_crm`, `raw_support` in the
+DuckDB file), each loading parquet files. The pipelines' working directories live
+next to the warehouse (`<warehouse dir>/.dlt_pipelines/`), never in `~/.dlt`.
+
+Safe re-runs: unchanged files are skipped (see `flows.ingest.source`). A load
+package left behind by a run that crashed or failed is aborted at the start of the
+next run, with a warning: dlt then restores the state saved before that package, so
+its files are simply read again. If the pipeline working directory is deleted, dlt
+restores the state from the warehouse.
+
+When the run ends in an `IngestError`, the per-entity counts of `IngestReport.summary`
+are first told through the progress callback (or logged: INFO, WARNING for rejects
+and files not loaded), since the caller gets no report to print.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dlt
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from flows import settings
+from flows.ingest.export_settings import ExportSettingsError, load_export_settings
+from flows.ingest.folder import find_export_files, unrecognized_files
+from flows.ingest.raw_layer import ensure_contract_tables
+from flows.ingest.report import IngestReport
+from flows.ingest.source import exports_source
+
+log = logging.getLogger(__name__)
+
+# dlt settings the raw-layer contract depends on. They are also in .dlt/config.toml,
+# but that file is only found from the project directory; these make the result the
+# same wherever the command runs. An environment variable set by the user still wins.
+_DLT_ENV_DEFAULTS = {
+    # docs/architecture.md: dlt adds _dlt_load_id and _dlt_id to every raw table
+    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID": "true",
+    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID": "true",
+    # no data leaves the machine: no usage telemetry either
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    # keep the <dataset>_staging schemas used by merges empty between runs
+    "LOAD__TRUNCATE_STAGING_DATASET": "true",
+}
+
+
+class IngestError(Exception):
+    """Ingestion could not load everything; the message says what, where and what to do.
+
+    Raised after everything loadable was loaded; `report` tells what was.
+    """
+
+    def __init__(self, message: str, report: IngestReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class WarehouseBusyError(IngestError):
+    """Another process holds the DuckDB file: worth retrying a little later."""
+
+
+def ingest_exports(
+    exports_dir: Path, warehouse: Path, progress: Callable[[str], None] | None = None
+) -> IngestReport:
+    """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
+
+    Raises IngestError, after loading everything loadable, when a file misses required
+    columns or cannot be read, or when the folder holds no recognizable file.
+    """
+    started = time.perf_counter()
+    exports_dir = Path(exports_dir).resolve()
+    warehouse = Path(warehouse).resolve()
+    notify = progress or log.info
+    report = IngestReport(exports_dir, warehouse)
+
+    if not exports_dir.is_dir():
+        raise IngestError(f"export folder {exports_dir} does not exist; check --exports.")
+    try:
+        export_settings = load_export_settings(exports_dir)
+    except ExportSettingsError as exc:
+        raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
+    files = find_export_files(exports_dir)
+    report.ignored_files = [
+        p.relative_to(exports_dir).as_posix() for p in unrecognized_files(exports_dir)
+    ]
+    for ignored in report.ignored_files:
+        log.warning("ignoring %s: not a canonical export file name", ignored)
+    if not files:
+        raise IngestError(
+            f"no recognizable export file in {exports_dir}. Expected files named "
+            "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
+            "support/tickets.jsonl (see the canonical input files in the docs).",
+            report,
+        )
+
+    for name, value in _DLT_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    rejected_at = datetime.now(UTC)
+    systems = [s for s in settings.SYSTEMS if any(e.system == s for e in files)]
+    for system in systems:
+        notify(f"ingesting {system} exports")
+        pipeline = _pipeline(system, warehouse)
+        _abort_unfinished_loads(pipeline)
+        source = exports_source(
+            exports_dir, system, export_settings, report.entities, notify, rejected_at
+        )
+        try:
+            pipeline.run(source, loader_file_format="parquet")
+        except PipelineStepFailed as exc:
+            _abort_unfinished_loads(pipeline)
+            message = _failure_message(system, warehouse, exc)
+            error = WarehouseBusyError if "lock" in str(exc.exception).lower() else IngestError
+            # nothing of this system was loaded: its counts would mislead
+            for name in [n for n in report.entities if n.startswith(f"{system}/")]:
+                del report.entities[name]
+            report.seconds = time.perf_counter() - started
+            _tell_summary(report, progress)
+            raise error(message, report) from exc
+
+    ensure_contract_tables(warehouse)
+    report.seconds = time.perf_counter() - started
+    if report.missing_required or report.unreadable_files:
+        _tell_summary(report, progress)
+        raise IngestError(_not_loaded_message(report), report)
+    log.debug("\n".join(report.summary()))
+    return report
+
+
+def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) -> None:
+    """The summary lines, before an IngestError: through `progress` when given (its
+    logger's warning for rejects and files not loaded, when it is a logger's info),
+    otherwise logged at INFO and WARNING."""
+    info: Callable[[str], object] = progress or log.info
+    warn: Callable[[str], object] = log.warning
+    if progress is not None:
+        owner = getattr(progress, "__self__", None)
+        is_info = getattr(progress, "__name__", "") == "info"
+        if is_info and isinstance(owner, logging.Logger | logging.LoggerAdapter):
+            warn = owner.warning
+        else:
+            warn = progress
+    for level, line in report.summary_levels():
+        (warn if level >= logging.WARNING else info)(line)
+
+
+def pipelines_dir(warehouse: Path) -> Path:
+    """Where the dlt pipelines of `warehouse` keep their working files."""
+    return warehouse.parent / ".dlt_pipelines"
+
+
+def _pipeline(system: str, warehouse: Path) -> dlt.Pipeline:
+    dataset = settings.raw_dataset(system)
+    return dlt.pipeline(
+        pipeline_name=f"{warehouse.stem}_{dataset}",
+        pipelines_dir=str(pipelines_dir(warehouse)),
+        destination=dlt.destinations.duckdb(str(warehouse)),
+        dataset_name=dataset,
+    )
+
+
+def _abort_unfinished_loads(pipeline: dlt.Pipeline) -> None:
+    """Drop load packages a crashed or failed run left behind, so this run can go on.
+
+    dlt restores the pipeline state saved before them: the files they held are read again.
+    """
+    if not pipeline.has_pending_data:
+        return
+    pending = [*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()]
+    log.warning(
+        "pipeline %s has unfinished load package(s) %s from an earlier run that did not "
+        "complete; aborting them (their files will be read again)",
+        pipeline.pipeline_name,
+        ", ".join(pending),
+    )
+    try:
+        pipeline.abort_packages()
+    except Exception as exc:  # aborting loads the package's abort record: it can fail too
+        raise IngestError(
+            f"cannot abort the unfinished load package(s) of pipeline {pipeline.pipeline_name} "
+            f"({exc}). If the warehouse is open in another program, close it and run again; "
+            f"otherwise delete {pipeline.working_dir} and run again (the pipeline state is "
+            "restored from the warehouse)."
+        ) from exc
+
+
+def _failure_message(system: str, warehouse: Path, exc: PipelineStepFailed) -> str:
+    text = str(exc.exception)
+    if "lock" in text.lower():
+        return (
+            f"cannot write {warehouse}: another process has it open (DuckDB allows one "
+            f"process to hold the file). Close it (DBeaver, a notebook, duckdb CLI) and run "
+            f"again. Nothing of {system} was loaded. ({text.splitlines()[0]})"
+        )
+    return (
+        f"loading the {system} exports into {warehouse} failed at the {exc.step} step: {text}. "
+        "Nothing of this step was kept; fix the cause and run again."
+    )
+
+
+def _not_loaded_message(report: IngestReport) -> str:
+    lines = ["some export files were not loaded (the others were):"]
+    for file, columns in report.missing_required:
+        lines.append(
+            f"  {report.exports_dir / file}: missing required column(s) {', '.join(columns)}"
+        )
+    for file, reason in report.unreadable_files:
+        lines.append(f"  {report.exports_dir / file}: {reason}")
+    lines.append(
+        "Add or rename the columns (canonical names are in the docs) or fix the files, "
+        f"then run again. Details are in raw_<system>.{settings.REJECTS_TABLE}."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,307 @@
+"""Reading one export file into canonical Arrow types, with rejects at the right lines."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from flows.ingest.contract import ENTITIES_BY_KEY
+from flows.ingest.export_file import canonical_schema, read_export_file
+from flows.ingest.export_settings import FileFormat
+from flows.ingest.readers import ExportFileError
+
+ORDERS = ENTITIES_BY_KEY[("shop", "orders")]
+ORDER_LINES = ENTITIES_BY_KEY[("shop", "order_lines")]
+TICKETS = ENTITIES_BY_KEY[("support", "tickets")]
+
+FRENCH = FileFormat(
+    delimiter=";", decimal=",", date_format="%d/%m/%Y %H:%M", timezone="Europe/Paris"
+)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_messy_french_csv_parses_to_the_right_values(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "\ufefforder_id;customer_id;ordered_at;currency;total_amount;discount_amount\n"
+        "O1;C1;05/03/2024 14:30;EUR;1 234,50;10\n"
+        "O2;C2;15/07/2024;EUR;1234,50;\n"
+        "O3;C3;31/12/2024 23:59;EUR;-0,5;1\u00a0000,25\n",
+    )
+    parsed = read_export_file(path, ORDERS, FRENCH, "shop/orders.csv")
+
+    assert parsed.rejects == []
+    assert parsed.table.schema == canonical_schema(ORDERS)
+    rows = parsed.table.to_pylist()
+    assert [r["total_amount"] for r in rows] == [1234.5, 1234.5, -0.5]
+    assert [r["discount_amount"] for r in rows] == [10.0, None, 1000.25]
+    # Paris is UTC+1 in March and December, UTC+2 in July; a date alone is midnight
+    # in Paris
+    assert [r["ordered_at"] for r in rows] == [
+        utc(2024, 3, 5, 13, 30),
+        utc(2024, 7, 14, 22),
+        utc(2024, 12, 31, 22, 59),
+    ]
+    # optional canonical columns absent from the file are NULL with their type
+    assert [r["channel"] for r in rows] == [None, None, None]
+
+
+def test_iso_timestamps_with_offsets_and_naive_local_times(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount\n"
+        "O1,C1,2024-03-05T10:00:00Z,EUR,1\n"
+        "O2,C1,2024-03-05T10:00:00+02:00,EUR,1\n"
+        "O3,C1,2024-03-05 10:00:00,EUR,1\n"
+        "O4,C1,2024-03-05T10:00:00.123456789,EUR,1\n"
+        "O5,C1,2024-03-05,EUR,1\n",
+    )
+    fmt = FileFormat(timezone="America/New_York")
+    parsed = read_export_file(path, ORDERS, fmt, "shop/orders.csv")
+
+    assert parsed.rejects == []
+    assert parsed.table["ordered_at"].to_pylist() == [
+        utc(2024, 3, 5, 10),
+        utc(2024, 3, 5, 8),
+        utc(2024, 3, 5, 15),  # naive -> New York (UTC-5) -> UTC
+        utc(2024, 3, 5, 15, 0, 0, 123456),
+        utc(2024, 3, 5, 5),  # a date alone: midnight in New York
+    ]
+
+
+def test_bad_values_reject_their_rows_with_line_column_and_value(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id;customer_id;ordered_at;currency;total_amount\n"
+        "O1;C1;05/03/2024 14:30;EUR;10,00\n"
+        "O2;C2;31/02/2024 10:00;EUR;12,3x\n"  # impossible date and a non-number: 2 rejects
+        "\n"
+        'O3;C3;06/03/2024;EUR;"99,00"\n'
+        "O4;;07/03/2024 08:00;EUR;10\n"  # required value missing
+        "O1;C9;07/03/2024 08:00;EUR;10\n"  # duplicate key
+        "O5;C5;07/03/2024 08:00;EUR\n"  # a value short
+        "O6;C6;08/03/2024 08:00;EUR;1.5\n",  # a dot with a decimal comma is ambiguous
+    )
+    parsed = read_export_file(path, ORDERS, FRENCH, "shop/orders.csv")
+
+    assert parsed.table["order_id"].to_pylist() == ["O1", "O3"]
+    assert (parsed.rows_read, parsed.rows_rejected) == (7, 5)
+    found = [(r.line, r.column, r.value) for r in parsed.rejects]
+    assert found == [
+        (3, "ordered_at", "31/02/2024 10:00"),
+        (3, "total_amount", "12,3x"),
+        (6, "customer_id", ""),
+        (7, "order_id", "O1"),
+        (8, None, "O5;C5;07/03/2024 08:00;EUR"),
+        (9, "total_amount", "1.5"),
+    ]
+    reasons = {(r.line, r.column): r.reason for r in parsed.rejects}
+    assert reasons[(3, "total_amount")].startswith(
+        "not a number: '12,3x' in column total_amount; fix the value or the decimal setting"
+    )
+    assert "not a date: '31/02/2024 10:00'" in reasons[(3, "ordered_at")]
+    assert "already on line 2" in reasons[(7, "order_id")]
+    assert all(r.file == "shop/orders.csv" for r in parsed.rejects)
+
+
+def test_line_numbers_count_quoted_values_over_several_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "tickets.csv",
+        "ticket_id,created_at,description\n"
+        'T1,2024-01-01,"first line\nsecond line\nthird line"\n'
+        "T2,not a date,plain\n",
+    )
+    parsed = read_export_file(path, TICKETS, FileFormat(), "support/tickets.csv")
+
+    assert parsed.table["description"].to_pylist() == ["first line\nsecond line\nthird line"]
+    assert [(r.line, r.column) for r in parsed.rejects] == [(5, "created_at")]
+
+
+def test_missing_required_column_rejects_the_whole_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "orders.csv", "order_id;customer_id;ordered_at\nO1;C1;2024-01-01\n")
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+
+    assert parsed.table.num_rows == 0
+    assert parsed.missing_columns == (
+        "order_id",
+        "customer_id",
+        "ordered_at",
+        "currency",
+        "total_amount",
+    )
+    [reject] = parsed.rejects
+    assert reject.line is None and reject.column is None
+    assert "looks semicolon-separated" in reject.reason
+
+
+def test_one_of_columns_sku_or_product_id(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "order_lines.csv",
+        "order_id,line_number,product_id,quantity,unit_price\n"
+        "O1,1,P1,2,10.5\nO1,2,,1,3\nO1,x,P2,1,3\n",
+    )
+    parsed = read_export_file(path, ORDER_LINES, FileFormat(), "shop/order_lines.csv")
+
+    assert parsed.table.to_pylist()[0] | {} == {
+        "order_id": "O1",
+        "line_number": 1,
+        "sku": None,
+        "product_id": "P1",
+        "quantity": 2,
+        "unit_price": 10.5,
+    }
+    assert [(r.line, r.column) for r in parsed.rejects] == [(3, "sku"), (4, "line_number")]
+
+    neither = write(tmp_path, "bad.csv", "order_id,line_number,quantity,unit_price\nO1,1,2,3\n")
+    assert read_export_file(neither, ORDER_LINES, FileFormat(), "x").missing_columns == (
+        "sku or product_id",
+    )
+
+
+def test_unknown_extra_columns_are_kept_as_text(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount,Loyalty Tier,score\n"
+        "O1,C1,2024-01-01,EUR,1,gold,12\nO2,C1,2024-01-01,EUR,1,,\n",
+    )
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+
+    assert parsed.table.schema.field("Loyalty Tier").type == pa.string()
+    assert parsed.table["Loyalty Tier"].to_pylist() == ["gold", None]
+    assert parsed.table["score"].to_pylist() == ["12", None]
+
+
+def test_encoding_error_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"order_id,customer_id\nO1,C1\nO2,Ren\xe9\n")
+    with pytest.raises(ExportFileError, match=r"shop/orders.csv, line 3: .*not valid utf-8"):
+        read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+
+    fmt = FileFormat(encoding="latin-1")
+    path.write_bytes(
+        b"order_id,customer_id,ordered_at,currency,total_amount\nO1,Ren\xe9,2024-01-01,EUR,1\n"
+    )
+    parsed = read_export_file(path, ORDERS, fmt, "shop/orders.csv")
+    assert parsed.table["customer_id"].to_pylist() == ["René"]
+
+
+def test_jsonl_reads_one_object_per_line(tmp_path: Path) -> None:
+    lines = [
+        {
+            "order_id": "O1",
+            "customer_id": "C1",
+            "ordered_at": "2024-01-01T10:00:00Z",
+            "currency": "EUR",
+            "total_amount": 12.5,
+            "extra": {"a": 1},
+        },
+        "not json",
+        {
+            "order_id": "O2",
+            "customer_id": "C1",
+            "ordered_at": "2024-01-02",
+            "currency": "EUR",
+            "total_amount": "oops",
+        },
+        {
+            "order_id": "O3",
+            "customer_id": "C1",
+            "ordered_at": "2024-01-03",
+            "currency": "EUR",
+            "total_amount": 7,
+        },
+    ]
+    text = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    path = write(tmp_path, "orders.jsonl", text)
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.jsonl")
+
+    assert parsed.table["order_id"].to_pylist() == ["O1", "O3"]
+    assert parsed.table["total_amount"].to_pylist() == [12.5, 7.0]
+    assert parsed.table["extra"].to_pylist() == ['{"a": 1}', None]
+    assert [(r.line, r.column) for r in parsed.rejects] == [(2, None), (3, "total_amount")]
+
+
+def test_parquet_typed_columns_are_cast_to_canonical_types(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "order_id": pa.array([1, 2], pa.int32()),  # numbers as ids become text
+            "customer_id": ["C1", "C2"],
+            "ordered_at": pa.array(
+                [datetime(2024, 1, 1, 12), datetime(2024, 7, 1, 12)], pa.timestamp("ms")
+            ),
+            "currency": ["EUR", "EUR"],
+            "total_amount": pa.array([10, 20], pa.int64()),
+            "discount_amount": pa.array(["1,5", "x"]),
+        }
+    )
+    path = tmp_path / "orders.parquet"
+    pq.write_table(table, path)
+    fmt = FileFormat(decimal=",", timezone="Europe/Paris")
+    parsed = read_export_file(path, ORDERS, fmt, "shop/orders.parquet")
+
+    assert parsed.table.schema == canonical_schema(ORDERS)
+    assert parsed.table.to_pylist()[0] | {} == {
+        "order_id": "1",
+        "customer_id": "C1",
+        "ordered_at": utc(2024, 1, 1, 11),
+        "channel": None,
+        "currency": "EUR",
+        "total_amount": 10.0,
+        "discount_amount": 1.5,
+        "status": None,
+        "shipping_country": None,
+    }
+    assert [(r.line, r.column, r.value) for r in parsed.rejects] == [(2, "discount_amount", "x")]
+
+
+def test_json_numbers_with_an_exponent_are_numbers_but_text_ones_are_not(
+    tmp_path: Path,
+) -> None:
+    base = '"customer_id": "C1", "ordered_at": "2024-01-01", "currency": "EUR"'
+    path = write(
+        tmp_path,
+        "orders.jsonl",
+        f'{{"order_id": "O1", {base}, "total_amount": 1e-05}}\n'
+        f'{{"order_id": "O2", {base}, "total_amount": 2E+20}}\n'
+        f'{{"order_id": "O3", {base}, "total_amount": "1e3"}}\n',
+    )
+    parsed = read_export_file(path, ORDERS, FileFormat(decimal=","), "shop/orders.jsonl")
+
+    assert parsed.table["total_amount"].to_pylist() == [1e-05, 2e20]
+    assert [(r.line, r.column, r.value) for r in parsed.rejects] == [(3, "total_amount", "1e3")]
+
+
+def test_a_column_without_a_name_is_dropped(tmp_path: Path) -> None:
+    header = "order_id,customer_id,ordered_at,currency,total_amount,"
+    trailing = write(tmp_path, "a.csv", header + "\nO1,C1,2024-01-01,EUR,1,\n")
+    parsed = read_export_file(trailing, ORDERS, FileFormat(), "shop/orders.csv")
+    # a trailing delimiter: nothing lost, nothing to tell
+    assert (parsed.rows_loaded, parsed.rejects, parsed.warnings) == (1, [], [])
+    assert "" not in parsed.table.column_names
+
+    filled = write(tmp_path, "b.csv", header + "\nO1,C1,2024-01-01,EUR,1,x\n")
+    parsed = read_export_file(filled, ORDERS, FileFormat(), "shop/orders.csv")
+    assert parsed.rows_loaded == 1
+    [reject] = parsed.rejects
+    assert (reject.line, reject.column) == (None, None)
+    assert reject.reason.startswith("a column has no name in the header; it was not loaded.")

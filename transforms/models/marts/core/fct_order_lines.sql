@@ -1,0 +1,59 @@
+with
+
+order_lines as (
+    select * from {{ ref('int_order_lines_mapped') }}
+),
+
+orders as (
+    select * from {{ ref('stg_shop__orders') }}
+),
+
+shop_keys as (
+    select * from {{ ref('int_shop_customer_keys') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+joined as (
+    select
+        order_lines.order_line_id,
+        order_lines.order_id,
+        order_lines.line_number,
+        orders.ordered_at,
+        orders.order_month,
+        orders.customer_id,
+        shop_keys.customer_key,
+        customers.segment_id,
+        orders.channel,
+        orders.order_status,
+        -- cancelled orders never happened; every other status counts as a sale
+        coalesce(orders.order_status, '') <> 'cancelled' as is_counted,
+        order_lines.product_id,
+        order_lines.sku,
+        order_lines.offer_id,
+        order_lines.quantity,
+        order_lines.unit_price,
+        order_lines.line_amount,
+        orders.currency
+    from order_lines
+    inner join orders
+        on order_lines.order_id = orders.order_id
+    left join shop_keys
+        on orders.customer_id = shop_keys.customer_id
+    left join customers
+        on shop_keys.customer_key = customers.customer_key
+),
+
+final as (
+    select
+        *,
+        -- the customer's first counted order of this offer, for repeat rates
+        min(ordered_at) filter (where is_counted) over (
+            partition by customer_key, offer_id
+        ) as first_offer_ordered_at
+    from joined
+)
+
+select * from final
