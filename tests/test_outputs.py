@@ -60,3 +60,48 @@ def test_killed_writer_leaves_old_files_and_its_temporaries_are_cleared(tmp_path
     assert len(leftovers) == 1
     assert remove_stale_temporaries(tmp_path) == leftovers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.pdf"]
+
+
+PAIR_WRITER = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from flows.outputs import write_files_atomically\n"
+    "folder = Path(sys.argv[1])\n"
+    "write_files_atomically([(folder / 'brief.pdf', b'new pdf'), (folder / 'brief.json', b'new json')])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "after_kill"),
+    [
+        ("outputs.temporaries-written", (b"old pdf", b"old json")),
+        ("outputs.first-renamed", (b"new pdf", b"old json")),
+        ("outputs.renamed", (b"new pdf", b"new json")),
+    ],
+)
+def test_a_pair_killed_while_renaming_is_completed_by_the_next_writer(
+    tmp_path: Path, point: str, after_kill: tuple[bytes, bytes]
+) -> None:
+    pdf, js = tmp_path / "brief.pdf", tmp_path / "brief.json"
+    write_files_atomically([(pdf, b"old pdf"), (js, b"old json")])
+    child = subprocess.run(
+        [sys.executable, "-c", PAIR_WRITER, str(tmp_path)],
+        env={**os.environ, "TERRAIN_KILL_AT": point},
+        start_new_session=True,
+        check=False,
+    )
+    assert child.returncode == -9
+    assert (pdf.read_bytes(), js.read_bytes()) == after_kill
+    # the journal written before the renames says the new pair is complete: the next
+    # command that writes in the folder finishes it; without one, the old pair stays
+    outputs.recover_interrupted_writes(tmp_path)
+    expected = (
+        (b"old pdf", b"old json")
+        if point == "outputs.temporaries-written"
+        else (
+            b"new pdf",
+            b"new json",
+        )
+    )
+    assert (pdf.read_bytes(), js.read_bytes()) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.json", "brief.pdf"]

@@ -3,7 +3,8 @@
 `ingest_exports` is what the CLI and the Prefect flow call. It runs one dlt pipeline
 per system found in the folder (datasets `raw_shop`, `raw_crm`, `raw_support` in the
 DuckDB file), each loading parquet files. The pipelines' working directories live
-next to the warehouse (`<warehouse dir>/.dlt_pipelines/`), never in `~/.dlt`.
+in the warehouse's state folder (`flows.warehouse.paths`), never in `~/.dlt` and
+never shared by two warehouses.
 
 Safe re-runs: unchanged files are skipped (see `flows.ingest.source`). A load
 package left behind by a run that crashed or failed is aborted at the start of the
@@ -34,6 +35,8 @@ from flows.ingest.folder import find_export_files, unrecognized_files
 from flows.ingest.raw_layer import ensure_contract_tables
 from flows.ingest.report import IngestReport
 from flows.ingest.source import exports_source
+from flows.warehouse.destination import dlt_destination
+from flows.warehouse.paths import WarehousePaths
 
 log = logging.getLogger(__name__)
 
@@ -152,16 +155,19 @@ def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) 
 
 
 def pipelines_dir(warehouse: Path) -> Path:
-    """Where the dlt pipelines of `warehouse` keep their working files."""
-    return warehouse.parent / ".dlt_pipelines"
+    """Where the dlt pipelines of `warehouse` keep their working files: the state folder
+    of the warehouse (of the one it is the working copy of), shared with no other."""
+    return WarehousePaths.owning(warehouse).dlt_dir
 
 
 def _pipeline(system: str, warehouse: Path) -> dlt.Pipeline:
     dataset = settings.raw_dataset(system)
+    # named after the published file, so a working copy keeps its pipelines' state
+    owner = WarehousePaths.owning(warehouse).published
     return dlt.pipeline(
-        pipeline_name=f"{warehouse.stem}_{dataset}",
+        pipeline_name=f"{owner.stem}_{dataset}",
         pipelines_dir=str(pipelines_dir(warehouse)),
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=dlt_destination(warehouse),
         dataset_name=dataset,
     )
 

@@ -2,8 +2,8 @@
 
 `run_dbt` is the one entry point the flows, the CLI and the tests use: it runs dbt
 in-process (dbtRunner), points the profile at the warehouse through
-TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ next to the warehouse instead of in
-the repository, and turns any model error or failing test into a TransformError
+TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ in the warehouse's state folder
+instead of in the repository, and turns any model error or failing test into a TransformError
 that names the nodes and their messages. When it returns, the warehouse file is
 closed again, so the caller (or another process) can open it.
 """
@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from flows.settings import TRANSFORMS_DIR
+from flows.warehouse.paths import WarehousePaths
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ class TransformError(RuntimeError):
 
 
 def dbt_work_dir(warehouse: Path) -> Path:
-    """Where dbt's target/ and logs/ go for this warehouse (outside the repository)."""
-    return warehouse.resolve().parent / ".dbt"
+    """Where dbt's target/ and logs/ go for this warehouse: its state folder (of the
+    warehouse it is the working copy of), outside the repository, shared with no other."""
+    return WarehousePaths.owning(warehouse).dbt_dir
 
 
 @contextmanager

@@ -16,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+STATE_SUFFIX = ".state"
+WORKING_NAME = "working.duckdb"
+
 
 @dataclass(frozen=True)
 class WarehousePaths:
@@ -27,13 +30,28 @@ class WarehousePaths:
     def of(cls, warehouse: Path | str) -> WarehousePaths:
         return cls(Path(warehouse).expanduser().resolve())
 
+    @classmethod
+    def owning(cls, database: Path | str) -> WarehousePaths:
+        """The warehouse `database` belongs to: the one whose working copy it is, or the
+        warehouse published at `database` (a file the stages are given directly)."""
+        path = Path(database).expanduser().resolve()
+        folder = path.parent.name
+        if (
+            path.name == WORKING_NAME
+            and folder.startswith(".")
+            and folder.endswith(STATE_SUFFIX)
+            and len(folder) > len(STATE_SUFFIX) + 1
+        ):
+            return cls(path.parent.parent / folder[1 : -len(STATE_SUFFIX)])
+        return cls(path)
+
     @property
     def state_dir(self) -> Path:
-        return self.published.parent / f".{self.published.name}.state"
+        return self.published.parent / f".{self.published.name}{STATE_SUFFIX}"
 
     @property
     def working(self) -> Path:
-        return self.state_dir / "working.duckdb"
+        return self.state_dir / WORKING_NAME
 
     @property
     def lock_file(self) -> Path:
