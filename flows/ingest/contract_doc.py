@@ -12,7 +12,15 @@ from __future__ import annotations
 from flows import settings
 from flows.ingest import contract
 from flows.ingest.contract import Column, Entity
-from flows.ingest.export_settings import DATE_DIRECTIVES, DECIMALS, DELIMITERS, ISO, FileFormat
+from flows.ingest.export_settings import (
+    DATE_DIRECTIVES,
+    DECIMALS,
+    DELIMITERS,
+    INCREMENT,
+    ISO,
+    SNAPSHOT,
+    FileFormat,
+)
 from flows.ingest.raw_layer import DUCKDB_TYPES
 from flows.ingest.readers import EXTENSIONS
 from flows.ingest.rejects import MAX_VALUE_CHARS
@@ -220,6 +228,10 @@ def _export_settings() -> str:
             "byte-order mark is accepted), `utf-8-sig`, `latin-1`, `cp1252`... |",
             f"| timezone | `{defaults.timezone}` | an IANA time zone name such as "
             "`Europe/Paris`: the zone of timestamps written without an offset |",
+            f"| mode | `{defaults.mode}` | `{SNAPSHOT}`: the file holds every row of the "
+            "entity, and a row missing from a new file is marked deleted (see Deleted "
+            f"rows); `{INCREMENT}`: only rows added or changed since the previous export, "
+            "deletions come in a deletes file |",
             "",
             "```yaml",
             'defaults: {delimiter: ";", decimal: ","}',

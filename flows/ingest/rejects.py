@@ -2,13 +2,21 @@
 
 A `Reject` becomes one row of `raw_<system>.ingest_rejects` (see
 `flows.ingest.raw_layer`). Every reason is written for the person who made the
-export: what is wrong, with the value at fault, and what to do. Values are kept
-truncated to MAX_VALUE_CHARS characters so that a broken line does not flood the
-table. The reasons live here, in one place, so their wording stays consistent.
+export: what is wrong, with the value at fault, and what to do. The reasons live
+here, in one place, so their wording stays consistent.
+
+Rejects are read by every analyst, so what they keep of the files is bounded and
+redacted (`excerpt`): a value is kept to MAX_VALUE_CHARS characters, a reason quotes
+at most QUOTED_CHARS characters of it and is itself at most MAX_REASON_CHARS long, and
+e-mail addresses, phone and card numbers, secret assignments (`API_KEY=...`,
+`password: ...`), credentials in URLs, bearer tokens and long key-like strings are
+replaced by a placeholder before anything is stored or logged. A file whose first
+line is a process environment, say, leaves its variable names, not their values.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +24,29 @@ from flows import settings
 from flows.ingest.contract import MAX_YEAR, MIN_YEAR, RangeRule
 from flows.ingest.export_settings import ISO, FileFormat
 
-MAX_VALUE_CHARS = 200
+MAX_VALUE_CHARS = 200  # of a value, in the `value` column
+QUOTED_CHARS = 60  # of a value, quoted in a reason
+MAX_REASON_CHARS = 600  # of a reason
+
+_SECRET_NAME = r"[A-Za-z0-9_.-]*(?:secret|token|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_.-]*"
+# (pattern, placeholder), applied in this order
+_REDACTIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@"), r"\1[secret]@"),
+    (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]+=*"), "Bearer [secret]"),
+    (
+        re.compile(rf"(?i)\b({_SECRET_NAME})(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&\x00]+)"),
+        r"\1\2[secret]",
+    ),
+    (re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[email]"),
+    (re.compile(r"\b(?:\d{4}[ -]){3}\d{1,7}\b|\b\d{13,19}\b"), "[number]"),  # cards
+    (re.compile(r"\+\d{1,3}[ .]?\(?\d\)?(?:[ .-]?\d){6,12}\b"), "[phone]"),
+    (re.compile(r"\b0\d(?:[ .]\d\d){4}\b"), "[phone]"),
+    (
+        re.compile(r"\b[A-Za-z0-9_-]*(?=[A-Za-z_-]*\d)(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b"),
+        "[token]",
+    ),
+    (re.compile(r"[A-Za-z0-9+/]{40,}={0,2}"), "[token]"),
+]
 
 
 @dataclass(frozen=True)
@@ -30,11 +60,38 @@ class Reject:
     reason: str
 
 
-def truncate(value: str | None) -> str | None:
-    """`value` cut to MAX_VALUE_CHARS characters, the last one an ellipsis when cut."""
+def redact(text: str) -> str:
+    """`text` with secrets and contact details replaced by placeholders ([email]...)."""
+    for pattern, placeholder in _REDACTIONS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def excerpt(value: str | None, limit: int) -> str | None:
+    """`value` redacted and cut to `limit` characters, the last one an ellipsis when cut.
+
+    Control characters (a NUL between environment variables, a line break) show as a
+    space, so that one value stays on one line."""
     if value is None:
         return None
-    return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 1] + "…"
+    # cut before redacting too: a huge value costs no time, and what is cut is never seen
+    text = redact("".join(" " if ch < " " else ch for ch in value[: limit * 4]))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def truncate(value: str | None) -> str | None:
+    """`value` as the `value` column keeps it: redacted, at most MAX_VALUE_CHARS long."""
+    return excerpt(value, MAX_VALUE_CHARS)
+
+
+def stored_reason(reason: str) -> str:
+    """A reason as stored and logged: redacted, at most MAX_REASON_CHARS long."""
+    return excerpt(reason, MAX_REASON_CHARS) or ""
+
+
+def _q(value: str) -> str:
+    """`value` as a reason quotes it (redacted, at most QUOTED_CHARS long)."""
+    return excerpt(value, QUOTED_CHARS) or ""
 
 
 def value_text(value: object) -> str:
@@ -63,28 +120,28 @@ NOT_A_JSON_OBJECT = "the line is not a JSON object; each line must hold one obje
 
 
 def not_a_whole_number(value: str, column: str) -> str:
-    return f"not a whole number: '{value}' in column {column}; fix the value in the export."
+    return f"not a whole number: '{_q(value)}' in column {column}; fix the value in the export."
 
 
 def not_a_number(value: str, column: str, fmt: FileFormat) -> str:
     if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        return f"not a number: '{value}' in column {column}; fix the value in the export."
+        return f"not a number: '{_q(value)}' in column {column}; fix the value in the export."
     return (
-        f"not a number: '{value}' in column {column}; fix the value or the decimal "
+        f"not a number: '{_q(value)}' in column {column}; fix the value or the decimal "
         f"setting in {settings.EXPORT_SETTINGS_FILE} (decimal mark now {fmt.decimal!r})."
     )
 
 
 def not_a_date(value: str, column: str, fmt: FileFormat) -> str:
     return (
-        f"not a date: '{value}' in column {column}; expected {fmt.describe_dates()}. "
+        f"not a date: '{_q(value)}' in column {column}; expected {fmt.describe_dates()}. "
         f"Fix the value or date_format in {settings.EXPORT_SETTINGS_FILE}."
     )
 
 
 def out_of_range(value: str, column: str, rule: RangeRule) -> str:
     return (
-        f"out of range: '{value}' in column {column} must be {rule.describe()} ({rule.why}); "
+        f"out of range: '{_q(value)}' in column {column} must be {rule.describe()} ({rule.why}); "
         "fix the value in the export."
     )
 
@@ -97,7 +154,7 @@ def year_out_of_range(value: str, column: str, fmt: FileFormat) -> str:
         else ""
     )
     return (
-        f"date out of range: '{value}' in column {column} is not between the years "
+        f"date out of range: '{_q(value)}' in column {column} is not between the years "
         f"{MIN_YEAR} and {MAX_YEAR}.{hint} Fix the value in the export."
     )
 
@@ -115,14 +172,14 @@ def none_of_filled(group: Sequence[str]) -> str:
 
 def duplicate_in_file(key_name: str, key: str, first_line: int) -> str:
     return (
-        f"duplicate {key_name} '{key}': already on line {first_line}; "
+        f"duplicate {key_name} '{_q(key)}': already on line {first_line}; "
         "only the first row is loaded. Remove the duplicate from the export."
     )
 
 
 def duplicate_in_other_file(key_name: str, key: str, other_file: str, entity: str) -> str:
     return (
-        f"duplicate {key_name} '{key}': already in {other_file}, another file of "
+        f"duplicate {key_name} '{_q(key)}': already in {other_file}, another file of "
         f"{entity} loaded first; only that row is loaded. "
         "Keep each row in one file only."
     )
@@ -134,7 +191,7 @@ def duplicate_in_other_file(key_name: str, key: str, other_file: str, entity: st
 def missing_columns(missing: list[str], header: list[str], fmt: FileFormat) -> str:
     reason = (
         f"missing required column(s): {', '.join(missing)}; the file was not loaded. "
-        f"Columns found: {', '.join(h.strip() for h in header) or 'none'}. "
+        f"Columns found: {_header_list(header)}. "
         "Add the columns or rename them to the canonical names."
     )
     if len(header) == 1:
@@ -149,6 +206,13 @@ def missing_columns(missing: list[str], header: list[str], fmt: FileFormat) -> s
     return reason
 
 
+def _header_list(header: list[str], most: int = 30) -> str:
+    """The column names of a header, each as a reason quotes it, at most `most` of them."""
+    names = [_q(h.strip()) for h in header[:most]]
+    more = f" and {len(header) - most} more" if len(header) > most else ""
+    return (", ".join(names) or "none") + more
+
+
 UNNAMED_COLUMN = (
     "a column has no name in the header; it was not loaded. "
     "Name the column or remove it from the export."
@@ -157,6 +221,6 @@ UNNAMED_COLUMN = (
 
 def column_name_taken(name: str, stored: str, like: str) -> str:
     return (
-        f"column '{name}' would be stored as '{stored}', like {like}; "
+        f"column '{_q(name)}' would be stored as '{_q(stored)}', like {_q(like)}; "
         "it was not loaded. Rename or remove the column in the export."
     )

@@ -23,6 +23,8 @@ class EntityStats:
     files_skipped_unchanged: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    # raw rows marked deleted (missing from a snapshot, or listed in a deletes file)
+    rows_deleted: int = 0
     # files that miss required columns: (file, missing columns)
     missing_required: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # files that could not be read at all: (file, reason)
@@ -39,6 +41,9 @@ class IngestReport:
     warehouse: Path
     entities: dict[str, EntityStats] = field(default_factory=dict)
     ignored_files: list[str] = field(default_factory=list)
+    # entries refused that are not files of an entity (a linked system folder, a link
+    # with another name): (path, reason); nothing of them was read
+    refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -72,6 +77,7 @@ class IngestReport:
                 "files_skipped_unchanged": s.files_skipped_unchanged,
                 "rows_loaded": s.rows_loaded,
                 "rows_rejected": s.rows_rejected,
+                "rows_deleted": s.rows_deleted,
             }
             for name, s in sorted(self.entities.items())
         }
@@ -95,7 +101,8 @@ class IngestReport:
                 (
                     warning if s.rows_rejected else info,
                     f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} "
-                    f"unchanged, {s.rows_loaded} rows loaded, {s.rows_rejected} rejected",
+                    f"unchanged, {s.rows_loaded} rows loaded, {s.rows_rejected} rejected"
+                    + (f", {s.rows_deleted} marked deleted" if s.rows_deleted else ""),
                 )
             )
         if self.rows_rejected:
@@ -116,4 +123,6 @@ class IngestReport:
             lines.append((warning, f"  warning: {message}"))
         for file in self.ignored_files:
             lines.append((warning, f"  ignored {file}: not a canonical export file name"))
+        for file, reason in self.refused:
+            lines.append((warning, f"  NOT READ {file}: {reason}"))
         return lines

@@ -22,16 +22,18 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dlt
+import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from flows import settings
-from flows.ingest.export_settings import ExportSettingsError, load_export_settings
-from flows.ingest.folder import find_export_files, unrecognized_files
+from flows import faults, settings
+from flows.ingest.export_settings import ExportSettings, ExportSettingsError, load_export_settings
+from flows.ingest.folder import ExportFolder, scan_export_folder
+from flows.ingest.freshness import FAILED, LOADED, SourceAttempt, new_run_id, record_attempt
 from flows.ingest.raw_layer import ensure_contract_tables
 from flows.ingest.report import IngestReport
 from flows.ingest.source import exports_source
@@ -65,17 +67,42 @@ class IngestError(Exception):
         self.report = report
 
 
-class WarehouseBusyError(IngestError):
+class SourceFailedError(IngestError):
+    """Some systems could not be loaded at all (the others were): worth retrying; their
+    data in the warehouse are those of their last successful load. `failures`: system
+    -> reason."""
+
+    def __init__(
+        self,
+        message: str,
+        report: IngestReport | None = None,
+        failures: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, report)
+        self.failures = dict(failures or {})
+
+
+class WarehouseBusyError(SourceFailedError):
     """Another process holds the DuckDB file: worth retrying a little later."""
 
 
 def ingest_exports(
-    exports_dir: Path, warehouse: Path, progress: Callable[[str], None] | None = None
+    exports_dir: Path,
+    warehouse: Path,
+    progress: Callable[[str], None] | None = None,
+    systems: Sequence[str] | None = None,
+    run_id: str | None = None,
 ) -> IngestReport:
     """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
 
-    Raises IngestError, after loading everything loadable, when a file misses required
-    columns or cannot be read, or when the folder holds no recognizable file.
+    `systems` limits the load to some systems (the flows load one per task); `run_id`
+    groups the attempts of one run in raw_ingest.source_loads (flows.ingest.freshness).
+
+    A system that cannot be loaded at all (its folder cannot be listed, its load fails)
+    does not stop the others: they load, and then SourceFailedError names it (its data
+    in the warehouse stay those of its last successful load). Raises IngestError, after
+    loading everything loadable, when a file misses required columns, cannot be read or
+    is refused, or when the folder holds no recognizable file.
     """
     started = time.perf_counter()
     exports_dir = Path(exports_dir).resolve()
@@ -89,13 +116,15 @@ def ingest_exports(
         export_settings = load_export_settings(exports_dir)
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
-    files = find_export_files(exports_dir)
-    report.ignored_files = [
-        p.relative_to(exports_dir).as_posix() for p in unrecognized_files(exports_dir)
-    ]
+    folder = scan_export_folder(exports_dir)
+    report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
         log.warning("ignoring %s: not a canonical export file name", ignored)
-    if not files:
+    report.refused = [(folder.label(p), reason) for p, reason in folder.refused_other]
+    for label, reason in report.refused:
+        log.warning("%s: %s", label, reason)
+    wanted = [s for s in folder.systems() if systems is None or s in systems]
+    if not folder.systems():
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
@@ -107,34 +136,145 @@ def ingest_exports(
         os.environ.setdefault(name, value)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     rejected_at = datetime.now(UTC)
-    systems = [s for s in settings.SYSTEMS if any(e.system == s for e in files)]
-    for system in systems:
+    run_id = run_id or new_run_id()
+    failures: dict[str, str] = {}
+    busy = False
+    for system in wanted:
+        attempt_started = datetime.now(UTC)
         notify(f"ingesting {system} exports")
-        pipeline = _pipeline(system, warehouse)
-        _abort_unfinished_loads(pipeline)
-        source = exports_source(
-            exports_dir, system, export_settings, report.entities, notify, rejected_at
-        )
-        try:
-            pipeline.run(source, loader_file_format="parquet")
-        except PipelineStepFailed as exc:
-            _abort_unfinished_loads(pipeline)
-            message = _failure_message(system, warehouse, exc)
-            error = WarehouseBusyError if "lock" in str(exc.exception).lower() else IngestError
-            # nothing of this system was loaded: its counts would mislead
-            for name in [n for n in report.entities if n.startswith(f"{system}/")]:
-                del report.entities[name]
-            report.seconds = time.perf_counter() - started
-            _tell_summary(report, progress)
-            raise error(message, report) from exc
+        failure = folder.unlisted.get(system)
+        if failure is None:
+            try:
+                _load_system(
+                    system,
+                    warehouse,
+                    exports_dir,
+                    folder,
+                    export_settings,
+                    report,
+                    notify,
+                    rejected_at,
+                )
+            except _SystemFailed as failed:
+                failure, busy = failed.message, busy or failed.busy
+                # nothing of this system was loaded: its counts would mislead
+                for name in [n for n in report.entities if n.startswith(f"{system}/")]:
+                    del report.entities[name]
+        if failure is not None:
+            failures[system] = failure
+            log.error("%s", failure)
+        _record(warehouse, system, run_id, attempt_started, failure, report)
+        faults.reached("ingest.loaded")
 
-    ensure_contract_tables(warehouse)
+    _ensure_contract_tables(warehouse)
+    faults.reached("ingest.done")
     report.seconds = time.perf_counter() - started
-    if report.missing_required or report.unreadable_files:
+    if failures:
+        _tell_summary(report, progress)
+        error = WarehouseBusyError if busy and len(failures) == len(wanted) else SourceFailedError
+        raise error(_failed_message(failures, report), report, failures)
+    if report.missing_required or report.unreadable_files or _refused_folders(report):
         _tell_summary(report, progress)
         raise IngestError(_not_loaded_message(report), report)
     log.debug("\n".join(report.summary()))
     return report
+
+
+class _SystemFailed(Exception):
+    def __init__(self, message: str, busy: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.busy = busy
+
+
+def _load_system(
+    system: str,
+    warehouse: Path,
+    exports_dir: Path,
+    folder: ExportFolder,
+    export_settings: ExportSettings,
+    report: IngestReport,
+    notify: Callable[[str], None],
+    loaded_at: datetime,
+) -> None:
+    """Run the dlt pipeline of one system; _SystemFailed when it cannot load."""
+    pipeline = _pipeline(system, warehouse)
+    try:
+        _abort_unfinished_loads(pipeline)
+    except IngestError as exc:
+        raise _SystemFailed(str(exc), busy="lock" in str(exc).lower()) from exc
+    source = exports_source(
+        exports_dir,
+        system,
+        export_settings,
+        report.entities,
+        notify,
+        loaded_at,
+        warehouse=warehouse,
+        folder=folder,
+    )
+    try:
+        pipeline.run(source, loader_file_format="parquet")
+    except PipelineStepFailed as exc:
+        try:
+            _abort_unfinished_loads(pipeline)
+        except IngestError as abort_error:
+            log.warning("%s", abort_error)
+        busy = "lock" in str(exc.exception).lower()
+        raise _SystemFailed(_failure_message(system, warehouse, exc), busy) from exc
+
+
+def _record(
+    warehouse: Path,
+    system: str,
+    run_id: str,
+    started_at: datetime,
+    failure: str | None,
+    report: IngestReport,
+) -> None:
+    """Append the attempt to raw_ingest.source_loads (a held file only loses the record)."""
+    attempt = SourceAttempt(
+        run_id,
+        system,
+        started_at,
+        datetime.now(UTC),
+        FAILED if failure else LOADED,
+        tuple(s for n, s in report.entities.items() if n.startswith(f"{system}/")),
+        failure,
+    )
+    try:
+        record_attempt(warehouse, attempt)
+    except duckdb.Error as exc:
+        log.warning("could not record the load of %s in %s: %s", system, warehouse, exc)
+
+
+def _ensure_contract_tables(warehouse: Path) -> None:
+    try:
+        ensure_contract_tables(warehouse)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise WarehouseBusyError(
+            f"cannot write {warehouse}: another process has it open (DuckDB allows one "
+            "process to hold the file). Close it (DBeaver, a notebook, duckdb CLI) and run "
+            f"again. ({str(exc).splitlines()[0]})"
+        ) from exc
+
+
+def _refused_folders(report: IngestReport) -> list[tuple[str, str]]:
+    """Refused entries that are system folders (a whole system not read)."""
+    return [(label, reason) for label, reason in report.refused if "/" not in label]
+
+
+def _failed_message(failures: dict[str, str], report: IngestReport) -> str:
+    lines = [
+        f"{len(failures)} source(s) could not be loaded; the others were, and the "
+        "warehouse keeps the data of the last successful load of these (stale):"
+    ]
+    lines += [f"  {system}: {reason}" for system, reason in failures.items()]
+    if report.missing_required or report.unreadable_files:
+        lines.append(_not_loaded_message(report))
+    return "\n".join(lines)
 
 
 def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) -> None:
@@ -217,7 +357,7 @@ def _not_loaded_message(report: IngestReport) -> str:
         lines.append(
             f"  {report.exports_dir / file}: missing required column(s) {', '.join(columns)}"
         )
-    for file, reason in report.unreadable_files:
+    for file, reason in [*report.unreadable_files, *_refused_folders(report)]:
         lines.append(f"  {report.exports_dir / file}: {reason}")
     lines.append(
         "Add or rename the columns (canonical names are in the docs) or fix the files, "
