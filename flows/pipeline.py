@@ -4,6 +4,17 @@ Each task calls one plain function of a stage (flows/ingest, flows/intent,
 flows/transform, flows/brief); the flows only chain them. Paths default to
 the configuration of flows/settings.py (environment variables), so the same
 deployments run on the demo or on a company's own exports.
+
+The warehouse path names the *published* file analysts and briefs open. The flows
+that write (ingest, transform, refresh) hold the warehouse for writing
+(`flows.warehouse.session.writing`: one run at a time, a working copy) and publish it
+when the outermost of them succeeds; `pipeline` keeps the writer lock until its brief,
+rendered from the file it just published, is written.
+
+Each source (shop, crm, support) is loaded by its own task, retried when it fails: a
+source still failing after its retries fails its task, the others load, the run goes
+on (transform, publication, brief, which names the stale source) and then fails with
+SourceFailedError, so the failure shows in Prefect and in the exit code.
 """
 
 from __future__ import annotations
@@ -12,30 +23,45 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from flows import settings
+from flows import faults, settings
 from flows.brief import BriefError
-from flows.brief.period import MonthError, resolve_month
+from flows.brief.period import MonthError, month_range, resolve_month
 from flows.brief.write import write_brief
-from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
+from flows.ingest.folder import scan_export_folder
+from flows.ingest.freshness import new_run_id
+from flows.ingest.run import IngestError, SourceFailedError, WarehouseBusyError, ingest_exports
 from flows.intent.load import IntentError, load_intent
 from flows.intent.model import Intent
 from flows.intent.tables import write_intent_tables
 from flows.transform.dbt import TransformError, company_timezone, run_dbt
+from flows.warehouse.lock import WarehouseLockedError, writer_lock
+from flows.warehouse.session import writing
+from flows.warehouse.target import warehouse_location
 
 
 def _path(value: str | Path | None, default: Path) -> Path:
-    return Path(value).expanduser().resolve() if value else default
+    """A path argument (absolute), or a MotherDuck warehouse (`md:<database>`) as is."""
+    return warehouse_location(value) if value else default
 
 
-# Errors the user must fix: retrying them only delays the message.
-USER_ERRORS = (IngestError, IntentError, TransformError, BriefError, MonthError)
+# Errors the user must fix: retrying them only delays the message. Another run writing
+# the warehouse was already waited for (TERRAIN_LOCK_WAIT_SECONDS).
+USER_ERRORS = (
+    IngestError,
+    IntentError,
+    TransformError,
+    BriefError,
+    MonthError,
+    WarehouseLockedError,
+)
 
 
 def _transient(task, task_run, state) -> bool:
-    """Retry what may pass by itself (the warehouse file held by another process)."""
+    """Retry what may pass by itself (the warehouse file held by another process, a
+    source that could not be loaded)."""
     try:
         state.result()
-    except WarehouseBusyError:
+    except (WarehouseBusyError, SourceFailedError):
         return True
     except USER_ERRORS as error:
         # dbt reports a held DuckDB file as a failed node: that one is worth a retry.
@@ -47,10 +73,20 @@ def _transient(task, task_run, state) -> bool:
 
 # I/O against the DuckDB file can fail transiently (another process holding the
 # file lock), so the tasks that write it retry; the pure checks do not.
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
-def ingest_exports_task(exports_dir: Path, warehouse: Path) -> dict[str, dict[str, int]]:
+@task(
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=_transient,
+    task_run_name="ingest-{system}",
+)
+def ingest_source_task(
+    exports_dir: Path, database: Path, system: str, run_id: str
+) -> dict[str, dict[str, int]]:
+    """Load one source (system) of the export folder."""
     logger = get_run_logger()
-    report = ingest_exports(exports_dir, warehouse, progress=logger.info)
+    report = ingest_exports(
+        exports_dir, database, progress=logger.info, systems=[system], run_id=run_id
+    )
     for line in report.summary():
         logger.info(line)
     return report.as_dict()
@@ -78,21 +114,61 @@ def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | No
     return [str(pdf), str(findings)]
 
 
+def _ingest_sources(exports_dir: Path, database: Path) -> dict[str, dict[str, int]]:
+    """One task per source; SourceFailedError at the end when some could not load."""
+    systems = scan_export_folder(exports_dir).systems()
+    if not systems:
+        # no source at all: the plain function says what the folder should hold
+        return ingest_exports(exports_dir, database).as_dict()
+    run_id = new_run_id()
+    delay = settings.retry_delay_seconds()
+    counts: dict[str, dict[str, int]] = {}
+    failures: dict[str, str] = {}
+    errors: list[IngestError] = []
+    for system in systems:
+        state = ingest_source_task.with_options(retry_delay_seconds=delay)(
+            exports_dir, database, system, run_id, return_state=True
+        )
+        try:
+            counts.update(state.result())
+        except SourceFailedError as error:
+            failures.update(error.failures)
+            if error.report is not None:
+                counts.update(error.report.as_dict())
+        except IngestError as error:
+            errors.append(error)
+    if errors:
+        # a file the user must fix stops the run (after every source was tried)
+        raise errors[0] if len(errors) == 1 else IngestError("\n".join(map(str, errors)))
+    if failures:
+        reasons = "\n".join(f"  {system}: {reason}" for system, reason in failures.items())
+        raise SourceFailedError(
+            f"{len(failures)} source(s) could not be loaded after their retries; the others "
+            f"were, and the warehouse keeps their last loaded data (stale):\n{reasons}",
+            failures=failures,
+        )
+    return counts
+
+
 @flow(name="ingest", log_prints=False)
 def ingest_flow(exports_dir: str | None = None, warehouse: str | None = None) -> dict:
     """Load the export folder into the raw datasets (merge on primary keys)."""
-    return ingest_exports_task(
-        _path(exports_dir, settings.exports_path()), _path(warehouse, settings.warehouse_path())
-    )
+    published = _path(warehouse, settings.warehouse_path())
+    exports = _path(exports_dir, settings.exports_path())
+    with writing(published, "terrain ingest", publish_despite=(SourceFailedError,)) as database:
+        return _ingest_sources(exports, database)
 
 
 @flow(name="transform")
 def transform_flow(intent_file: str | None = None, warehouse: str | None = None) -> None:
     """Validate and load the intent file, then build and test every dbt model."""
-    warehouse_file = _path(warehouse, settings.warehouse_path())
-    intent = validate_intent_task(_path(intent_file, settings.intent_path()))
-    write_intent_task(intent, warehouse_file)
-    build_models_task(warehouse_file)
+    published = _path(warehouse, settings.warehouse_path())
+    with writing(published, "terrain transform") as database:
+        intent = validate_intent_task(_path(intent_file, settings.intent_path()))
+        write_intent_task(intent, database)
+        faults.reached("transform.intent-written")
+        build_models_task(database)
+        faults.reached("transform.built")
 
 
 @flow(name="brief")
@@ -105,7 +181,8 @@ def brief_flow(
     """Render the PDF brief and its findings JSON for one month.
 
     month: YYYY-MM, `latest` (last complete month of data) or empty for the
-    previous calendar month (what the monthly schedule wants).
+    previous calendar month (what the monthly schedule wants). Reads the published
+    warehouse only: it never waits for a run that is writing.
     """
     warehouse_file = _path(warehouse, settings.warehouse_path())
     resolved = resolve_month(month, warehouse_file, company_timezone(warehouse_file))
@@ -113,13 +190,46 @@ def brief_flow(
     return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
 
 
+@flow(name="briefs")
+def briefs_flow(
+    month_from: str,
+    month_to: str,
+    warehouse: str | None = None,
+    out_dir: str | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """Backfill: the brief of every month from `month_from` to `month_to` (YYYY-MM, both
+    included). Each month's pair is written whole; running it again rewrites the same
+    files."""
+    warehouse_file = _path(warehouse, settings.warehouse_path())
+    out = _path(out_dir, settings.briefs_path())
+    months = month_range(month_from, month_to, warehouse_file)
+    get_run_logger().info("briefs for %s to %s (%d months)", months[0], months[-1], len(months))
+    outputs: list[str] = []
+    for month in months:
+        outputs += render_brief_task(warehouse_file, month, out, lang)
+    return outputs
+
+
 @flow(name="refresh")
 def refresh_flow(
     exports_dir: str | None = None, intent_file: str | None = None, warehouse: str | None = None
 ) -> None:
-    """Nightly: ingest then transform."""
-    ingest_flow(exports_dir, warehouse)
-    transform_flow(intent_file, warehouse)
+    """Nightly: ingest then transform, then publish for analysts.
+
+    A source that could not be loaded does not stop the others nor the transform: the
+    warehouse is rebuilt and published with its last loaded data, then the run fails.
+    """
+    published = _path(warehouse, settings.warehouse_path())
+    with writing(published, "terrain refresh", publish_despite=(SourceFailedError,)):
+        stale: SourceFailedError | None = None
+        try:
+            ingest_flow(exports_dir, warehouse)
+        except SourceFailedError as error:
+            stale = error
+        transform_flow(intent_file, warehouse)
+        if stale is not None:
+            raise stale
 
 
 @flow(name="pipeline")
@@ -131,6 +241,16 @@ def pipeline_flow(
     out_dir: str | None = None,
     lang: str | None = None,
 ) -> list[str]:
-    """Everything: ingest, transform, brief."""
-    refresh_flow(exports_dir, intent_file, warehouse)
-    return brief_flow(month, warehouse, out_dir, lang)
+    """Everything: ingest, transform, publish, brief (from the published file)."""
+    published = _path(warehouse, settings.warehouse_path())
+    # the lock stays held until the brief is written: no other run publishes in between
+    with writer_lock(published, command="terrain run"):
+        stale: SourceFailedError | None = None
+        try:
+            refresh_flow(exports_dir, intent_file, warehouse)
+        except SourceFailedError as error:
+            stale = error
+        outputs = brief_flow(month, warehouse, out_dir, lang)
+        if stale is not None:
+            raise stale
+        return outputs

@@ -24,7 +24,7 @@ from flows.brief.report_tables import (
     read_report,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 # The figures each finding carries, as the report tables name them.
 # fmt: off
@@ -95,7 +95,7 @@ def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
             f"{company['first_data_date']} to {company['last_data_date']}; choose a month "
             "in that range (or load newer exports and run `terrain transform`)"
         )
-    return shape_findings(warehouse, report_month, company, report.coverage, rows)
+    return shape_findings(warehouse, report_month, company, report.coverage, rows, report.freshness)
 
 
 def shape_findings(
@@ -104,6 +104,7 @@ def shape_findings(
     company: Row,
     coverage: list[Row],
     rows: dict[str, list[Row]],
+    freshness: list[Row] | None = None,
 ) -> dict[str, Any]:
     """Rename the selected rows into the documented findings shape."""
     return {
@@ -117,12 +118,23 @@ def shape_findings(
         "generated_from": warehouse.name,
         "company": _company(company),
         "coverage": coverage,
+        "stale_sources": [_stale(row) for row in freshness or () if row["is_stale"]],
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
         "offers": [_offer(offer) for offer in rows["rpt_brief__offers"]],
         "findings": _findings(rows),
         "labels": _labels(rows),
         "sources": _sources(),
+    }
+
+
+def _stale(row: Row) -> Row:
+    """A source the latest ingestion did not load: since when its data have not moved."""
+    return {
+        "source": row["source"],
+        "last_loaded_at": row["last_loaded_at"],
+        "failing_since": row["failing_since"],
+        "last_error": row["last_error"],
     }
 
 
@@ -390,6 +402,7 @@ def _sources() -> dict[str, str]:
     return {
         "company": f"{REPORT_SCHEMA}.rpt_brief__company",
         "coverage": f"{REPORT_SCHEMA}.rpt_brief__coverage",
+        "stale_sources": f"{REPORT_SCHEMA}.rpt_brief__freshness",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",
         "gap": f"{REPORT_SCHEMA}.rpt_brief__gaps",

@@ -24,6 +24,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Mois incomplet : les données s'arrêtent au {date}. "
             "Les chiffres de ce mois peuvent encore évoluer."
         ),
+        "stale_source": (
+            "Source non à jour : {source}, chargée pour la dernière fois le {since}. "
+            "Ses chiffres s'arrêtent à cette date."
+        ),
+        "stale_source_never": "Source jamais chargée : {source}. Ses chiffres manquent.",
         "cover_coverage": "Données analysées",
         "cover_span": "du {start} au {end}",
         "cover_systems": "Sources",
@@ -424,6 +429,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "incomplete_month": (
             "Incomplete month: data ends on {date}. This month's figures may still change."
         ),
+        "stale_source": (
+            "Stale source: {source}, last loaded on {since}. Its figures stop at that date."
+        ),
+        "stale_source_never": "Source never loaded: {source}. Its figures are missing.",
         "cover_coverage": "Data analysed",
         "cover_span": "from {start} to {end}",
         "cover_systems": "Sources",

@@ -3,7 +3,7 @@
 `TABLES` lists every `report.rpt_brief__*` table the brief reads with the columns it
 reads: the contract between the dbt project and the brief (docs/architecture.md,
 section 4). `read_report` opens the warehouse read-only and returns the company row,
-the coverage rows and the rows of one month of every other table, as JSON-ready
+the coverage and freshness rows and the rows of one month of every other table, as JSON-ready
 values, in the order the brief shows them (ordering only: ranks come from SQL).
 """
 
@@ -55,6 +55,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "rpt_brief__coverage": (
         "system", "entity", "row_count", "rejected_rows", "first_at", "last_at",
+    ),
+    "rpt_brief__freshness": (
+        "source", "is_stale", "last_loaded_at", "failing_since", "last_error",
     ),
     "rpt_brief__offers": (
         "report_month", "offer_id", "offer_name", "offer_kind", "orders", "units",
@@ -126,6 +129,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 # Ordering only (no ranking is computed here): the order rows are shown in.
 ORDER_BY = {
     "rpt_brief__coverage": "system, entity",
+    "rpt_brief__freshness": "source",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
@@ -149,6 +153,7 @@ class ReportRows:
     company: dict[str, Any]  # the one row of rpt_brief__company
     coverage: list[dict[str, Any]]  # rpt_brief__coverage, every month
     months: dict[str, list[dict[str, Any]]]  # table -> its rows of the month
+    freshness: list[dict[str, Any]]  # rpt_brief__freshness: every source, as of now
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -168,9 +173,10 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
             if "report_month" in TABLES[table]
         }
         coverage = read_table(con, "rpt_brief__coverage")
+        freshness = read_table(con, "rpt_brief__freshness")
     finally:
         con.close()
-    return ReportRows(company_rows[0], coverage, month_rows)
+    return ReportRows(company_rows[0], coverage, month_rows, freshness)
 
 
 def to_json_value(value: Any) -> Any:

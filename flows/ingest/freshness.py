@@ -28,22 +28,20 @@ SCHEMA = "raw_ingest"
 TABLE = "source_loads"
 LOADED, FAILED = "loaded", "failed"
 
-DDL = f"""
-create schema if not exists {SCHEMA};
-create table if not exists {SCHEMA}.{TABLE} (
-    run_id varchar not null,
-    source varchar not null,
-    started_at timestamp with time zone not null,
-    finished_at timestamp with time zone not null,
-    status varchar not null,
-    files_read bigint,
-    files_unchanged bigint,
-    rows_loaded bigint,
-    rows_rejected bigint,
-    rows_deleted bigint,
-    error varchar
-);
-"""
+# The columns of raw_ingest.source_loads and their DuckDB types.
+COLUMNS: dict[str, str] = {
+    "run_id": "varchar not null",
+    "source": "varchar not null",
+    "started_at": "timestamp with time zone not null",
+    "finished_at": "timestamp with time zone not null",
+    "status": "varchar not null",
+    "files_read": "bigint",
+    "files_unchanged": "bigint",
+    "rows_loaded": "bigint",
+    "rows_rejected": "bigint",
+    "rows_deleted": "bigint",
+    "error": "varchar",
+}
 
 
 def new_run_id() -> str:
@@ -65,9 +63,10 @@ class SourceAttempt:
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in DDL.split(";"):
-        if statement.strip():
-            con.execute(statement)
+    """Create raw_ingest.source_loads when it does not exist yet."""
+    con.execute(f"create schema if not exists {SCHEMA}")
+    columns = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS.items())
+    con.execute(f"create table if not exists {SCHEMA}.{TABLE} ({columns})")
 
 
 def record_attempt(warehouse: Path, attempt: SourceAttempt) -> None:
@@ -76,7 +75,8 @@ def record_attempt(warehouse: Path, attempt: SourceAttempt) -> None:
     with duckdb.connect(str(warehouse)) as con:
         ensure_table(con)
         con.execute(
-            f"insert into {SCHEMA}.{TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {SCHEMA}.{TABLE} ({', '.join(COLUMNS)}) "
+            f"values ({', '.join('?' for _ in COLUMNS)})",
             [
                 attempt.run_id,
                 attempt.source,

@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from flows import settings
-from flows.ingest import contract
+from flows.ingest import contract, freshness
 from flows.ingest.contract import Entity
 from flows.ingest.deleted import DELETED_AT
 from flows.ingest.rejects import Reject
@@ -118,6 +118,8 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                         f"alter table {dataset}.{table} add column if not exists "
                         f"{DELETED_AT} timestamp with time zone"
                     )
+        if (freshness.SCHEMA, freshness.TABLE) not in existing:
+            freshness.ensure_table(con)
     if created:
         log.info("no export file for %s: created empty", ", ".join(created))
     return created

@@ -37,8 +37,8 @@ from flows.ingest.freshness import FAILED, LOADED, SourceAttempt, new_run_id, re
 from flows.ingest.raw_layer import ensure_contract_tables
 from flows.ingest.report import IngestReport
 from flows.ingest.source import exports_source
-from flows.warehouse.destination import dlt_destination
 from flows.warehouse.paths import WarehousePaths
+from flows.warehouse.target import dlt_destination, is_motherduck, warehouse_location
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class SourceFailedError(IngestError):
         self.failures = dict(failures or {})
 
 
-class WarehouseBusyError(SourceFailedError):
+class WarehouseBusyError(IngestError):
     """Another process holds the DuckDB file: worth retrying a little later."""
 
 
@@ -106,7 +106,7 @@ def ingest_exports(
     """
     started = time.perf_counter()
     exports_dir = Path(exports_dir).resolve()
-    warehouse = Path(warehouse).resolve()
+    warehouse = warehouse_location(warehouse)
     notify = progress or log.info
     report = IngestReport(exports_dir, warehouse)
 
@@ -134,7 +134,8 @@ def ingest_exports(
 
     for name, value in _DLT_ENV_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if not is_motherduck(warehouse):
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
     rejected_at = datetime.now(UTC)
     run_id = run_id or new_run_id()
     failures: dict[str, str] = {}
@@ -171,8 +172,9 @@ def ingest_exports(
     report.seconds = time.perf_counter() - started
     if failures:
         _tell_summary(report, progress)
-        error = WarehouseBusyError if busy and len(failures) == len(wanted) else SourceFailedError
-        raise error(_failed_message(failures, report), report, failures)
+        if busy and len(failures) == len(wanted):
+            raise WarehouseBusyError(_failed_message(failures, report), report)
+        raise SourceFailedError(_failed_message(failures, report), report, failures)
     if report.missing_required or report.unreadable_files or _refused_folders(report):
         _tell_summary(report, progress)
         raise IngestError(_not_loaded_message(report), report)

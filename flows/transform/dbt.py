@@ -21,6 +21,7 @@ import duckdb
 
 from flows.settings import TRANSFORMS_DIR
 from flows.warehouse.paths import WarehousePaths
+from flows.warehouse.target import dbt_target, is_motherduck, warehouse_location
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def _release_warehouse() -> None:
 
 def company_timezone(warehouse: Path) -> str:
     """The company's time zone from the loaded intent file (UTC before any is loaded)."""
-    if not Path(warehouse).exists():
+    if not is_motherduck(warehouse) and not Path(warehouse).exists():
         return "UTC"
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -127,7 +128,7 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner  # slow import: only when dbt actually runs
 
-    warehouse = Path(warehouse).resolve()
+    warehouse = warehouse_location(warehouse)
     work_dir = dbt_work_dir(warehouse)
     work_dir.mkdir(parents=True, exist_ok=True)
 
@@ -139,6 +140,8 @@ def run_dbt(
         *args,
         # With a progress callback dbt's own console output would print every line twice.
         *(["--quiet"] if progress is not None else []),
+        "--target",
+        dbt_target(warehouse),
         "--project-dir",
         str(TRANSFORMS_DIR),
         "--profiles-dir",

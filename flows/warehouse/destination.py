@@ -9,9 +9,6 @@ destination below is dlt's own DuckDB destination with that one statement quoted
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import dlt
 from dlt.common.destination.client import LoadJob
 from dlt.common.schema.typing import TTableSchema
@@ -52,8 +49,3 @@ class duckdb_destination(dlt.destinations.duckdb):  # noqa: N801 - named like dl
     @property
     def client_class(self) -> type[DuckDbClient]:
         return _DuckDbClient
-
-
-def dlt_destination(database: Path) -> Any:
-    """The dlt destination writing the DuckDB file `database`."""
-    return duckdb_destination(str(database), destination_name="duckdb")

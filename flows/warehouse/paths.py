@@ -16,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.settings import WAREHOUSE_DIR
+from flows.warehouse.target import is_motherduck, motherduck_database
+
 STATE_SUFFIX = ".state"
 WORKING_NAME = "working.duckdb"
 
@@ -28,12 +31,18 @@ class WarehousePaths:
 
     @classmethod
     def of(cls, warehouse: Path | str) -> WarehousePaths:
+        if is_motherduck(warehouse):
+            # nothing is published on this machine: the name only places the state folder
+            # (dlt pipelines, dbt target) of a MotherDuck warehouse
+            return cls(WAREHOUSE_DIR / f"motherduck-{motherduck_database(warehouse)}")
         return cls(Path(warehouse).expanduser().resolve())
 
     @classmethod
     def owning(cls, database: Path | str) -> WarehousePaths:
         """The warehouse `database` belongs to: the one whose working copy it is, or the
         warehouse published at `database` (a file the stages are given directly)."""
+        if is_motherduck(database):
+            return cls.of(database)
         path = Path(database).expanduser().resolve()
         folder = path.parent.name
         if (

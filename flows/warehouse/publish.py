@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import faults
 from flows.outputs import fsync_directory, temporary_path
 from flows.warehouse.paths import WarehousePaths
 
@@ -50,6 +51,20 @@ def prepare_working_copy(warehouse: Path) -> Path:
     return paths.working
 
 
+def _copy_durably(source: Path, target: Path, chunk: int = 16 << 20) -> None:
+    """Copy `source` to `target` and flush it to disk."""
+    size = source.stat().st_size
+    copied = 0
+    with open(source, "rb") as reader, open(target, "wb") as writer:
+        while block := reader.read(chunk):
+            writer.write(block)
+            copied += len(block)
+            if copied >= size // 2 > copied - len(block):
+                faults.reached("publish.copying")
+        writer.flush()
+        os.fsync(writer.fileno())
+
+
 def publish_working_copy(warehouse: Path) -> Path:
     """Replace the published file by a complete copy of the working database.
 
@@ -71,12 +86,12 @@ def publish_working_copy(warehouse: Path) -> Path:
     paths.published.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_path(paths.published)
     try:
-        shutil.copyfile(paths.working, temporary)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
+        _copy_durably(paths.working, temporary)
+        faults.reached("publish.copied")
         # a log beside the old file would be replayed onto the new one
         _wal(paths.published).unlink(missing_ok=True)
         os.replace(temporary, paths.published)
+        faults.reached("publish.renamed")
     finally:
         temporary.unlink(missing_ok=True)
     fsync_directory(paths.published.parent)

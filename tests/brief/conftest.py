@@ -53,6 +53,11 @@ create table report.rpt_brief__coverage (
     first_at timestamptz, last_at timestamptz
 );
 
+create table report.rpt_brief__freshness (
+    source varchar, is_stale boolean, last_loaded_at timestamptz, failing_since timestamptz,
+    last_attempt_at timestamptz, last_error varchar
+);
+
 create table report.rpt_brief__offers (
     report_month date, offer_id varchar, offer_name varchar, offer_kind varchar,
     orders bigint, units bigint, revenue double, buyers bigint,

@@ -45,7 +45,7 @@ def test_json_file_is_the_findings_dict_and_matches_the_documented_schema(
     assert json_path.name == f"brief-{MONTH}.json"
     written = json.loads(json_path.read_text(encoding="utf-8"))
     assert written == findings
-    assert written["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert written["schema_version"] == SCHEMA_VERSION == "1.2"
     assert written["generated_from"] == "terrain.duckdb"
     assert written["month"] == MONTH
 
