@@ -6,7 +6,9 @@
 - docs/intent.schema.json: JSON Schema of the intent file (flows.intent.schema);
 - docs/export-settings.schema.json: JSON Schema of export-settings.yaml
   (flows.ingest.export_settings);
-- docs/input-contract.md: the canonical export files (flows.ingest.contract_doc).
+- docs/input-contract.md: the canonical export files (flows.ingest.contract_doc);
+- docs/duckdb-sql.md: the SQL of transforms/ only DuckDB understands
+  (flows.transform.portability).
 
 tests/test_docs.py fails when a committed file differs from what the code writes, so
 a change to the models or to the contract comes with its documentation.
@@ -22,11 +24,13 @@ from flows.ingest.contract_doc import input_contract
 from flows.ingest.export_settings import export_settings_schema
 from flows.intent.schema import intent_schema
 from flows.settings import PROJECT_DIR
+from flows.transform.portability import duckdb_only_sql
 
 GENERATED: dict[str, Callable[[], str]] = {
     "docs/intent.schema.json": intent_schema,
     "docs/export-settings.schema.json": export_settings_schema,
     "docs/input-contract.md": input_contract,
+    "docs/duckdb-sql.md": duckdb_only_sql,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flows import settings
 from flows.ingest import contract
 from flows.ingest.contract import Column, Entity
+from flows.ingest.deleted import DELETED_AT, DELETES_SUFFIX
 from flows.ingest.export_settings import (
     DATE_DIRECTIVES,
     DECIMALS,
@@ -23,7 +24,7 @@ from flows.ingest.export_settings import (
 )
 from flows.ingest.raw_layer import DUCKDB_TYPES
 from flows.ingest.readers import EXTENSIONS
-from flows.ingest.rejects import MAX_VALUE_CHARS
+from flows.ingest.rejects import MAX_REASON_CHARS, MAX_VALUE_CHARS, QUOTED_CHARS
 
 _TYPES = {
     contract.TEXT: "any text; trimmed of surrounding spaces, blank is empty",
@@ -47,7 +48,14 @@ def input_contract() -> str:
         _ranges(),
         _multi_valued(),
         _export_settings(),
-        _REJECTS.format(max_chars=MAX_VALUE_CHARS, rejects=settings.REJECTS_TABLE),
+        _DELETED.format(suffix=DELETES_SUFFIX, deleted_at=DELETED_AT),
+        _REJECTS.format(
+            max_chars=MAX_VALUE_CHARS,
+            quoted=QUOTED_CHARS,
+            reason_chars=MAX_REASON_CHARS,
+            rejects=settings.REJECTS_TABLE,
+        ),
+        _BOUNDARY,
     ]
     return "\n".join(part.rstrip() + "\n" for part in parts)
 
@@ -264,13 +272,60 @@ def _delimiters() -> str:
     )
 
 
+_DELETED = """\
+## Deleted rows: snapshots and increments
+
+A file is a snapshot (`mode: snapshot`, the default: it holds every row of its entity)
+or an increment (`mode: increment`: only rows added or changed since the previous
+export), set in `export-settings.yaml` per file, per system or for all. A raw row is
+never removed: `{deleted_at}` (UTC) says when it was deleted, NULL while it is in the
+exports, and the warehouse models leave deleted rows out.
+
+- Snapshot: when an entity's files are read again, a row loaded earlier and in none of
+  them is marked deleted; if it comes back in a later file it is live again. A row
+  rejected for a bad value is still in the export: it is not deleted (its last good
+  version stays). Nothing is marked deleted when a file of the entity is empty (no
+  bytes), misses required columns, cannot be read, has lines that cannot be split into
+  values, or when every file of the entity is gone: such exports prove nothing about
+  which rows went. A header without rows is an empty snapshot.
+- Deletes file, for increments (honoured for snapshots too):
+  `<system>/<entity>{suffix}.csv|.jsonl|.parquet` lists the primary key of each
+  deleted row (same columns as the entity's key, required) and optionally
+  `deleted_at` (when; the load time otherwise). It is read when it changes and
+  whenever a file of its entity is read, and wins over the data files: a row it lists
+  stays deleted while it lists it. Its bad lines are rejects like any other.
+
+Change detection is by content: a file is read again when the SHA-256 of its bytes (and
+of its export settings) changed. Its size, modification time, inode and change time
+(ctime, which a user cannot set back) only let an unchanged file be skipped without
+hashing it; a file edited in place with its old size and modification time is read
+again.
+"""
+
+
+_BOUNDARY = """\
+## The export folder is a boundary
+
+Only regular files inside the export folder are read. A symbolic link (even to a file
+inside the folder), a device, a named pipe or a socket, whether a system folder, an
+export file or `export-settings.yaml`, is refused unread: nothing of it is read or
+stored. A refused export file or system folder counts as a file not loaded (one reject
+without a line, and the run ends with an error after loading the others); a refused
+entry with another name is reported and skipped.
+"""
+
+
 _REJECTS = """\
 ## Rejected rows
 
 A row with a value that breaks the rules above (or an empty required value, or a
 primary key already loaded) is not loaded: each value at fault becomes one row of
 `raw_<system>.{rejects}`, with the file, the line, the column, the value as written
-(cut to {max_chars} characters) and the reason in plain words. Lines are the file's
+(cut to {max_chars} characters) and the reason in plain words (quoting at most
+{quoted} characters of the value, at most {reason_chars} characters in all). Values and
+reasons are redacted before they are stored: e-mail addresses, phone and card numbers,
+secret assignments (`API_KEY=...`), credentials in URLs and long key-like strings
+become `[email]`, `[phone]`, `[number]`, `[secret]`, `[token]`. Lines are the file's
 lines as an editor shows them (CSV: the line where the record starts; the header is
 line 1 unless blank lines precede it); Parquet has no lines: the row's position, first
 row = 1. A file missing a required column, or that cannot be read at all (wrong

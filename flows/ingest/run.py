@@ -200,11 +200,16 @@ def _load_system(
     loaded_at: datetime,
 ) -> None:
     """Run the dlt pipeline of one system; _SystemFailed when it cannot load."""
-    pipeline = _pipeline(system, warehouse)
     try:
+        pipeline = _pipeline(system, warehouse)
         _abort_unfinished_loads(pipeline)
     except IngestError as exc:
         raise _SystemFailed(str(exc), busy="lock" in str(exc).lower()) from exc
+    except Exception as exc:  # its working folder, its destination: this source is down
+        raise _SystemFailed(
+            f"the {system} pipeline cannot start ({type(exc).__name__}: {exc}); "
+            f"check {pipelines_dir(warehouse)} and the disk"
+        ) from exc
     source = exports_source(
         exports_dir,
         system,
