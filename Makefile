@@ -40,11 +40,14 @@ lint: $(STAMP)
 	$(MAKE) --no-print-directory lint-sql
 
 # sqlfluff's dbt templater compiles the project, so the profile needs a warehouse path:
-# a throwaway file (nothing is built), removed afterwards. Runs from transforms/, where
-# .sqlfluff points the templater at the project.
+# a throwaway file, removed afterwards, that holds only the seeds (the shared lists some
+# models are built from while they compile). Runs from transforms/, where .sqlfluff
+# points the templater at the project.
 lint-sql: $(STAMP)
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd transforms && \
-		TERRAIN_WAREHOUSE="$$tmp/lint.duckdb" DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+		export TERRAIN_WAREHOUSE="$$tmp/lint.duckdb" DBT_SEND_ANONYMOUS_USAGE_STATS=false && \
+		../$(BIN)/dbt seed --quiet --project-dir . --profiles-dir . \
+			--target-path "$$tmp/target" --log-path "$$tmp/logs" && \
 		../$(BIN)/sqlfluff lint models
 
 clean-demo:

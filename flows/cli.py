@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from flows import settings
+from flows import settings, shared_lists
 
 log = logging.getLogger("terrain")
 
@@ -63,6 +63,12 @@ def _orders(value: str) -> int:
     return number
 
 
+def _languages_help() -> str:
+    """The languages of --lang in words: "fr (français) or en (English)"."""
+    names = [f"{language.id} ({language.label})" for language in shared_lists.languages()]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
 def _path(value: str) -> Path:
     return Path(value).expanduser().resolve()
 
@@ -96,9 +102,10 @@ def _add_brief_options(parser: argparse.ArgumentParser, default_month: str | Non
     )
     parser.add_argument(
         "--lang",
-        choices=settings.LANGUAGES,
+        choices=shared_lists.language_codes(),
         default=None,
-        help="language of the brief (default: the company language of the intent file)",
+        help=f"language of the brief, {_languages_help()} "
+        "(default: the company language of the intent file)",
     )
 
 
@@ -107,7 +114,7 @@ def _add_exports(parser: argparse.ArgumentParser) -> None:
         "--exports",
         type=_path,
         default=settings.exports_path(),
-        help="export folder laid out as in PRODUCT.md: shop/, crm/, support/ "
+        help="export folder laid out as in docs/input-contract.md: shop/, crm/, support/ "
         "(default: $TERRAIN_EXPORTS or warehouse/exports)",
     )
 
@@ -149,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--lang",
-        choices=settings.LANGUAGES,
+        choices=shared_lists.language_codes(),
         default=None,
-        help="language of the brief (default: French, the company's language)",
+        help=f"language of the brief, {_languages_help()} "
+        "(default: French, the company's language)",
     )
     demo.add_argument(
         "--generate-only",

@@ -7,6 +7,8 @@
 - docs/export-settings.schema.json: JSON Schema of export-settings.yaml
   (flows.ingest.export_settings);
 - docs/input-contract.md: the canonical export files (flows.ingest.contract_doc);
+- docs/findings.schema.json: its shape is written by hand, its lists come from the
+  seeds (flows.brief.findings_schema);
 - docs/duckdb-sql.md: the SQL of transforms/ only DuckDB understands
   (flows.transform.portability).
 
@@ -20,6 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from flows.brief.findings_schema import findings_schema
 from flows.ingest.contract_doc import input_contract
 from flows.ingest.export_settings import export_settings_schema
 from flows.intent.schema import intent_schema
@@ -30,6 +33,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "docs/intent.schema.json": intent_schema,
     "docs/export-settings.schema.json": export_settings_schema,
     "docs/input-contract.md": input_contract,
+    "docs/findings.schema.json": findings_schema,
     "docs/duckdb-sql.md": duckdb_only_sql,
 }
 

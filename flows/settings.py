@@ -77,9 +77,6 @@ def raw_dataset(system: str) -> str:
     return f"{RAW_DATASET_PREFIX}{system}"
 
 
-# Languages a brief can be written in (the CLI's --lang, the intent file's labels).
-LANGUAGES = ("fr", "en")
-
 # Schedules (also written in prefect.yaml; tests/test_prefect_yaml.py keeps them equal).
 SCHEDULE_TIMEZONE = "Europe/Paris"
 REFRESH_CRON = "0 2 * * *"  # ingest + transform, every night

@@ -27,6 +27,22 @@ def test_each_subcommand_has_help(name, capsys):
     assert len(capsys.readouterr().out) > 200
 
 
+@pytest.mark.parametrize("name", ["run", "ingest"])
+def test_exports_help_points_at_the_input_contract(name, capsys):
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "docs/input-contract.md" in out and "PRODUCT.md" not in out
+    assert (PROJECT_DIR / "docs" / "input-contract.md").is_file()
+
+
+def test_lang_offers_the_languages_of_the_seed(capsys):
+    with pytest.raises(SystemExit):
+        main(["brief", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "{fr,en}" in out and "fr (français) or en (English)" in out
+
+
 def test_run_accepts_the_documented_options(tmp_path):
     args = build_parser().parse_args(
         [

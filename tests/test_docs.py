@@ -79,3 +79,21 @@ def test_the_export_settings_schema_follows_the_demo_and_flags_unknown_keys() ->
     settings["defaults"]["decimal"] = ";"
     errors = {tuple(error.absolute_path) for error in validator.iter_errors(settings)}
     assert errors == {("systems",), ("defaults",)}  # defaults: a block or null, neither fits
+
+
+def test_the_findings_schema_takes_its_lists_from_the_seeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows import shared_lists
+    from flows.brief.findings_schema import findings_schema
+
+    seeded = shared_lists.ids
+
+    def with_a_new_class(name: str) -> tuple[str, ...]:
+        return seeded(name) + (("surging",) if name == "signal_classes" else ())
+
+    monkeypatch.setattr(shared_lists, "ids", with_a_new_class)
+    cases = json.loads(findings_schema())["properties"]["findings"]["items"]["allOf"]
+    signal = next(case for case in cases if case["if"]["properties"]["type"]["const"] == "signal")
+    assert signal["then"]["properties"]["classification"]["enum"][-1] == "surging"
+    assert signal["then"]["properties"]["signal_kind"]["enum"] == list(seeded("signal_kinds"))

@@ -17,17 +17,31 @@ from pathlib import Path
 from typing import Any
 
 from flows.brief import BriefError
-from flows.brief.report_tables import (
-    METHOD_GAP_COLUMNS,
-    METHOD_SIGNAL_COLUMNS,
-    REPORT_SCHEMA,
-    read_report,
-)
+from flows.brief.report_tables import REPORT_SCHEMA, read_report
 
 SCHEMA_VERSION = "1.2"
 
-# The figures each finding carries, as the report tables name them.
+# The columns of the report tables each part of the findings carries, as they name them.
 # fmt: off
+COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
+# The method's signal thresholds (dbt vars, columns of rpt_brief__company) the
+# appendix states in plain words.
+METHOD_SIGNAL_COLUMNS = (
+    "signal_recent_months", "signal_baseline_months", "signal_baseline_gap_months",
+    "signal_min_baseline_months", "signal_min_documents", "signal_fdr", "signal_weak_p",
+    "signal_min_share_ratio", "signal_weak_min_documents", "signal_min_customers",
+    "signal_strong_min_documents", "signal_trend_test_months", "signal_trend_p",
+    "term_min_customers", "term_fdr", "term_min_share_ratio",
+)
+# The method's gap, experiment and decision thresholds, for the appendix.
+METHOD_GAP_COLUMNS = (
+    "gap_window_months", "gap_baseline_months", "gap_min_buyers", "gap_off_target_tolerance",
+    "gap_channel_tolerance", "gap_use_tolerance", "gap_min_evidence", "gap_psi_threshold",
+    "gap_bundle_window_months", "gap_bundle_min_lift", "gap_bundle_min_co_orders",
+    "gap_false_discovery_rate", "gap_z_threshold", "gap_target_min_sample",
+    "gap_rejection_min_sample", "gap_rejection_min_events", "experiment_min_reviews",
+    "experiment_rating_prior_reviews", "experiment_decision_score", "decision_window_months",
+)
 OFFER_FIGURES = (
     "orders", "units", "revenue", "buyers", "off_target_buyers", "off_target_buyer_share",
     "off_target_revenue_share", "top_off_target_segment_share", "returns", "return_rate",
@@ -117,7 +131,7 @@ def shape_findings(
         ),
         "generated_from": warehouse.name,
         "company": _company(company),
-        "coverage": coverage,
+        "coverage": [pick(row, COVERAGE_COLUMNS) for row in coverage],
         "stale_sources": [_stale(row) for row in freshness or () if row["is_stale"]],
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],

@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment
+
+from flows import shared_lists
 
 MISSING = "—"
 MINUS = "−"  # U+2212, typographic minus
@@ -35,49 +38,21 @@ MONTHS = {
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
-# How each metric of the report tables is shown. Shares and rates are
-# fractions (0..1) in the warehouse; money is in the company currency.
-METRIC_KINDS: dict[str, str] = {
-    "off_target_share": "percent",
-    "off_target_buyer_share": "percent",
-    "off_target_revenue_share": "percent",
-    "top_off_target_segment_share": "percent",
+# How the figures that are not metrics are shown; a metric (seed metrics) is shown the
+# way of its unit (seed units). Shares are fractions (0..1) in the warehouse.
+FIGURE_FORMATS: dict[str, str] = {
     "share": "percent",
-    "recent_share": "percent",
-    "recent_offer_share": "percent",
     "baseline_share": "percent",
-    "return_rate": "percent",
-    "return_rate_max": "percent",
-    "repeat_rate": "percent",
-    "repeat_rate_min": "percent",
-    "csat": "percent",
-    "csat_min": "percent",
-    "monthly_revenue": "money",
-    "revenue": "money",
-    "tickets_per_100_orders": "decimal",
-    "tickets_per_100_orders_max": "decimal",
-    "avg_rating": "decimal",
-    "rating_min": "decimal",
-    "share_ratio": "ratio",
-    "z_score": "decimal",
-    # intent versus usage: gap metrics, experiments, decisions
-    "off_target_channel_share": "percent",
-    "unintended_use_share": "percent",
-    "top_unintended_use_share": "percent",
-    "top_off_target_channel_share": "percent",
-    "segment_drift": "decimal2",
-    "unplanned_bundle": "ratio",
-    "missing_complement": "ratio",
-    "return_reason_rate": "percent",
-    "cancellation_rate": "percent",
-    "low_rating_share": "percent",
-    "bad_satisfaction_share": "percent",
-    "lost_deal_rate": "percent",
-    "rating": "decimal",
     "reception_score": "decimal2",
     "units_per_item_month": "decimal",
     "requests_per_100_buyers": "decimal",
 }
+
+
+@cache
+def figure_formats() -> dict[str, str]:
+    """Figure or metric name -> how it is shown (number, money, percent, decimal...)."""
+    return FIGURE_FORMATS | {metric.id: metric.unit.format for metric in shared_lists.metrics()}
 
 
 def _missing(value: Any) -> bool:
@@ -154,7 +129,7 @@ class Formatter:
 
     def metric(self, value: Any, metric: str | None) -> str:
         """A value of a named metric, shown the way that metric is read."""
-        kind = METRIC_KINDS.get(metric or "", "number")
+        kind = figure_formats().get(metric or "", "number")
         if kind == "percent":
             return self.percent(value, 1 if not _missing(value) and abs(value) < 0.1 else 0)
         if kind == "money":
@@ -171,7 +146,7 @@ class Formatter:
 
     def metric_gap(self, value: Any, metric: str | None) -> str:
         """A difference (actual - expected) of a named metric, with its sign."""
-        kind = METRIC_KINDS.get(metric or "", "number")
+        kind = figure_formats().get(metric or "", "number")
         if kind == "percent":
             return self.points(value)
         if _missing(value):

@@ -1,16 +1,28 @@
-"""The brief's static text in French and English.
+"""The brief's static text in French and English, and the labels of coded values.
 
-Labels that come from the company's own data (themes, segments, offers) are
-read from the warehouse; everything else the reader sees is here. Both
-languages hold the same keys (a test checks it). `{name}` placeholders are
-filled by `Translator.__call__`.
+Labels that come from the company's own data (themes, segments, offers) are read from
+the warehouse; the names of the shared lists' values (metrics, channels, kinds, signal
+classes...) are columns of their seeds (`flows.shared_lists`); everything else the
+reader sees is here. Both languages hold the same keys (a test checks it). `{name}`
+placeholders are filled by `Translator.__call__`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-LANGUAGES = ("fr", "en")
+from flows import shared_lists
+
+# The shared lists (transforms/seeds/) whose labels `Translator.code` shows, by the
+# prefix the templates name a code with: code('metric', gap.metric).
+LISTED_CODES: dict[str, tuple[str, ...]] = {
+    "metric": ("metrics",),
+    "kind": ("offer_kinds", "signal_kinds"),
+    "channel": ("channels",),
+    "class": ("signal_classes", "experiment_recommendations", "decision_statuses"),
+    "dim": ("gap_dimensions",),
+    "source": ("evidence_sources",),
+}
 
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
@@ -66,9 +78,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "coverage_title": "Couverture et fraîcheur des données",
         "lineage_title": "D'où vient chaque chiffre",
         # offers
-        "kind_core": "Offre permanente",
-        "kind_experiment": "Expérimentation",
-        "kind_service": "Service",
         "orders": "Commandes",
         "units": "Unités",
         "revenue": "Chiffre d'affaires",
@@ -109,40 +118,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_offer": "Offre la plus citée\u00a0:",
         "verbatims": "Ce qu'ils disent",
         "no_verbatims": "Pas de citation disponible.",
-        "kind_adapt": "Adapter",
-        "kind_circumvent": "Contourner",
-        "kind_suggest": "Suggérer",
-        "kind_transform": "Transformer",
-        "kind_reject": "Rejeter",
-        "kind_adapt_text": "Les clients plient l'offre à un usage qu'elle n'avait pas prévu.",
-        "kind_circumvent_text": (
-            "Les clients trouvent un chemin de traverse pour obtenir ce qu'ils veulent."
-        ),
-        "kind_suggest_text": "Les clients demandent explicitement quelque chose qui manque.",
-        "kind_transform_text": "Les clients font de l'offre autre chose que ce qu'elle est.",
-        "kind_reject_text": (
-            "Les clients se détournent de l'offre ou d'une de ses caractéristiques."
-        ),
-        # evidence sources
-        "source_review": "avis",
-        "source_ticket": "ticket",
-        "source_ticket_comment": "échange support",
-        "source_crm_note": "note CRM",
-        "source_return_reason": "motif de retour",
-        "source_lost_deal_reason": "motif de perte",
-        "source_satisfaction_comment": "commentaire de satisfaction",
-        # classifications
+        # classifications of gaps (those of signals, experiments and decisions are seeds)
         "class_rising": "En hausse",
         "class_falling": "En baisse",
-        "class_stable": "Stable",
-        "class_insufficient_data": "Données insuffisantes",
         "class_breach": "Hors objectif",
         "class_ok": "Conforme",
         "class_off_target": "Hors cible",
-        "class_emerging": "Émergent",
-        "class_strong": "Fort",
-        "class_weak": "Faible",
-        "class_fading": "En recul",
         "signal_recent": "Mentions, {months} mois",
         "signal_recent_customers": "Clients, {months} mois",
         "signal_ratio": "Rapport lissé",
@@ -158,19 +139,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "term_customers": "Clients, {months} mois",
         "term_share": "Part des textes",
         "lineage_terms": "Termes émergents",
-        # metrics
-        "metric_off_target_share": "Acheteurs hors cible",
-        "metric_monthly_units": "Unités par mois",
-        "metric_monthly_revenue": "Chiffre d'affaires mensuel",
-        "metric_return_rate_max": "Taux de retour (max.)",
-        "metric_repeat_rate_min": "Taux de réachat (min.)",
-        "metric_tickets_per_100_orders_max": "Tickets pour 100 commandes (max.)",
-        "metric_csat_min": "Satisfaction (min.)",
-        "metric_rating_min": "Note moyenne (min.)",
-        "metric_share": "Part des échanges",
-        "metric_recent_share": "Part des échanges (3 derniers mois)",
-        "metric_recent_offer_share": "Part des échanges sur l'offre (3 derniers mois)",
-        "metric_documents": "Mentions",
         # appendix
         "method_intro": (
             "Chaque chiffre de ce document est calculé dans l'entrepôt de données "
@@ -308,41 +276,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence_count": "{count} verbatims",
         "evidence_accounts": "{count} comptes",
         "evidence_source": "Entrepôt : {source}",
-        "dim_audience": "Clientèle",
-        "dim_channel": "Canaux",
-        "dim_use": "Usages",
-        "dim_bundles": "Achats associés",
-        "dim_rejection": "Rejet",
-        "dim_targets": "Objectifs",
         "cmp_tolerance": "tolérance {value}",
         "cmp_target": "objectif {value}",
         "cmp_baseline": "avant {value}",
         "cmp_threshold": "seuil {value}",
         "cmp_independence": "hasard {value}",
-        "metric_segment_drift": "Dérive de la clientèle (indice)",
-        "metric_off_target_channel_share": "Ventes par un canal non prévu",
-        "metric_unintended_use_share": "Usage non prévu (part des verbatims)",
-        "metric_unplanned_bundle": "Acheté avec, sans que ce soit prévu (co-achat)",
-        "metric_missing_complement": "Complément prévu, peu acheté avec (co-achat)",
-        "metric_return_reason_rate": "Retours pour ce motif (par ligne vendue)",
-        "metric_cancellation_rate": "Commandes annulées",
-        "metric_low_rating_share": "Avis à 1 ou 2 étoiles",
-        "metric_bad_satisfaction_share": "Clients insatisfaits du support",
-        "metric_lost_deal_rate": "Affaires perdues",
-        "metric_units": "Unités par mois",
-        "metric_revenue": "Chiffre d'affaires mensuel",
-        "metric_return_rate": "Taux de retour",
-        "metric_repeat_rate": "Taux de réachat",
-        "metric_tickets_per_100_orders": "Tickets pour 100 commandes",
-        "metric_csat": "Satisfaction",
-        "metric_rating": "Note moyenne",
-        "metric_avg_rating": "Note moyenne",
-        "channel_web": "site web",
-        "channel_store": "boutique",
-        "channel_marketplace": "places de marché",
-        "channel_b2b": "vente aux professionnels",
-        "channel_phone": "téléphone",
-        "channel_other": "autre canal",
         "reason_too_small": "trop petit",
         "reason_too_large": "trop grand",
         "reason_defect": "défaut",
@@ -352,13 +290,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_unknown": "motif non renseigné",
         "class_significant": "Significatif",
         "class_watch": "À surveiller",
-        "class_promote": "À pérenniser",
-        "class_keep_testing": "À tester encore",
-        "class_retire": "À arrêter",
-        "class_improved": "Amélioration",
-        "class_worsened": "Dégradation",
-        "class_no_clear_effect": "Pas d'effet net",
-        "class_too_early": "Trop tôt pour conclure",
         "channel_heading": "Par où",
         "channel_mix_text": (
             "{share} des ventes passent par des canaux non prévus ; le premier : {channel} "
@@ -467,9 +398,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_title": "Method",
         "coverage_title": "Data coverage and freshness",
         "lineage_title": "Where each number comes from",
-        "kind_core": "Core offer",
-        "kind_experiment": "Experiment",
-        "kind_service": "Service",
         "orders": "Orders",
         "units": "Units",
         "revenue": "Revenue",
@@ -509,34 +437,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_offer": "Most mentioned offer:",
         "verbatims": "In their words",
         "no_verbatims": "No quote available.",
-        "kind_adapt": "Adapt",
-        "kind_circumvent": "Circumvent",
-        "kind_suggest": "Suggest",
-        "kind_transform": "Transform",
-        "kind_reject": "Reject",
-        "kind_adapt_text": "Customers bend the offer to a use it was not designed for.",
-        "kind_circumvent_text": "Customers find a way around the offer to get what they want.",
-        "kind_suggest_text": "Customers explicitly ask for something that is missing.",
-        "kind_transform_text": "Customers turn the offer into something else.",
-        "kind_reject_text": "Customers turn away from the offer or one of its features.",
-        "source_review": "review",
-        "source_ticket": "ticket",
-        "source_ticket_comment": "support exchange",
-        "source_crm_note": "CRM note",
-        "source_return_reason": "return reason",
-        "source_lost_deal_reason": "lost-deal reason",
-        "source_satisfaction_comment": "satisfaction comment",
         "class_rising": "Rising",
         "class_falling": "Falling",
-        "class_stable": "Stable",
-        "class_insufficient_data": "Insufficient data",
         "class_breach": "Off target",
         "class_ok": "On target",
         "class_off_target": "Outside target",
-        "class_emerging": "Emerging",
-        "class_strong": "Strong",
-        "class_weak": "Weak",
-        "class_fading": "Fading",
         "signal_recent": "Mentions, {months} months",
         "signal_recent_customers": "Customers, {months} months",
         "signal_ratio": "Smoothed ratio",
@@ -552,18 +457,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "term_customers": "Customers, {months} months",
         "term_share": "Share of texts",
         "lineage_terms": "Emerging terms",
-        "metric_off_target_share": "Off-target buyers",
-        "metric_monthly_units": "Units per month",
-        "metric_monthly_revenue": "Monthly revenue",
-        "metric_return_rate_max": "Return rate (max.)",
-        "metric_repeat_rate_min": "Repeat rate (min.)",
-        "metric_tickets_per_100_orders_max": "Tickets per 100 orders (max.)",
-        "metric_csat_min": "Satisfaction (min.)",
-        "metric_rating_min": "Average rating (min.)",
-        "metric_share": "Share of voice",
-        "metric_recent_share": "Share of voice (last 3 months)",
-        "metric_recent_offer_share": "Share of voice on the offer (last 3 months)",
-        "metric_documents": "Mentions",
         "method_intro": (
             "Every number in this document is computed in the data warehouse (DuckDB, "
             "versioned SQL models) and only formatted here. The same numbers are published "
@@ -691,41 +584,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence_count": "{count} customer texts",
         "evidence_accounts": "{count} accounts",
         "evidence_source": "Warehouse: {source}",
-        "dim_audience": "Audience",
-        "dim_channel": "Channels",
-        "dim_use": "Use",
-        "dim_bundles": "Bundles",
-        "dim_rejection": "Rejection",
-        "dim_targets": "Targets",
         "cmp_tolerance": "tolerance {value}",
         "cmp_target": "target {value}",
         "cmp_baseline": "before {value}",
         "cmp_threshold": "threshold {value}",
         "cmp_independence": "chance {value}",
-        "metric_segment_drift": "Customer drift (index)",
-        "metric_off_target_channel_share": "Sales through an unplanned channel",
-        "metric_unintended_use_share": "Unplanned use (share of customer texts)",
-        "metric_unplanned_bundle": "Bought with, though not planned (lift)",
-        "metric_missing_complement": "Planned complement rarely bought with it (lift)",
-        "metric_return_reason_rate": "Returns for this reason (per line sold)",
-        "metric_cancellation_rate": "Cancelled orders",
-        "metric_low_rating_share": "1- and 2-star reviews",
-        "metric_bad_satisfaction_share": "Dissatisfied support customers",
-        "metric_lost_deal_rate": "Lost deals",
-        "metric_units": "Units per month",
-        "metric_revenue": "Monthly revenue",
-        "metric_return_rate": "Return rate",
-        "metric_repeat_rate": "Repeat rate",
-        "metric_tickets_per_100_orders": "Tickets per 100 orders",
-        "metric_csat": "Satisfaction",
-        "metric_rating": "Average rating",
-        "metric_avg_rating": "Average rating",
-        "channel_web": "website",
-        "channel_store": "shop",
-        "channel_marketplace": "marketplaces",
-        "channel_b2b": "business sales",
-        "channel_phone": "phone",
-        "channel_other": "other channel",
         "reason_too_small": "too small",
         "reason_too_large": "too large",
         "reason_defect": "defect",
@@ -735,13 +598,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_unknown": "no reason given",
         "class_significant": "Significant",
         "class_watch": "Watch",
-        "class_promote": "Promote",
-        "class_keep_testing": "Keep testing",
-        "class_retire": "Retire",
-        "class_improved": "Improved",
-        "class_worsened": "Worsened",
-        "class_no_clear_effect": "No clear effect",
-        "class_too_early": "Too early to tell",
         "channel_heading": "Through which channels",
         "channel_mix_text": (
             "{share} of sales go through unplanned channels; the largest: {channel} "
@@ -811,7 +667,9 @@ class Translator:
 
     def __init__(self, lang: str) -> None:
         if lang not in STRINGS:
-            raise ValueError(f"no translation for language {lang!r}; use one of {LANGUAGES}")
+            raise ValueError(
+                f"no translation for language {lang!r}; use one of {', '.join(STRINGS)}"
+            )
         self.lang = lang
         self.strings = STRINGS[lang]
 
@@ -821,11 +679,16 @@ class Translator:
         return text.format(**params) if params else text
 
     def code(self, prefix: str, code: str | None) -> str:
-        """The label of a code that comes from the data (a classification, a kind...).
+        """The label of a code that comes from the data (a metric, a kind, a class...):
+        from the seeds of LISTED_CODES, else from the strings (`<prefix>_<code>`).
 
         A code this version does not know yet is shown as written rather than
         stopping the brief.
         """
         if code is None:
             return ""
+        for name in LISTED_CODES.get(prefix, ()):
+            labels = shared_lists.labels(name).get(code)
+            if labels is not None:
+                return labels[self.lang]
         return self.strings.get(f"{prefix}_{code}", code.replace("_", " "))

@@ -20,10 +20,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from flows import shared_lists
 from flows.brief import BriefError
 from flows.brief.formatting import register_filters
-from flows.brief.i18n import LANGUAGES, Translator
-from flows.intent.schema import SIGNAL_KINDS
+from flows.brief.i18n import Translator
 from flows.outputs import write_files_atomically
 from flows.settings import TEMPLATES_DIR
 
@@ -74,17 +74,28 @@ def make_environment(lang: str, currency: str, templates: Path = TEMPLATES_DIR) 
     )
     register_filters(env, lang, currency)
     translator = Translator(lang)
-    env.globals.update(t=translator, code=translator.code, lang=lang, signal_kinds=SIGNAL_KINDS)
+    env.globals.update(
+        t=translator,
+        code=translator.code,
+        lang=lang,
+        # the brief's sections follow the order of these lists (transforms/seeds/)
+        signal_kinds=shared_lists.signal_kinds(),
+        signal_classes=shared_lists.signal_classes(),
+        # decisions: the statuses that stand out, the metrics whose change is relative
+        headline_decision_statuses=shared_lists.flagged("decision_statuses", "is_headline"),
+        volume_metrics=tuple(metric.id for metric in shared_lists.metrics() if metric.is_volume),
+    )
     return env
 
 
 def resolve_language(findings: dict[str, Any], lang: str | None) -> str:
     """The brief's language: the one asked for, else the company's."""
     chosen = lang or findings["company"]["language"]
-    if chosen not in LANGUAGES:
+    languages = shared_lists.language_codes()
+    if chosen not in languages:
         source = "asked for" if lang else "set for the company in intent.yaml"
         raise BriefError(
-            f"language {chosen!r} {source} is not supported: use one of {', '.join(LANGUAGES)}"
+            f"language {chosen!r} {source} is not supported: use one of {', '.join(languages)}"
         )
     return chosen
 

@@ -31,10 +31,14 @@ from pathlib import Path
 
 import duckdb
 
+from flows import shared_lists
+
 log = logging.getLogger(__name__)
 
-RISING = frozenset({"emerging", "weak", "strong"})
-FLAGGED = RISING | {"fading"}
+# The classes (seed signal_classes) that flag a rise (emerging, weak, strong), and those
+# that flag any change (a fall too).
+RISING = frozenset(shared_lists.ids_where("signal_classes", "direction", "rise"))
+FLAGGED = RISING | frozenset(shared_lists.ids_where("signal_classes", "direction", "fall"))
 # What detection needs: the signal and emerging-term report tables and their parents.
 DETECTION_SELECTOR = ("+rpt_brief__signals", "+rpt_brief__verbatims", "+rpt_brief__emerging_terms")
 

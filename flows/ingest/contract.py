@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flows import shared_lists
+
 # Column types of the canonical files, as the raw layer stores them.
 TEXT = "text"
 INTEGER = "integer"
@@ -161,15 +163,6 @@ ENTITIES: tuple[Entity, ...] = (
 
 ENTITIES_BY_KEY: dict[tuple[str, str], Entity] = {(e.system, e.name): e for e in ENTITIES}
 
-# Enumerations of the canonical files (checked by dbt tests in staging).
-ORDER_CHANNELS = ("web", "store", "marketplace", "b2b", "phone", "other")
-ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
-PRODUCT_STATUSES = ("active", "limited", "discontinued")
-ACCOUNT_TYPES = ("b2c", "b2b", "nonprofit", "public", "partner")
-DEAL_OUTCOMES = ("won", "lost", "open")
-COMMENT_AUTHOR_ROLES = ("customer", "agent")
-SATISFACTION_SCORES = ("good", "bad", "1", "2", "3", "4", "5")
-
 
 @dataclass(frozen=True)
 class Enumeration:
@@ -179,17 +172,22 @@ class Enumeration:
     note: str = ""  # what becomes of another value, when it is not just flagged
 
 
-# (system, entity, column) -> its values. The raw layer keeps any value as written;
-# staging lower-cases it and the warehouse's tests flag the others.
+# (system, entity, column) -> its values: the shared lists (transforms/seeds/), which the
+# warehouse's staging tests also point at. The raw layer keeps any value as written;
+# staging lower-cases it and the tests flag the others.
 ENUMERATIONS: dict[tuple[str, str, str], Enumeration] = {
-    ("shop", "products", "status"): Enumeration(PRODUCT_STATUSES),
-    ("shop", "orders", "channel"): Enumeration(ORDER_CHANNELS, "any other value counts as other"),
-    ("shop", "orders", "status"): Enumeration(ORDER_STATUSES),
-    ("crm", "accounts", "type"): Enumeration(ACCOUNT_TYPES),
-    ("crm", "deals", "outcome"): Enumeration(DEAL_OUTCOMES),
-    ("support", "ticket_comments", "author_role"): Enumeration(COMMENT_AUTHOR_ROLES),
+    ("shop", "products", "status"): Enumeration(shared_lists.ids("product_statuses")),
+    ("shop", "orders", "channel"): Enumeration(
+        shared_lists.ids("channels"), "any other value counts as other"
+    ),
+    ("shop", "orders", "status"): Enumeration(shared_lists.ids("order_statuses")),
+    ("crm", "accounts", "type"): Enumeration(shared_lists.ids("account_types")),
+    ("crm", "deals", "outcome"): Enumeration(shared_lists.ids("deal_outcomes")),
+    ("support", "ticket_comments", "author_role"): Enumeration(
+        shared_lists.ids("comment_author_roles")
+    ),
     ("support", "satisfaction", "score"): Enumeration(
-        SATISFACTION_SCORES, "good or bad, or a score from 1 to 5"
+        shared_lists.ids("satisfaction_scores"), "good or bad, or a score from 1 to 5"
     ),
 }
 

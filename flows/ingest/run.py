@@ -128,7 +128,7 @@ def ingest_exports(
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
-            "support/tickets.jsonl (see the canonical input files in the docs).",
+            "support/tickets.jsonl (every file and column: docs/input-contract.md).",
             report,
         )
 

@@ -92,9 +92,9 @@ def _intent(spec: schema.IntentFile) -> Intent:
     # customers no rule matches fall in the last segment unless the file says otherwise
     default_segment = company.default_segment or (segments[-1].id if segments else None)
     return Intent(
-        company.name or "",
-        company.language or "en",
-        company.currency or "EUR",
+        company.name,
+        company.language,
+        company.currency,
         company.timezone or "UTC",
         default_segment or "all",
         segments,
@@ -105,9 +105,7 @@ def _intent(spec: schema.IntentFile) -> Intent:
 
 
 def _segments(specs: list[schema.Segment]) -> list[Segment]:
-    return [
-        Segment(spec.id, _labels(spec.label), dict(spec.match.given())) for spec in specs if spec.id
-    ]
+    return [Segment(spec.id, _labels(spec.label), dict(spec.match.given())) for spec in specs]
 
 
 def _themes(specs: list[schema.Theme]) -> list[Theme]:
@@ -119,7 +117,6 @@ def _themes(specs: list[schema.Theme]) -> list[Theme]:
             {language: _texts(terms) for language, terms in spec.terms.items()},
         )
         for spec in specs
-        if spec.id and spec.kind
     ]
 
 
@@ -140,7 +137,6 @@ def _offers(specs: list[schema.Offer]) -> list[Offer]:
             dict(spec.intent.targets.given()),
         )
         for spec in specs
-        if spec.id
     ]
 
 
@@ -155,7 +151,6 @@ def _decisions(specs: list[schema.Decision]) -> list[Decision]:
             _texts(spec.watch),
         )
         for spec in specs
-        if spec.id and spec.date and spec.offer
     ]
 
 

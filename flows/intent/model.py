@@ -1,9 +1,9 @@
 """The validated intent, as the rest of Terrain uses it.
 
 `flows.intent.load.load_intent` builds an `Intent` from a valid intent file, with the
-defaults applied (language en, currency EUR, time zone UTC, the last segment as the
-default segment) and the items that name no id left out. `flows.intent.tables`
-writes it as the `raw_intent` tables.
+defaults applied (time zone UTC, the last segment as the default segment, an offer's
+id as its name, kind core). `flows.intent.tables` writes it as the `raw_intent`
+tables.
 """
 
 from __future__ import annotations

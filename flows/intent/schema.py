@@ -28,86 +28,37 @@ from pydantic import (
     PrivateAttr,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
-    WithJsonSchema,
+    create_model,
     field_validator,
     model_validator,
 )
 
-from flows.ingest.contract import ACCOUNT_TYPES, ORDER_CHANNELS
+from flows import shared_lists
 from flows.intent.values import (
-    DATE_SCHEMA,
-    Amount,
     Date,
-    Fraction,
     Label,
-    Rating,
+    RequiredDate,
+    RequiredText,
     Terms,
     Text,
     TextList,
-    array_schema,
     as_items,
-    as_list,
+    choice,
+    choices,
     currency_code,
-    enum_schema,
-    one_of,
+    number_in,
     some_value,
     time_zone,
-    without_empty,
 )
-from flows.settings import LANGUAGES
 from flows.yaml_config import Location, json_schema, problem, with_problems
 
-# The five verbs of customer signals (adapt, work around, suggest, transform, reject).
-SIGNAL_KINDS = ("adapt", "circumvent", "suggest", "transform", "reject")
-OFFER_KINDS = ("core", "experiment", "service")
-TARGET_METRICS = (
-    "monthly_units",
-    "monthly_revenue",
-    "return_rate_max",
-    "repeat_rate_min",
-    "tickets_per_100_orders_max",
-    "csat_min",
-    "rating_min",
-)
-WATCH_METRICS = (
-    "units",
-    "revenue",
-    "return_rate",
-    "repeat_rate",
-    "tickets_per_100_orders",
-    "csat",
-    "rating",
-)
-SEGMENT_MATCH_KEYS = ("account_type", "industry", "size_band", "country", "customer_tag")
-
-# The enumerations as value types: one of the listed values, or a list of them.
-Language = Annotated[
-    str | None, BeforeValidator(one_of(LANGUAGES)), WithJsonSchema(enum_schema(LANGUAGES))
-]
-SignalKind = Annotated[
-    str | None, BeforeValidator(one_of(SIGNAL_KINDS)), WithJsonSchema(enum_schema(SIGNAL_KINDS))
-]
-OfferKind = Annotated[
-    str | None, BeforeValidator(one_of(OFFER_KINDS)), WithJsonSchema(enum_schema(OFFER_KINDS))
-]
-AccountTypes = Annotated[
-    list[Annotated[str | None, BeforeValidator(one_of(ACCOUNT_TYPES))]],
-    BeforeValidator(as_list),
-    AfterValidator(without_empty),
-    array_schema(enum_schema(ACCOUNT_TYPES)),
-]
-Channels = Annotated[
-    list[Annotated[str | None, BeforeValidator(one_of(ORDER_CHANNELS))]],
-    BeforeValidator(as_list),
-    AfterValidator(without_empty),
-    array_schema(enum_schema(ORDER_CHANNELS)),
-]
-WatchMetrics = Annotated[
-    list[Annotated[str | None, BeforeValidator(one_of(WATCH_METRICS))]],
-    BeforeValidator(as_list),
-    AfterValidator(without_empty),
-    array_schema(enum_schema(WATCH_METRICS)),
-]
+# The shared lists (transforms/seeds/) a company chooses from.
+Language = choice(shared_lists.language_codes(), is_required=True)
+SignalKind = choice(shared_lists.ids("signal_kinds"), is_required=True)
+OfferKind = choice(shared_lists.ids("offer_kinds"))
+AccountTypes = choices(shared_lists.ids("account_types"))
+Channels = choices(shared_lists.ids("channels"))
+WatchMetrics = choices(tuple(metric.id for metric in shared_lists.watched_metrics()))
 
 
 def _some_offer(offers: list[Offer]) -> list[Offer]:
@@ -147,10 +98,10 @@ class _KeysInFileOrder(_Model):
 class Company(_Model):
     """Who the brief is for."""
 
-    name: Annotated[Text, Field(description="Company name, shown on the brief's cover.")]
+    name: Annotated[RequiredText, Field(description="Company name, shown on the brief's cover.")]
     language: Annotated[Language, Field(description="Language of the brief.")]
     currency: Annotated[
-        Text,
+        RequiredText,
         AfterValidator(currency_code),
         Field(description="ISO 4217 code (EUR); money in the exports is in this unit."),
     ]
@@ -190,7 +141,7 @@ class SegmentMatch(_KeysInFileOrder):
 class Segment(_Model):
     """A group of customers; the first segment whose rules match wins."""
 
-    id: Annotated[Text, Field(description="Segment id, referenced by offers.")]
+    id: Annotated[RequiredText, Field(description="Segment id, referenced by offers.")]
     label: Annotated[Label, Field(description="Name shown in the brief, per language.")] = {}
     match: Annotated[
         SegmentMatch, Field(description="Customer attributes -> the values that match.")
@@ -200,7 +151,7 @@ class Segment(_Model):
 class Theme(_Model):
     """A subject customers talk about, and the kind of signal it is."""
 
-    id: Annotated[Text, Field(description="Theme id, referenced by offers and decisions.")]
+    id: Annotated[RequiredText, Field(description="Theme id, referenced by offers and decisions.")]
     kind: Annotated[SignalKind, Field(description="Kind of signal.")]
     terms: Annotated[
         Terms,
@@ -226,20 +177,26 @@ class Products(_Model):
         return self
 
 
-class Targets(_KeysInFileOrder):
-    """Expected KPIs; all optional. Rates are fractions (0.08 = 8%)."""
+def _targets_model() -> type[_KeysInFileOrder]:
+    """The targets an offer may set: one optional key per target metric of the seed
+    metrics, whose unit (seed units) bounds the value."""
+    fields: dict[str, Any] = {
+        metric.id: (
+            Annotated[number_in(metric.unit), Field(description=metric.description)],
+            None,
+        )
+        for metric in shared_lists.target_metrics()
+    }
+    return create_model(
+        "Targets",
+        __base__=_KeysInFileOrder,
+        __doc__="Expected KPIs; all optional. Rates are fractions (0.08 = 8%).",
+        __module__=__name__,
+        **fields,
+    )
 
-    monthly_units: Annotated[Amount, Field(description="Units sold per month.")] = None
-    monthly_revenue: Annotated[
-        Amount, Field(description="Revenue per month, in the company currency.")
-    ] = None
-    return_rate_max: Annotated[Fraction, Field(description="Highest return rate.")] = None
-    repeat_rate_min: Annotated[Fraction, Field(description="Lowest repeat-purchase rate.")] = None
-    tickets_per_100_orders_max: Annotated[
-        Amount, Field(description="Most support tickets per 100 orders.")
-    ] = None
-    csat_min: Annotated[Fraction, Field(description="Lowest satisfaction (CSAT).")] = None
-    rating_min: Annotated[Rating, Field(description="Lowest average review rating.")] = None
+
+Targets = _targets_model()
 
 
 class OfferIntent(_Model):
@@ -251,13 +208,16 @@ class OfferIntent(_Model):
     complements: Annotated[
         TextList, Field(description="Offer ids it is meant to be bought with.")
     ] = []
-    targets: Annotated[Targets, Field(description="Expected KPIs.")] = Targets()
+    # a model built from the seed: type checkers cannot follow it, pydantic does
+    targets: Annotated[Targets, Field(description="Expected KPIs.")] = Targets()  # type: ignore[valid-type]
 
 
 class Offer(_Model):
     """Something the company sells or provides."""
 
-    id: Annotated[Text, Field(description="Offer id, referenced by complements and decisions.")]
+    id: Annotated[
+        RequiredText, Field(description="Offer id, referenced by complements and decisions.")
+    ]
     name: Annotated[Text, Field(description="Name shown in the brief (default: the id).")]
     kind: Annotated[OfferKind, Field(description="core, experiment or service.")]
     products: Annotated[Products, Field(description="A product belongs to one offer at most.")]
@@ -277,13 +237,9 @@ class Offer(_Model):
 class Decision(_Model):
     """An adjustment made after a signal; later briefs measure its effect."""
 
-    id: Annotated[Text, Field(description="Decision id.")]
-    date: Annotated[
-        Date,
-        Field(description="When it took effect, YYYY-MM-DD."),
-        WithJsonSchema(DATE_SCHEMA),
-    ]
-    offer: Annotated[Text, Field(description="Id of the offer it changed.")]
+    id: Annotated[RequiredText, Field(description="Decision id.")]
+    date: Annotated[RequiredDate, Field(description="When it took effect, YYYY-MM-DD.")]
+    offer: Annotated[RequiredText, Field(description="Id of the offer it changed.")]
     summary: Annotated[Label, Field(description="What was decided, per language.")]
     theme: Annotated[Text, Field(description="Id of the theme that prompted it.")] = None
     watch: Annotated[WatchMetrics, Field(description="Metrics to compare before and after.")] = []

@@ -10,17 +10,19 @@ write, for editors: null, which only means "not given", is left out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from flows.settings import LANGUAGES
+from flows import shared_lists
 from flows.yaml_config import InvalidScalar, problem
 
 _LANGUAGE_MAP = "expected a mapping keyed by language code, e.g. {fr: ..., en: ...}"
-_RATES = "rates are fractions, 0.08 = 8%"
+# YYYY-MM-DD only: fromisoformat would also take 20240101 and week dates (2024-W01-1)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # ---------------------------------------------------------------------- validators
@@ -57,6 +59,19 @@ def one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
     return check
 
 
+def required(check: Callable[[Any], Any], hint: str = "") -> Callable[[Any], Any]:
+    """`check`, refusing a value left empty (`key: ~` or `key:` with nothing after it):
+    for the keys an item cannot do without, which would otherwise vanish silently."""
+
+    def check_given(value: Any) -> Any:
+        checked = check(value)
+        if checked is None:
+            raise problem("is empty: give a value" + (f" ({hint})" if hint else ""))
+        return checked
+
+    return check_given
+
+
 def as_date(value: Any) -> dt.date | None:
     value = as_scalar(value)
     if value is None:
@@ -66,6 +81,8 @@ def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
+        if not _ISO_DATE.fullmatch(str(value)):
+            raise ValueError(value)
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise problem(f"expected a date as YYYY-MM-DD, got {value!r}") from None
@@ -108,7 +125,7 @@ def as_label(value: Any) -> Any:
     if isinstance(value, list):
         raise problem(_LANGUAGE_MAP)
     text = as_text(value)
-    return {language: text for language in LANGUAGES} if text else {}
+    return {language: text for language in shared_lists.language_codes()} if text else {}
 
 
 def given_labels(labels: dict[str, str | None]) -> dict[str, str]:
@@ -154,23 +171,15 @@ def time_zone(name: str | None) -> str | None:
     return name
 
 
-def at_least_zero(value: float) -> float:
-    if value < 0:
-        raise problem(f"{value} is out of range ({_RATES})")
-    return value
+def within(unit: shared_lists.Unit) -> Callable[[float], float]:
+    """A validator of a number in the bounds of `unit` (seed units), worded by the unit."""
 
+    def check(value: float) -> float:
+        if not unit.allows(value):
+            raise problem(f"{value} is out of range ({unit.range_note})")
+        return value
 
-def fraction(value: float) -> float:
-    if value < 0 or value > 1:
-        raise problem(f"{value} is out of range ({_RATES})")
-    return value
-
-
-def rating(value: float) -> float:
-    at_least_zero(value)
-    if not 1 <= value <= 5:
-        raise problem(f"{value} is out of range (ratings are 1 to 5)")
-    return value
+    return check
 
 
 # ---------------------------------------------------------------------------- types
@@ -187,16 +196,30 @@ def array_schema(items: dict[str, Any]) -> WithJsonSchema:
     return WithJsonSchema({"type": "array", "items": items})
 
 
-def number_schema(minimum: float, maximum: float | None = None) -> WithJsonSchema:
-    bounds = {"minimum": minimum} | ({} if maximum is None else {"maximum": maximum})
-    return WithJsonSchema({"type": "number", **bounds})
+def number_schema(minimum: float | None, maximum: float | None) -> WithJsonSchema:
+    bounds = {"minimum": minimum, "maximum": maximum}
+    return WithJsonSchema(
+        {
+            "type": "number",
+            # 0 rather than 0.0: the bounds as a person writes them
+            **{
+                key: int(bound) if bound.is_integer() else bound
+                for key, bound in bounds.items()
+                if bound is not None
+            },
+        }
+    )
 
 
 Text = Annotated[str | None, BeforeValidator(as_text), WithJsonSchema(TEXT_SCHEMA)]
+RequiredText = Annotated[str, BeforeValidator(required(as_text)), WithJsonSchema(TEXT_SCHEMA)]
 Date = Annotated[
     dt.date | None,
     BeforeValidator(as_date),
     WithJsonSchema({"anyOf": [DATE_SCHEMA, {"type": "null"}]}),
+]
+RequiredDate = Annotated[
+    dt.date, BeforeValidator(required(as_date, "YYYY-MM-DD")), WithJsonSchema(DATE_SCHEMA)
 ]
 
 TextList = Annotated[
@@ -230,13 +253,34 @@ Terms = Annotated[
     ),
 ]
 
-# Targets: a count or an amount, a rate (a fraction), a rating.
-Amount = Annotated[
-    float | None, BeforeValidator(as_number), AfterValidator(at_least_zero), number_schema(0)
-]
-Fraction = Annotated[
-    float | None, BeforeValidator(as_number), AfterValidator(fraction), number_schema(0, 1)
-]
-Rating = Annotated[
-    float | None, BeforeValidator(as_number), AfterValidator(rating), number_schema(1, 5)
-]
+
+def number_in(unit: shared_lists.Unit) -> Any:
+    """The type of a number in `unit` (a target: a count, an amount, a rate, a rating...)."""
+    return Annotated[
+        float | None,
+        BeforeValidator(as_number),
+        AfterValidator(within(unit)),
+        number_schema(unit.minimum, unit.maximum),
+    ]
+
+
+def choice(values: tuple[str, ...], *, is_required: bool = False) -> Any:
+    """The type of text that must be one of `values`; `is_required`: never left empty."""
+    check = one_of(values)
+    if is_required:
+        return Annotated[
+            str,
+            BeforeValidator(required(check, "one of: " + ", ".join(values))),
+            WithJsonSchema(enum_schema(values)),
+        ]
+    return Annotated[str | None, BeforeValidator(check), WithJsonSchema(enum_schema(values))]
+
+
+def choices(values: tuple[str, ...]) -> Any:
+    """The type of a list of values each one of `values` (null or [] is an empty list)."""
+    return Annotated[
+        list[Annotated[str | None, BeforeValidator(one_of(values))]],
+        BeforeValidator(as_list),
+        AfterValidator(without_empty),
+        array_schema(enum_schema(values)),
+    ]

@@ -1,7 +1,7 @@
 """A small warehouse holding only the report tables the brief reads.
 
-The tables follow docs/architecture.md section 4 (schema `report`,
-`rpt_brief__*`). Rows describe a plausible month (March 2025) of a French
+The tables are those of the report contract (schema `report`, `rpt_brief__*`, declared
+in transforms/models/report/_report__models.yml). Rows describe a plausible month (March 2025) of a French
 jeans workshop: a strong repair signal with quotes, an emerging term, a breached target, an
 offer bought well outside its intended segment; February 2025 is there too
 so that month selection is tested.
@@ -18,131 +18,106 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.brief.report_tables import CONTRACT
+
 MONTH = "2025-03"
 OTHER_MONTH = "2025-02"
 # report_month values as stored (first day of the month)
 M, OM = f"{MONTH}-01", f"{OTHER_MONTH}-01"
 
-DDL = """
-create schema report;
+# The columns the rows below fill, in their order. The tables themselves are those of the
+# report contract (transforms/models/report/_report__models.yml, read by
+# flows.brief.report_tables); the columns no row fills stay NULL.
+FILLED: dict[str, str] = {
+    "rpt_brief__company": (
+        "company_name language currency first_data_date last_data_date last_complete_month "
+        "signal_recent_months signal_baseline_months signal_baseline_gap_months "
+        "signal_min_baseline_months signal_min_documents signal_fdr signal_weak_p "
+        "signal_min_share_ratio signal_weak_min_documents signal_min_customers "
+        "signal_strong_min_documents signal_trend_test_months signal_trend_p "
+        "term_min_customers term_fdr term_min_share_ratio"
+    ),
+    "rpt_brief__coverage": "system entity row_count rejected_rows first_at last_at",
+    "rpt_brief__offers": (
+        "report_month offer_id offer_name offer_kind orders units revenue buyers "
+        "off_target_buyers off_target_buyer_share off_target_revenue_share "
+        "top_off_target_segment_id top_off_target_segment_label_fr "
+        "top_off_target_segment_label_en top_off_target_segment_share returns return_rate "
+        "repeat_rate tickets tickets_per_100_orders csat avg_rating reviews evidence_items "
+        "window_revenue window_revenue_share segment_psi_vs_intended segment_psi_vs_past "
+        "off_target_channel_share top_off_target_channel top_off_target_channel_share "
+        "top_unintended_use_theme_id top_unintended_use_label_fr top_unintended_use_label_en "
+        "top_unintended_use_share window_return_rate window_cancellation_rate "
+        "window_lost_deals window_lost_deal_rate"
+    ),
+    "rpt_brief__gaps": (
+        "gap_id report_month offer_id offer_name gap_type metric segment_id expected_value "
+        "actual_value gap_value direction is_breach sample_size gap_score gap_rank dimension "
+        "subject_id subject_label_fr subject_label_en segment_label_fr segment_label_en "
+        "comparison is_significant is_reported is_beyond has_sample min_sample_size z_score "
+        "revenue_share gap_size significance business_weight revenue_at_stake type_rank "
+        "source_model source_id evidence_ids account_ids"
+    ),
+    "rpt_brief__experiments": (
+        "report_month offer_id item_id scope item_name period_start period_end months_on_sale "
+        "units units_per_item_month core_units_per_item_month buyers repeat_rate "
+        "core_repeat_rate reviews avg_rating smoothed_rating core_avg_rating rating_z "
+        "requests requests_per_100_buyers rating_component repeat_component pace_component "
+        "request_component reception_score recommendation reasons evidence_ids "
+        "recommendation_rank"
+    ),
+    "rpt_brief__decisions": (
+        "report_month decision_id decision_date offer_id offer_name theme_id theme_label_fr "
+        "theme_label_en summary_fr summary_en metric before_start before_end after_start "
+        "months_since_decision before_months after_months before_value after_value "
+        "others_before_value others_after_value change others_change effect z_score "
+        "is_higher_better status"
+    ),
+    "rpt_brief__signals": (
+        "report_month theme_id theme_label_fr theme_label_en signal_kind documents customers "
+        "share baseline_documents baseline_share share_ratio z_score classification "
+        "top_offer_id trend_documents rising_scope recent_documents recent_customers "
+        "recent_share smoothed_ratio log_ratio p_value q_value trend_p_value trend_slope "
+        "offer_recent_share offer_baseline_share"
+    ),
+    "rpt_brief__emerging_terms": (
+        "report_month term_rank term_key term word_count documents customers recent_documents "
+        "recent_customers recent_share baseline_documents baseline_share smoothed_ratio "
+        "p_value q_value trend_documents examples"
+    ),
+    "rpt_brief__verbatims": (
+        "report_month theme_id quote_rank evidence_id evidence_source created_date offer_id quote"
+    ),
+    "rpt_brief__at_a_glance": (
+        "report_month finding_rank finding_type offer_id theme_id segment_id metric "
+        "classification headline_value comparison_value item_id item_name decision_id "
+        "subject_id gap_id"
+    ),
+}
 
-create table report.rpt_brief__company (
-    company_name varchar, language varchar, currency varchar,
-    first_data_date date, last_data_date date, last_complete_month date,
-    signal_recent_months integer, signal_baseline_months integer,
-    signal_baseline_gap_months integer, signal_min_baseline_months integer,
-    signal_min_documents integer, signal_fdr double, signal_weak_p double,
-    signal_min_share_ratio double, signal_weak_min_documents integer,
-    signal_min_customers integer, signal_strong_min_documents integer,
-    signal_trend_test_months integer, signal_trend_p double, term_min_customers integer,
-    term_fdr double, term_min_share_ratio double,
-    gap_window_months integer default 3, gap_baseline_months integer default 12,
-    gap_min_buyers integer default 20, gap_off_target_tolerance double default 0.1,
-    gap_channel_tolerance double default 0.2, gap_use_tolerance double default 0.05,
-    gap_min_evidence integer default 30, gap_psi_threshold double default 0.25,
-    gap_bundle_window_months integer default 6, gap_bundle_min_lift double default 1.2,
-    gap_bundle_min_co_orders integer default 20, gap_false_discovery_rate double default 0.01,
-    gap_z_threshold double default 1.645, gap_target_min_sample integer default 10,
-    gap_rejection_min_sample integer default 30, gap_rejection_min_events integer default 10,
-    experiment_min_reviews integer default 10, experiment_rating_prior_reviews integer default 5,
-    experiment_decision_score double default 0.25, decision_window_months integer default 3
-);
-
-create table report.rpt_brief__coverage (
-    system varchar, entity varchar, row_count bigint, rejected_rows bigint,
-    first_at timestamptz, last_at timestamptz
-);
-
-create table report.rpt_brief__freshness (
-    source varchar, is_stale boolean, last_loaded_at timestamptz, failing_since timestamptz,
-    last_attempt_at timestamptz, last_error varchar
-);
-
-create table report.rpt_brief__offers (
-    report_month date, offer_id varchar, offer_name varchar, offer_kind varchar,
-    orders bigint, units bigint, revenue double, buyers bigint,
-    off_target_buyers bigint, off_target_buyer_share double, off_target_revenue_share double,
-    top_off_target_segment_id varchar, top_off_target_segment_label_fr varchar,
-    top_off_target_segment_label_en varchar, top_off_target_segment_share double,
-    returns bigint, return_rate double, repeat_rate double, tickets bigint,
-    tickets_per_100_orders double, csat double, avg_rating double, reviews bigint,
-    evidence_items bigint, window_revenue double, window_revenue_share double,
-    segment_psi_vs_intended double, segment_psi_vs_past double,
-    off_target_channel_share double, top_off_target_channel varchar,
-    top_off_target_channel_share double, top_unintended_use_theme_id varchar,
-    top_unintended_use_label_fr varchar, top_unintended_use_label_en varchar,
-    top_unintended_use_share double, window_return_rate double,
-    window_cancellation_rate double, window_lost_deals bigint, window_lost_deal_rate double
-);
-
-create table report.rpt_brief__gaps (
-    gap_id varchar, report_month date, offer_id varchar, offer_name varchar,
-    gap_type varchar, metric varchar, segment_id varchar, expected_value double,
-    actual_value double, gap_value double, direction varchar, is_breach boolean,
-    sample_size bigint, gap_score double, gap_rank integer,
-    dimension varchar, subject_id varchar, subject_label_fr varchar, subject_label_en varchar,
-    segment_label_fr varchar, segment_label_en varchar, comparison varchar,
-    is_significant boolean, is_reported boolean, is_beyond boolean, has_sample boolean,
-    min_sample_size bigint, z_score double, revenue_share double, gap_size double,
-    significance double, business_weight double, revenue_at_stake double, type_rank integer,
-    source_model varchar, source_id varchar, evidence_ids varchar[], account_ids varchar[]
-);
-
-create table report.rpt_brief__experiments (
-    report_month date, offer_id varchar, item_id varchar, scope varchar, item_name varchar,
-    period_start date, period_end date, months_on_sale integer, units bigint,
-    units_per_item_month double, core_units_per_item_month double, buyers bigint,
-    repeat_rate double, core_repeat_rate double, reviews bigint, avg_rating double,
-    smoothed_rating double, core_avg_rating double, rating_z double, requests bigint,
-    requests_per_100_buyers double, rating_component double, repeat_component double,
-    pace_component double, request_component double, reception_score double,
-    recommendation varchar, reasons varchar[], evidence_ids varchar[],
-    recommendation_rank integer
-);
-
-create table report.rpt_brief__decisions (
-    report_month date, decision_id varchar, decision_date date, offer_id varchar,
-    offer_name varchar, theme_id varchar, theme_label_fr varchar, theme_label_en varchar,
-    summary_fr varchar, summary_en varchar, metric varchar, before_start date,
-    before_end date, after_start date, months_since_decision integer, before_months integer,
-    after_months integer, before_value double, after_value double,
-    others_before_value double, others_after_value double, change double,
-    others_change double, effect double, z_score double, is_higher_better boolean,
-    status varchar
-);
-
-create table report.rpt_brief__signals (
-    report_month date, theme_id varchar, theme_label_fr varchar, theme_label_en varchar,
-    signal_kind varchar, documents bigint, customers bigint, share double,
-    baseline_documents double, baseline_share double, share_ratio double, z_score double,
-    classification varchar, top_offer_id varchar, trend_documents bigint[],
-    rising_scope varchar, recent_documents bigint, recent_customers bigint,
-    recent_share double, smoothed_ratio double, log_ratio double, p_value double,
-    q_value double, trend_p_value double, trend_slope double, offer_recent_share double,
-    offer_baseline_share double
-);
-
-create table report.rpt_brief__emerging_terms (
-    report_month date, term_rank integer, term_key varchar, term varchar,
-    word_count integer, documents bigint, customers bigint, recent_documents bigint,
-    recent_customers bigint, recent_share double, baseline_documents bigint,
-    baseline_share double, smoothed_ratio double, p_value double, q_value double,
-    trend_documents bigint[],
-    examples struct(evidence_id varchar, evidence_source varchar, created_date varchar,
-                    quote varchar)[]
-);
-
-create table report.rpt_brief__verbatims (
-    report_month date, theme_id varchar, quote_rank integer, evidence_id varchar,
-    evidence_source varchar, created_date date, offer_id varchar, quote varchar
-);
-
-create table report.rpt_brief__at_a_glance (
-    report_month date, finding_rank integer, finding_type varchar, offer_id varchar,
-    theme_id varchar, segment_id varchar, metric varchar, classification varchar,
-    headline_value double, comparison_value double, item_id varchar, item_name varchar,
-    decision_id varchar, subject_id varchar, gap_id varchar
-);
+# The method's gap, experiment and decision thresholds of the company row.
+COMPANY_COMPLETED = """
+update report.rpt_brief__company set
+    gap_window_months = 3,
+    gap_baseline_months = 12,
+    gap_min_buyers = 20,
+    gap_off_target_tolerance = 0.1,
+    gap_channel_tolerance = 0.2,
+    gap_use_tolerance = 0.05,
+    gap_min_evidence = 30,
+    gap_psi_threshold = 0.25,
+    gap_bundle_window_months = 6,
+    gap_bundle_min_lift = 1.2,
+    gap_bundle_min_co_orders = 20,
+    gap_false_discovery_rate = 0.01,
+    gap_z_threshold = 1.645,
+    gap_target_min_sample = 10,
+    gap_rejection_min_sample = 30,
+    gap_rejection_min_events = 10,
+    experiment_min_reviews = 10,
+    experiment_rating_prior_reviews = 5,
+    experiment_decision_score = 0.25,
+    decision_window_months = 3
 """
 
 # The 1.0 gap rows, completed with the intent-versus-usage columns of 1.1.
@@ -329,33 +304,26 @@ def make_report_warehouse(
     tables: Iterable[str] | None = None,
 ) -> Path:
     """Create a DuckDB file at `path` with the report tables filled from the rows above."""
-    wanted = set(TABLE_ROWS if tables is None else tables)
+    wanted = [table for table in TABLE_ROWS if tables is None or table in tables]
     con = duckdb.connect(str(path))
     try:
         con.execute("set TimeZone = 'UTC'")
-        for statement in DDL.split(";"):
-            name = next((t for t in TABLE_ROWS if f"report.{t} " in statement), None)
-            if statement.strip() and (name is None or name in wanted):
-                con.execute(statement)
-        for table, rows in TABLE_ROWS.items():
-            if table not in wanted:
-                continue
+        con.execute("create schema report")
+        for table in wanted:
+            columns = ", ".join(f'"{column.name}" {column.data_type}' for column in CONTRACT[table])
+            con.execute(f"create table report.{table} ({columns})")
+            rows = TABLE_ROWS[table]
             if table == "rpt_brief__verbatims":
                 rows = [*rows, *extra_verbatims]
-            # rows name the first columns; later columns (added by minor versions) keep
-            # their defaults
-            columns = [
-                row[0]
-                for row in con.execute(
-                    "select column_name from information_schema.columns where table_schema = "
-                    "'report' and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-            ][: len(rows[0])]
-            marks = ", ".join("?" * len(rows[0]))
+            # rows fill the first columns; later ones (added by minor versions) stay NULL
+            # or are completed below
+            filled = FILLED[table].split()[: len(rows[0])]
+            marks = ", ".join("?" * len(filled))
             con.executemany(
-                f"insert into report.{table} ({', '.join(columns)}) values ({marks})", rows
+                f"insert into report.{table} ({', '.join(filled)}) values ({marks})", rows
             )
+        if "rpt_brief__company" in wanted:
+            con.execute(COMPANY_COMPLETED)
         if "rpt_brief__gaps" in wanted:
             con.execute(GAPS_COMPLETED)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jsonschema
@@ -175,3 +176,63 @@ def test_the_warehouse_is_not_modified(report_warehouse: Path, tmp_path: Path) -
     before = report_warehouse.read_bytes()
     build_findings(report_warehouse, MONTH)
     assert report_warehouse.read_bytes() == before
+
+
+# Every object of the findings JSON with its keys, in the order the file writes them (a
+# finding by its type). The report tables' columns are read from the dbt contracts, and
+# the findings pick from them: this pins what the JSON carries, so a column added to a
+# report table does not reach the JSON by accident. Labels are keyed by ids: not pinned.
+# fmt: off
+FINDINGS_KEYS = {
+    '': 'schema_version month report_month is_complete_month generated_from company coverage method at_a_glance offers findings labels sources',
+    '.company': 'name language currency first_data_date last_data_date last_complete_month',
+    '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
+    '.method': 'signals gaps',
+    '.method.signals': 'signal_recent_months signal_baseline_months signal_baseline_gap_months signal_min_baseline_months signal_min_documents signal_fdr signal_weak_p signal_min_share_ratio signal_weak_min_documents signal_min_customers signal_strong_min_documents signal_trend_test_months signal_trend_p term_min_customers term_fdr term_min_share_ratio',
+    '.method.gaps': 'gap_window_months gap_baseline_months gap_min_buyers gap_off_target_tolerance gap_channel_tolerance gap_use_tolerance gap_min_evidence gap_psi_threshold gap_bundle_window_months gap_bundle_min_lift gap_bundle_min_co_orders gap_false_discovery_rate gap_z_threshold gap_target_min_sample gap_rejection_min_sample gap_rejection_min_events experiment_min_reviews experiment_rating_prior_reviews experiment_decision_score decision_window_months',
+    '.at_a_glance[]': 'rank finding_type offer_id theme_id segment_id metric classification headline_value comparison_value subject_id gap_id item_id decision_id',
+    '.offers[]': 'offer_id offer_name offer_kind top_off_target_segment_id top_off_target_channel top_unintended_use_theme_id figures',
+    '.offers[].figures': 'orders units revenue buyers off_target_buyers off_target_buyer_share off_target_revenue_share top_off_target_segment_share returns return_rate repeat_rate tickets tickets_per_100_orders csat avg_rating reviews evidence_items window_revenue window_revenue_share segment_psi_vs_intended segment_psi_vs_past off_target_channel_share top_off_target_channel_share top_unintended_use_share window_return_rate window_cancellation_rate window_lost_deals window_lost_deal_rate',
+    '.findings[gap]': 'type finding_id gap_id offer_id segment_id dimension gap_type metric subject_id subject_label comparison direction is_breach is_significant is_beyond has_sample classification rank type_rank figures evidence',
+    '.findings[gap].figures': 'expected_value actual_value gap_value sample_size gap_score min_sample_size z_score revenue_share gap_size significance business_weight revenue_at_stake',
+    '.findings[gap].evidence': 'evidence_ids account_ids source source_id',
+    '.findings[experiment]': 'type finding_id offer_id item_id scope item_name classification reasons rank period figures evidence',
+    '.findings[experiment].period': 'start end',
+    '.findings[experiment].figures': 'months_on_sale units units_per_item_month core_units_per_item_month buyers repeat_rate core_repeat_rate reviews avg_rating smoothed_rating core_avg_rating rating_z requests requests_per_100_buyers rating_component repeat_component pace_component request_component reception_score',
+    '.findings[experiment].evidence': 'evidence_ids',
+    '.findings[decision]': 'type finding_id decision_id decision_date offer_id theme_id metric summary classification is_higher_better windows figures',
+    '.findings[decision].summary': 'fr en',
+    '.findings[decision].windows': 'before_start before_end after_start',
+    '.findings[decision].figures': 'months_since_decision before_months after_months before_value after_value others_before_value others_after_value change others_change effect z_score',
+    '.findings[signal]': 'type finding_id theme_id offer_id signal_kind label classification rising_scope figures verbatims',
+    '.findings[signal].label': 'fr en',
+    '.findings[signal].figures': 'documents customers share baseline_documents baseline_share share_ratio z_score trend_documents recent_documents recent_customers recent_share smoothed_ratio log_ratio p_value q_value trend_p_value trend_slope offer_recent_share offer_baseline_share',
+    '.findings[signal].verbatims[]': 'quote_rank evidence_id evidence_source created_date offer_id quote',
+    '.findings[emerging_term]': 'type finding_id term term_key word_count classification rank figures verbatims',
+    '.findings[emerging_term].figures': 'documents customers recent_documents recent_customers recent_share baseline_documents baseline_share smoothed_ratio p_value q_value trend_documents',
+    '.findings[emerging_term].verbatims[]': 'evidence_id evidence_source created_date quote',
+    '.labels': 'offers themes segments items decisions',
+    '.sources': 'company coverage at_a_glance offers gap signal verbatims emerging_term experiment decision',
+}
+# fmt: on
+
+
+def _keys_by_object(value: Any, where: str, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    if isinstance(value, dict):
+        keys = found.setdefault(where, [])
+        keys += [key for key in value if key not in keys]
+        for key, item in value.items():
+            _keys_by_object(item, f"{where}.{key}", found)
+    elif isinstance(value, list):
+        for item in value:
+            typed = isinstance(item, dict) and "type" in item
+            _keys_by_object(item, f"{where}[{item['type']}]" if typed else f"{where}[]", found)
+    return found
+
+
+def test_the_json_carries_exactly_the_documented_keys(findings: dict) -> None:
+    found = _keys_by_object(findings, "", {})
+    shown = {
+        where: " ".join(keys) for where, keys in found.items() if not where.startswith(".labels.")
+    }
+    assert shown == FINDINGS_KEYS

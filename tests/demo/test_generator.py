@@ -18,7 +18,7 @@ from flows.demo import texts
 from flows.demo.generator import DemoResult, generate_demo
 from flows.demo.matching import ThemeMatcher, normalise
 from flows.ingest import contract
-from flows.intent.schema import SIGNAL_KINDS
+from flows.shared_lists import ids
 
 ORDERS = 2000
 END = dt.date(2026, 11, 15)
@@ -246,13 +246,11 @@ def test_contacts_are_shop_customers_typed_by_hand(demo: DemoResult) -> None:
 
 def test_enumerations_use_the_canonical_values(demo: DemoResult) -> None:
     ex = demo.exports_dir
-    assert {r["channel"] for r in read_rows(ex, "shop", "orders")} <= set(contract.ORDER_CHANNELS)
-    assert {r["status"] for r in read_rows(ex, "shop", "orders")} == set(contract.ORDER_STATUSES)
-    assert {r["status"] for r in read_rows(ex, "shop", "products")} == set(
-        contract.PRODUCT_STATUSES
-    )
-    assert {r["type"] for r in read_rows(ex, "crm", "accounts")} == set(contract.ACCOUNT_TYPES)
-    assert {r["outcome"] for r in read_rows(ex, "crm", "deals")} == set(contract.DEAL_OUTCOMES)
+    assert {r["channel"] for r in read_rows(ex, "shop", "orders")} <= set(ids("channels"))
+    assert {r["status"] for r in read_rows(ex, "shop", "orders")} == set(ids("order_statuses"))
+    assert {r["status"] for r in read_rows(ex, "shop", "products")} == set(ids("product_statuses"))
+    assert {r["type"] for r in read_rows(ex, "crm", "accounts")} == set(ids("account_types"))
+    assert {r["outcome"] for r in read_rows(ex, "crm", "deals")} == set(ids("deal_outcomes"))
     assert {r["author_role"] for r in read_rows(ex, "support", "ticket_comments")} == {
         "customer",
         "agent",
@@ -580,7 +578,7 @@ def test_intent_file_declares_the_demo_ids() -> None:
         "quality",
     }
     for theme in intent["themes"]:
-        assert theme["kind"] in SIGNAL_KINDS
+        assert theme["kind"] in ids("signal_kinds")
         assert set(theme["terms"]) == {"fr", "en"}
     assert intent["decisions"][0]["id"] == "repair-service"
 

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.ingest.run import IngestError, ingest_exports, pipelines_dir
+from flows.settings import PROJECT_DIR
 
 SETTINGS = """\
 systems:
@@ -212,8 +213,11 @@ def test_missing_required_column_fails_after_loading_the_rest(
 def test_folder_without_recognizable_file_is_an_error(tmp_path: Path, warehouse: Path) -> None:
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "commandes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="no recognizable export file"):
+    with pytest.raises(IngestError, match="no recognizable export file") as caught:
         ingest_exports(tmp_path, warehouse)
+    # the message names the document that lists every file and column, which exists
+    assert "docs/input-contract.md" in str(caught.value)
+    assert (PROJECT_DIR / "docs" / "input-contract.md").is_file()
 
 
 def test_an_unfinished_package_from_a_crashed_run_is_aborted(

@@ -132,6 +132,17 @@ def test_minimal_intent_loads_with_all_parts(tmp_path):
         ),
         ("[b2b]", "[b2z]", "line 4: segments[0].match.account_type[0]: 'b2z' is not one of"),
         ('"mend"]', '"*"]', "line 10: themes[0].terms.en[1]: '*' has no letter or digit"),
+        # a key an item cannot do without, left empty: the item used to vanish silently
+        ("  - id: pros", "  - id: ~", "line 3: segments[0].id: is empty: give a value"),
+        ("  - id: repair", "  - id:", "line 8: themes[0].id: is empty: give a value"),
+        ("kind: adapt", "kind: ~", "line 9: themes[0].kind: is empty: give a value (one of: a"),
+        ("  - id: kit", "  - id: null", "line 23: offers[1].id: is empty: give a value"),
+        ("  - id: repair-service", "  - id: ~", "line 28: decisions[0].id: is empty"),
+        ("date: 2025-03-01", "date: ~", "line 29: decisions[0].date: is empty: give a value (YYYY"),
+        ("offer: jeans", "offer: ~", "line 30: decisions[0].offer: is empty: give a value"),
+        ("name: Test,", "name: ~,", "line 1: company.name: is empty: give a value"),
+        ("language: en,", "language: ~,", "line 1: company.language: is empty: give a value"),
+        ("currency: EUR,", "currency:,", "line 1: company.currency: is empty: give a value"),
     ],
 )
 def test_each_error_names_line_and_key_path(tmp_path, old, new, expected):
@@ -166,3 +177,70 @@ def test_missing_file_and_bad_yaml_are_clear(tmp_path):
         load_intent(tmp_path / "nope.yaml")
     problems = problems_of(tmp_path, "company: [unclosed\n")
     assert "not valid YAML" in problems[0]
+
+
+def test_a_choice_left_empty_says_what_to_choose(tmp_path):
+    problems = problems_of(tmp_path, MINIMAL.replace("kind: adapt", "kind: ~"))
+    assert problems == [
+        "line 9: themes[0].kind: is empty: give a value "
+        "(one of: adapt, circumvent, suggest, transform, reject)"
+    ]
+
+
+def test_optional_keys_left_empty_keep_their_defaults(tmp_path):
+    text = MINIMAL.replace("kind: core", "kind: ~").replace("theme: repair\n", "theme: ~\n")
+    intent = load_intent(write(tmp_path, text.replace("default_segment: people", "timezone: ~")))
+    assert (intent.timezone, intent.default_segment) == ("UTC", "people")
+    assert intent.offers[0].kind == "core"
+    assert intent.decisions[0].theme is None
+
+
+@pytest.mark.parametrize(
+    ("target", "note"),
+    [
+        ("monthly_units: -5", "(a count, 0 or more)"),
+        ("monthly_revenue: -1", "(an amount in the company currency, 0 or more)"),
+        ("tickets_per_100_orders_max: -2", "(a number per 100 orders, 0 or more)"),
+        ("rating_min: -1", "(ratings are 1 to 5)"),
+        ("rating_min: 6", "(ratings are 1 to 5)"),
+        ("csat_min: 1.5", "(rates are fractions, 0.08 = 8%)"),
+    ],
+)
+def test_a_target_out_of_range_is_explained_in_its_own_unit(tmp_path, target, note):
+    text = MINIMAL.replace("{return_rate_max: 0.08, rating_min: 4.2}", "{" + target + "}")
+    problems = problems_of(tmp_path, text)
+    metric, value = target.split(": ")
+    assert problems == [
+        f"line 22: offers[0].intent.targets.{metric}: {float(value)} is out of range {note}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [
+        ("since", '"20240101"'),
+        ("since", '"2024-W01-1"'),
+        ("until", "'2024-001'"),
+        ("date", '"20250301"'),
+    ],
+)
+def test_quoted_dates_are_only_yyyy_mm_dd(tmp_path, key, written):
+    old = {"since": "since: 2024-01-01", "until": "since: 2024-01-01", "date": "date: 2025-03-01"}
+    new = {
+        "since": f"since: {written}",
+        "until": f"since: 2024-01-01\n    until: {written}",
+        "date": f"date: {written}",
+    }
+    problems = problems_of(tmp_path, MINIMAL.replace(old[key], new[key], 1))
+    assert (
+        len(problems) == 1
+        and f"expected a date as YYYY-MM-DD, got {written[1:-1]!r}" in (problems[0])
+    ), problems
+    # the same date written as YYYY-MM-DD, quoted or not, is a date
+    intent = load_intent(
+        write(tmp_path, MINIMAL.replace(old[key], new[key].replace(written, '"2025-03-01"'), 1))
+    )
+    assert "2025-03-01" in {
+        str(day)
+        for day in (intent.offers[0].since, intent.offers[0].until, intent.decisions[0].date)
+    }

@@ -17,17 +17,20 @@ def test_failing_test_raises_with_node_names_and_releases_the_file(
 ) -> None:
     fixture = raw_warehouse_module
     rows = copy.deepcopy(fixture.SAMPLE_ROWS)
-    rows["raw_intent.company"][0]["language"] = "de"  # not fr / en: a data test fails
+    rows["raw_intent.company"][0]["language"] = "de"  # not in seed languages: a test fails
     warehouse = fixture.build_raw_warehouse(tmp_path / "broken.duckdb", rows)
     lines: list[str] = []
 
     with pytest.raises(TransformError) as caught:
-        run_dbt(warehouse, ("build", "--select", "stg_intent__company"), progress=lines.append)
+        run_dbt(
+            warehouse,
+            ("build", "--select", "languages", "stg_intent__company"),
+            progress=lines.append,
+        )
 
-    assert any(
-        "accepted_values_stg_intent__company_language" in node for node, _ in caught.value.failures
-    )
-    assert "accepted_values_stg_intent__company_language" in str(caught.value)
+    failing = "relationships_stg_intent__company_language__language_id__ref_languages_"
+    assert [node for node, _ in caught.value.failures if failing in node]
+    assert failing in str(caught.value)
     assert any("stg_intent__company" in line for line in lines)
     # dbt's target/ and logs/ stay in the warehouse's state folder, not in the repository
     assert (tmp_path / ".broken.duckdb.state" / "dbt" / "target").is_dir()

@@ -38,3 +38,12 @@
     from {{ model }}
     having count(*) <> {{ expected }}
 {% endtest %}
+
+{#- Every non-null value is a `field` of `to` among its rows that meet `to_condition`:
+    a relationships test to part of a shared list (the target metrics of seed metrics). -#}
+{% test relationships_where(model, column_name, to, field, to_condition='true') %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} is not null
+        and {{ column_name }} not in (select {{ field }} from {{ to }} where {{ to_condition }})
+{% endtest %}

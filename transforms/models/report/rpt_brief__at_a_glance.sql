@@ -18,6 +18,18 @@ decisions as (
     select * from {{ ref('rpt_brief__decisions') }}
 ),
 
+signal_classes as (
+    select * from {{ ref('signal_classes') }}
+),
+
+experiment_recommendations as (
+    select * from {{ ref('experiment_recommendations') }}
+),
+
+decision_statuses as (
+    select * from {{ ref('decision_statuses') }}
+),
+
 gap_findings as (
     -- significant gaps of every dimension, most important first (gap_rank)
     select
@@ -57,7 +69,7 @@ gap_findings as (
 ),
 
 signal_findings as (
-    -- significantly rising themes (strong, emerging), strongest evidence first
+    -- significantly rising themes (strong, emerging: seed signal_classes), strongest evidence first
     select
         report_month,
         'signal' as finding_type,
@@ -87,11 +99,16 @@ signal_findings as (
         case when rising_scope = 'top_offer' then offer_z_score else z_score end
             as finding_score
     from signals
-    where classification in ('strong', 'emerging')
+    where
+        classification in (
+            select signal_classes.signal_class_id
+            from signal_classes
+            where signal_classes.direction = 'rise' and signal_classes.is_significant
+        )
 ),
 
 experiment_findings as (
-    -- experiment items to promote or retire, clearest verdict first
+    -- experiment items to promote or retire (headline recommendations), clearest verdict first
     select
         report_month,
         'experiment' as finding_type,
@@ -109,7 +126,11 @@ experiment_findings as (
         reception_score as finding_score
     from experiments
     where scope = 'item'
-        and recommendation in ('promote', 'retire')
+        and recommendation in (
+            select experiment_recommendations.recommendation_id
+            from experiment_recommendations
+            where experiment_recommendations.is_headline
+        )
 ),
 
 decision_findings as (
@@ -133,7 +154,12 @@ decision_findings as (
         before_value as comparison_value,
         z_score as finding_score
     from decisions
-    where status in ('improved', 'worsened')
+    where
+        status in (
+            select decision_statuses.decision_status_id
+            from decision_statuses
+            where decision_statuses.is_headline
+        )
 ),
 
 findings as (

@@ -8,18 +8,20 @@ themes as (
     select * from {{ ref('stg_intent__themes') }}
 ),
 
+signal_classes as (
+    select * from {{ ref('signal_classes') }}
+),
+
 ranked_classes as (
+    -- each trend with its class's rank (1 = most notable), direction and significance
     select
-        *,
-        case classification
-            when 'strong' then 1
-            when 'emerging' then 2
-            when 'weak' then 3
-            when 'fading' then 4
-            when 'stable' then 5
-            else 6
-        end as class_rank
+        trends.*,
+        signal_classes.class_rank,
+        signal_classes.direction as class_direction,
+        signal_classes.is_significant as is_significant_class
     from trends
+    left join signal_classes
+        on trends.classification = signal_classes.signal_class_id
 ),
 
 overall as (
@@ -41,7 +43,8 @@ best_offer_rise as (
         on offer_rows.theme_id = overall.theme_id
         and offer_rows.month = overall.month
     where offer_rows.scope = 'offer'
-        and offer_rows.classification in ('strong', 'emerging')
+        and offer_rows.class_direction = 'rise'
+        and offer_rows.is_significant_class
         and offer_rows.recent_documents / nullif(overall.recent_documents, 0)
         >= {{ var('signal_offer_min_lift') }}
         * offer_rows.recent_total_documents / nullif(overall.recent_total_documents, 0)
@@ -93,8 +96,8 @@ decisive as (
         decided.month,
         decided.is_offer_decided,
         {% for column in [
-            'classification', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise', 'p_fall', 'q_fall',
-            'trend_p_rise', 'trend_slope',
+            'classification', 'class_direction', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise',
+            'p_fall', 'q_fall', 'trend_p_rise', 'trend_slope',
         ] %}
             case
                 when decided.is_offer_decided then best_offer_rise.{{ column }}
@@ -139,7 +142,7 @@ final as (
         overall.signal_kind,
         decisive.classification,
         case
-            when decisive.classification not in ('strong', 'emerging', 'weak') then null
+            when decisive.class_direction <> 'rise' then null
             when decisive.is_offer_decided then 'top_offer'
             else 'all_evidence'
         end as rising_scope,
@@ -161,11 +164,11 @@ final as (
         decisive.log_ratio,
         decisive.smoothed_ratio,
         case
-            when decisive.classification = 'fading' then decisive.p_fall
+            when decisive.class_direction = 'fall' then decisive.p_fall
             else decisive.p_rise
         end as p_value,
         case
-            when decisive.classification = 'fading' then decisive.q_fall
+            when decisive.class_direction = 'fall' then decisive.q_fall
             else decisive.q_rise
         end as q_value,
         decisive.trend_p_rise as trend_p_value,

@@ -1,3 +1,6 @@
+{%- set target_metrics = seed_rows('metrics', 'is_target') -%}
+{{ config(post_hook="{{ comment_target_columns(this) }}") }}
+
 with
 
 offers as (
@@ -61,17 +64,14 @@ complements as (
 ),
 
 targets_pivoted as (
+    -- one column per target metric of the seed metrics, in its order: target_<metric_id>
     select
-        offer_id,
-        max(target_value) filter (where metric = 'monthly_units') as target_monthly_units,
-        max(target_value) filter (where metric = 'monthly_revenue') as target_monthly_revenue,
-        max(target_value) filter (where metric = 'return_rate_max') as target_return_rate_max,
-        max(target_value) filter (where metric = 'repeat_rate_min') as target_repeat_rate_min,
-        max(target_value) filter (
-            where metric = 'tickets_per_100_orders_max'
-        ) as target_tickets_per_100_orders_max,
-        max(target_value) filter (where metric = 'csat_min') as target_csat_min,
-        max(target_value) filter (where metric = 'rating_min') as target_rating_min
+        {% for target in target_metrics %}
+            max(target_value) filter (
+                where metric = '{{ target["metric_id"] }}'
+            ) as target_{{ target["metric_id"] }},
+        {% endfor %}
+        offer_id
     from offer_targets
     group by all
 ),
@@ -98,13 +98,7 @@ final as (
         coalesce(intended_uses.intended_theme_ids, []) as intended_theme_ids,
         coalesce(complements.complement_offer_ids, []) as complement_offer_ids,
         coalesce(product_counts.product_count, 0) as product_count,
-        targets_pivoted.target_monthly_units,
-        targets_pivoted.target_monthly_revenue,
-        targets_pivoted.target_return_rate_max,
-        targets_pivoted.target_repeat_rate_min,
-        targets_pivoted.target_tickets_per_100_orders_max,
-        targets_pivoted.target_csat_min,
-        targets_pivoted.target_rating_min
+        targets_pivoted.* exclude (offer_id)  -- noqa: RF02
     from offers
     left join intended_segments on offers.offer_id = intended_segments.offer_id
     left join intended_channels on offers.offer_id = intended_channels.offer_id

@@ -17,18 +17,30 @@ words as (
 ),
 
 languages as (
-    -- the language with more of its own stop words in the text
+    select * from {{ ref('languages') }}
+),
+
+language_counts as (
+    -- stop words of each language of the brief (seed languages) in each text
+    select
+        words.evidence_id,
+        words.stop_word_language as language,
+        count(*) as stop_words
+    from words
+    inner join languages
+        on words.stop_word_language = languages.language_id
+    group by all
+),
+
+detected_languages as (
+    -- the language with more of its own stop words in the text than any other (none on a tie)
     select
         evidence_id,
-        case
-            when count(*) filter (where stop_word_language = 'fr')
-                > count(*) filter (where stop_word_language = 'en') then 'fr'
-            when count(*) filter (where stop_word_language = 'en')
-                > count(*) filter (where stop_word_language = 'fr') then 'en'
-        end as language
-    from words
-    where stop_word_language in ('fr', 'en')
-    group by all
+        language
+    from language_counts
+    qualify
+        stop_words = max(stop_words) over (partition by evidence_id)
+        and count(*) over (partition by evidence_id, stop_words) = 1
 ),
 
 themes_by_evidence as (
@@ -53,7 +65,7 @@ final as (
         evidence.offer_id,
         evidence.offer_link,
         evidence.product_id,
-        languages.language,
+        detected_languages.language,
         evidence.evidence_text,
         evidence.text_length,
         coalesce(themes_by_evidence.theme_ids, []) as theme_ids,
@@ -63,8 +75,8 @@ final as (
         on evidence.evidence_id = themes_by_evidence.evidence_id
     left join customers
         on evidence.customer_key = customers.customer_key
-    left join languages
-        on evidence.evidence_id = languages.evidence_id
+    left join detected_languages
+        on evidence.evidence_id = detected_languages.evidence_id
 )
 
 select * from final

@@ -16,6 +16,10 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
+order_statuses as (
+    select * from {{ ref('order_statuses') }}
+),
+
 joined as (
     select
         order_lines.order_line_id,
@@ -28,8 +32,8 @@ joined as (
         customers.segment_id,
         orders.channel,
         orders.order_status,
-        -- cancelled orders never happened; every other status counts as a sale
-        coalesce(orders.order_status, '') <> 'cancelled' as is_counted,
+        -- a cancelled order never happened; every other status (or none) counts as a sale
+        coalesce(order_statuses.is_counted, true) as is_counted,
         order_lines.product_id,
         order_lines.sku,
         order_lines.offer_id,
@@ -44,6 +48,8 @@ joined as (
         on orders.customer_id = shop_keys.customer_id
     left join customers
         on shop_keys.customer_key = customers.customer_key
+    left join order_statuses
+        on orders.order_status = order_statuses.order_status_id
 ),
 
 final as (

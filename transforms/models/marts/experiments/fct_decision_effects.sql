@@ -1,5 +1,6 @@
 {%- set window_months = var('decision_window_months') -%}
 {%- set z_threshold = var('gap_z_threshold') -%}
+{%- set watched_metrics = seed_rows('metrics', 'is_watched') -%}
 
 with
 
@@ -21,6 +22,14 @@ months as (
 
 usage as (
     select * from {{ ref('fct_offer_usage_monthly') }}
+),
+
+metrics as (
+    select * from {{ ref('metrics') }}
+),
+
+offer_kinds as (
+    select * from {{ ref('offer_kinds') }}
 ),
 
 decision_months as (
@@ -56,7 +65,8 @@ windows as (
 ),
 
 comparison_offers as (
-    -- the other offers that run through both windows: the general trend of the period
+    -- the other offers (not experiments) that run through both windows: the general trend
+    -- of the period
     select
         windows.decision_id,
         windows.metric,
@@ -65,7 +75,11 @@ comparison_offers as (
     from windows
     cross join offers
     where offers.offer_id <> windows.offer_id
-        and offers.offer_kind in ('core', 'service')
+        and offers.offer_kind in (
+            select offer_kinds.offer_kind_id
+            from offer_kinds
+            where not offer_kinds.is_experiment
+        )
         and coalesce(offers.since_date <= windows.before_start, true)
         and coalesce(offers.until_date >= windows.month, true)
 ),
@@ -122,49 +136,24 @@ sums as (
 ),
 
 valued as (
-    -- the watched metric over one window, and the variance of that estimate
+    -- the watched metric over one window, the variance of that estimate, and the
+    -- observations behind it, by the metric's family (seed metrics, macros/metrics.sql)
     select
         *,
         case metric
-            when 'units' then units / months
-            when 'revenue' then revenue / months
-            when 'return_rate' then returned_units / nullif(units, 0)
-            when 'repeat_rate' then repeat_buyers / nullif(buyers, 0)
-            when 'tickets_per_100_orders' then 100.0 * tickets / nullif(orders, 0)
-            when 'csat' then satisfied_ratings / nullif(satisfaction_ratings, 0)
-            when 'rating' then rating_sum / nullif(reviews, 0)
+            {% for watched in watched_metrics %}
+                when '{{ watched["metric_id"] }}' then {{ metric_window_value(watched) }}
+            {% endfor %}
         end as metric_value,
         case metric
-            -- volumes are compared on a log scale: orders as Poisson events
-            when 'units' then 1.0 / nullif(orders, 0)
-            when 'revenue' then 1.0 / nullif(orders, 0)
-            when 'return_rate'
-                then
-                    (returned_units / nullif(units, 0)) * (1 - returned_units / nullif(units, 0))
-                    / nullif(units, 0)
-            when 'repeat_rate'
-                then
-                    (repeat_buyers / nullif(buyers, 0)) * (1 - repeat_buyers / nullif(buyers, 0))
-                    / nullif(buyers, 0)
-            when 'tickets_per_100_orders' then 10000.0 * tickets / nullif(orders * orders, 0)
-            when 'csat'
-                then
-                    (satisfied_ratings / nullif(satisfaction_ratings, 0))
-                    * (1 - satisfied_ratings / nullif(satisfaction_ratings, 0))
-                    / nullif(satisfaction_ratings, 0)
-            when 'rating'
-                then
-                    greatest(
-                        rating_sum_squares / nullif(reviews, 0) - pow(rating_sum / nullif(reviews, 0), 2), 0.25
-                    ) / nullif(reviews, 0)
+            {% for watched in watched_metrics %}
+                when '{{ watched["metric_id"] }}' then {{ metric_window_variance(watched) }}
+            {% endfor %}
         end as metric_variance,
         case metric
-            when 'return_rate' then units
-            when 'repeat_rate' then buyers
-            when 'tickets_per_100_orders' then orders
-            when 'csat' then satisfaction_ratings
-            when 'rating' then reviews
-            else orders
+            {% for watched in watched_metrics %}
+                when '{{ watched["metric_id"] }}' then {{ metric_sample(watched) }}
+            {% endfor %}
         end as sample_size
     from sums
 ),
@@ -214,22 +203,22 @@ measured as (
         pivoted.after_sample_size,
         coalesce(pivoted.before_months, 0) as before_months,
         coalesce(pivoted.after_months, 0) as after_months,
-        windows.metric in ('units', 'revenue') as is_relative,
-        windows.metric not in ('return_rate', 'tickets_per_100_orders') as is_higher_better,
+        metrics.test = 'volume' as is_relative,
+        metrics.direction = 'min' as is_higher_better,
         -- change within the offer and within the comparison offers; volumes as ratios
         case
-            when windows.metric in ('units', 'revenue')
+            when metrics.test = 'volume'
                 then pivoted.after_value / nullif(pivoted.before_value, 0) - 1
             else pivoted.after_value - pivoted.before_value
         end as change,
         case
-            when windows.metric in ('units', 'revenue')
+            when metrics.test = 'volume'
                 then pivoted.others_after_value / nullif(pivoted.others_before_value, 0) - 1
             else pivoted.others_after_value - pivoted.others_before_value
         end as others_change,
         -- difference in differences (on a log scale for volumes) and its standard error
         case
-            when windows.metric in ('units', 'revenue')
+            when metrics.test = 'volume'
                 then ln(pivoted.after_value / nullif(pivoted.before_value, 0))
                     - ln(pivoted.others_after_value / nullif(pivoted.others_before_value, 0))
             else (pivoted.after_value - pivoted.before_value)
@@ -245,6 +234,8 @@ measured as (
         on windows.decision_id = pivoted.decision_id
         and windows.metric = pivoted.metric
         and windows.month = pivoted.month
+    left join metrics
+        on windows.metric = metrics.metric_id
 ),
 
 final as (

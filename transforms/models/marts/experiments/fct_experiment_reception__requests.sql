@@ -24,6 +24,10 @@ theme_matches as (
     select * from {{ ref('fct_theme_matches') }}
 ),
 
+signal_kinds as (
+    select * from {{ ref('signal_kinds') }}
+),
+
 tickets as (
     select * from {{ ref('int_tickets_linked') }}
 ),
@@ -83,7 +87,7 @@ evidence_skus as (
 ),
 
 final as (
-    -- requests about an experiment item: its evidence that carries a suggestion
+    -- requests about an experiment item: its evidence of a request kind (suggest)
     select
         periods.offer_id as experiment_offer_id,
         periods.month,
@@ -99,7 +103,9 @@ final as (
         and compared_products.is_experiment
     inner join theme_matches
         on evidence_skus.evidence_id = theme_matches.evidence_id
-        and theme_matches.signal_kind = 'suggest'
+    inner join signal_kinds
+        on theme_matches.signal_kind = signal_kinds.signal_kind_id
+        and signal_kinds.is_request
     group by all
 )
 

@@ -20,6 +20,10 @@ deals as (
     select * from {{ ref('stg_crm__deals') }}
 ),
 
+deal_outcomes as (
+    select * from {{ ref('deal_outcomes') }}
+),
+
 products as (
     select * from {{ ref('int_products_mapped') }}
 ),
@@ -52,7 +56,12 @@ closed_deals as (
             outcome,
             unnest(sku_list) as sku
         from deals
-        where outcome in ('won', 'lost')
+        where
+            outcome in (
+                select deal_outcomes.deal_outcome_id
+                from deal_outcomes
+                where deal_outcomes.is_closed
+            )
     ) as deal_skus
     inner join products
         on deal_skus.sku = products.sku

@@ -1,4 +1,5 @@
 {%- set evidence_links = var('gap_evidence_links') -%}
+{%- set target_metrics = seed_rows('metrics', 'is_target') -%}
 
 with
 
@@ -8,6 +9,10 @@ usage as (
 
 offer_targets as (
     select * from {{ ref('stg_intent__offer_targets') }}
+),
+
+metrics as (
+    select * from {{ ref('metrics') }}
 ),
 
 evidence as (
@@ -43,79 +48,47 @@ month_evidence as (
 ),
 
 actuals as (
+    -- each target's metric read from the month's usage, as the seed metrics says
     select
-        usage.offer_id,
-        usage.month,
-        usage.is_active,
+        usage.*,
         offer_targets.metric,
         offer_targets.target_value,
-        -- volumes and *_min targets are floors; *_max targets are ceilings
-        case when ends_with(offer_targets.metric, '_max') then 'max' else 'min' end
-            as target_kind,
+        -- volumes and *_min targets are floors (min); *_max targets are ceilings (max)
+        metrics.direction as target_kind,
         case offer_targets.metric
-            when 'monthly_units' then usage.units
-            when 'monthly_revenue' then usage.revenue
-            when 'return_rate_max' then usage.return_rate
-            when 'repeat_rate_min' then usage.repeat_rate
-            when 'tickets_per_100_orders_max' then usage.tickets_per_100_orders
-            when 'csat_min' then usage.csat
-            when 'rating_min' then usage.avg_rating
+            {% for target in target_metrics %}
+                when '{{ target["metric_id"] }}' then usage.{{ target["figure"] }}
+            {% endfor %}
         end as actual_value,
         case offer_targets.metric
-            when 'monthly_units' then usage.orders
-            when 'monthly_revenue' then usage.orders
-            when 'return_rate_max' then usage.units
-            when 'repeat_rate_min' then usage.buyers
-            when 'tickets_per_100_orders_max' then usage.orders
-            when 'csat_min' then usage.satisfaction_ratings
-            when 'rating_min' then usage.reviews
+            {% for target in target_metrics %}
+                when '{{ target["metric_id"] }}' then usage.{{ metric_sample(target) }}
+            {% endfor %}
         end as sample_size,
-        usage.orders,
-        usage.lines_sold,
-        usage.tickets,
-        -- spread of the month's ratings, floored at half a star so a handful of equal
-        -- ratings does not look certain
-        greatest(
-            sqrt(greatest(
-                usage.rating_sum_squares / nullif(usage.reviews, 0) - pow(usage.avg_rating, 2),
-                0
-            )),
-            0.5
-        ) as rating_stddev,
         case offer_targets.metric
-            when 'return_rate_max' then month_evidence.return_evidence_ids
-            when 'tickets_per_100_orders_max' then month_evidence.ticket_evidence_ids
-            when 'csat_min' then month_evidence.bad_satisfaction_evidence_ids
-            when 'rating_min' then month_evidence.low_rating_evidence_ids
+            {% for target in target_metrics if target["evidence"] %}
+                when '{{ target["metric_id"] }}' then month_evidence.{{ target["evidence"] }}_evidence_ids
+            {% endfor %}
         end as evidence_ids
     from usage
     inner join offer_targets
         on usage.offer_id = offer_targets.offer_id
+    left join metrics
+        on offer_targets.metric = metrics.metric_id
     left join month_evidence
         on usage.offer_id = month_evidence.offer_id
         and usage.month = month_evidence.month
 ),
 
 tested as (
-    -- z of the gap in the breaching direction (positive: beyond the target)
+    -- z of the gap in the breaching direction (positive: beyond the target), by the
+    -- test of the metric's family (macros/metrics.sql)
     select
         *,
-        case
-            when metric in ('monthly_units', 'monthly_revenue')
-                -- relative shortfall, with orders as the independent events behind the volume
-                then (target_value - actual_value) / nullif(target_value, 0) * sqrt(orders)
-            when metric = 'tickets_per_100_orders_max'
-                -- tickets against the count the ceiling allows (normal approximation of a Poisson count)
-                then (tickets - target_value / 100 * orders)
-                    / nullif(sqrt(target_value / 100 * orders), 0)
-            when metric = 'rating_min'
-                then (target_value - actual_value) / (rating_stddev / sqrt(nullif(sample_size, 0)))
-            when metric = 'return_rate_max'
-                -- returns are events on order lines: lines, not units, are the trials
-                then {{ one_proportion_z('actual_value', 'lines_sold', 'target_value') }}
-            when target_kind = 'max'
-                then {{ one_proportion_z('actual_value', 'sample_size', 'target_value') }}
-            else -({{ one_proportion_z('actual_value', 'sample_size', 'target_value') }})
+        case metric
+            {% for target in target_metrics %}
+                when '{{ target["metric_id"] }}' then {{ target_z(target) }}
+            {% endfor %}
         end as z_score
     from actuals
 ),

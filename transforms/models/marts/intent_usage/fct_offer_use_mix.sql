@@ -24,6 +24,10 @@ themes as (
     select * from {{ ref('stg_intent__themes') }}
 ),
 
+signal_kinds as (
+    select * from {{ ref('signal_kinds') }}
+),
+
 window_evidence as (
     -- every evidence item about an offer within each month's trailing window
     select
@@ -82,8 +86,8 @@ final as (
         themes.label_fr as theme_label_fr,
         themes.label_en as theme_label_en,
         list_contains(offers.intended_theme_ids, theme_totals.theme_id) as is_intended_use,
-        -- a use is what customers do with the offer: themes of kind adapt or transform
-        themes.signal_kind in ('adapt', 'transform') as is_use_theme,
+        -- a use is what customers do with the offer: themes of a use kind (adapt, transform)
+        signal_kinds.is_use as is_use_theme,
         theme_totals.documents,
         window_totals.offer_evidence_items,
         theme_totals.documents / window_totals.offer_evidence_items as evidence_share,
@@ -102,6 +106,8 @@ final as (
         on theme_totals.offer_id = offers.offer_id
     inner join themes
         on theme_totals.theme_id = themes.theme_id
+    left join signal_kinds
+        on themes.signal_kind = signal_kinds.signal_kind_id
 )
 
 select * from final

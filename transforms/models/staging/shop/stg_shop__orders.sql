@@ -5,6 +5,10 @@ source as (
     where _deleted_at is null  -- rows deleted in the source stay in raw, marked
 ),
 
+channels as (
+    select * from {{ ref('channels') }}
+),
+
 renamed as (
     select
         {{ clean_text('order_id') }} as order_id,
@@ -23,9 +27,9 @@ renamed as (
 channels_mapped as (
     select
         * exclude (channel_raw),
-        -- the canonical list ends with 'other': any unknown channel is 'other'
+        -- the canonical list (seed channels) holds 'other': any unknown channel is 'other'
         case
-            when channel_raw in ('web', 'store', 'marketplace', 'b2b', 'phone', 'other')
+            when channel_raw in (select channels.channel_id from channels)
                 then channel_raw
             when channel_raw is not null then 'other'
         end as channel
