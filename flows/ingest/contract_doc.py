@@ -323,9 +323,10 @@ primary key already loaded) is not loaded: each value at fault becomes one row o
 `raw_<system>.{rejects}`, with the file, the line, the column, the value as written
 (cut to {max_chars} characters) and the reason in plain words (quoting at most
 {quoted} characters of the value, at most {reason_chars} characters in all). Values and
-reasons are redacted before they are stored: e-mail addresses, phone and card numbers,
-secret assignments (`API_KEY=...`), credentials in URLs and long key-like strings
-become `[email]`, `[phone]`, `[number]`, `[secret]`, `[token]`. Lines are the file's
+reasons are redacted before they are stored: secret assignments (`API_KEY=...`),
+credentials in URLs and long key-like strings become `[secret]` or `[token]`, and
+personal data (e-mails, phones, bank details, cards, addresses, names) the tokens of
+the customer-voice redactor (`[email]`, `[phone]`...). Lines are the file's
 lines as an editor shows them (CSV: the line where the record starts; the header is
 line 1 unless blank lines precede it); Parquet has no lines: the row's position, first
 row = 1. A file missing a required column, or that cannot be read at all (wrong

@@ -322,6 +322,11 @@ def make_report_warehouse(
             con.executemany(
                 f"insert into report.{table} ({', '.join(filled)}) values ({marks})", rows
             )
+        # the contract's other tables, empty (rpt_brief__freshness: every source fresh)
+        for table in CONTRACT:
+            if table not in TABLE_ROWS and tables is None:
+                columns = ", ".join(f'"{c.name}" {c.data_type}' for c in CONTRACT[table])
+                con.execute(f"create table report.{table} ({columns})")
         if "rpt_brief__company" in wanted:
             con.execute(COMPANY_COMPLETED)
         if "rpt_brief__gaps" in wanted:

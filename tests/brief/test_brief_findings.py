@@ -184,7 +184,7 @@ def test_the_warehouse_is_not_modified(report_warehouse: Path, tmp_path: Path) -
 # report table does not reach the JSON by accident. Labels are keyed by ids: not pinned.
 # fmt: off
 FINDINGS_KEYS = {
-    '': 'schema_version month report_month is_complete_month generated_from company coverage method at_a_glance offers findings labels sources',
+    '': 'schema_version month report_month is_complete_month generated_from company coverage stale_sources method at_a_glance offers findings labels sources',
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
     '.method': 'signals gaps',
@@ -212,7 +212,7 @@ FINDINGS_KEYS = {
     '.findings[emerging_term].figures': 'documents customers recent_documents recent_customers recent_share baseline_documents baseline_share smoothed_ratio p_value q_value trend_documents',
     '.findings[emerging_term].verbatims[]': 'evidence_id evidence_source created_date quote',
     '.labels': 'offers themes segments items decisions',
-    '.sources': 'company coverage at_a_glance offers gap signal verbatims emerging_term experiment decision',
+    '.sources': 'company coverage stale_sources at_a_glance offers gap signal verbatims emerging_term experiment decision',
 }
 # fmt: on
 
