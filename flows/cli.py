@@ -90,7 +90,7 @@ def _add_brief_options(parser: argparse.ArgumentParser, default_month: str | Non
         "--month",
         type=_month,
         default=default_month,
-        help="month of the brief, YYYY-MM; 'latest' = last complete month of data"
+        help="month of the brief, YYYY-MM; 'latest' = last complete month of the shop orders"
         + ("" if default_month else "; default: the previous calendar month"),
     )
     parser.add_argument(
@@ -116,6 +116,17 @@ def _add_exports(parser: argparse.ArgumentParser) -> None:
         default=settings.exports_path(),
         help="export folder laid out as in docs/input-contract.md: shop/, crm/, support/ "
         "(default: $TERRAIN_EXPORTS or warehouse/exports)",
+    )
+
+
+def _add_allow_partial(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="go on when the data health check fails (a required file with no row, a file "
+        "with too many rejected rows, amounts without an exchange rate): the brief is "
+        "rendered and says so on its cover. Without it such a run stops with exit code 2. "
+        f"Also settable as allow_partial: true in {settings.EXPORT_SETTINGS_FILE}",
     )
 
 
@@ -177,16 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_intent(run)
     _add_warehouse(run)
     _add_brief_options(run, default_month="latest")
+    _add_allow_partial(run)
 
     ingest = sub.add_parser(
         "ingest",
         help="load an export folder into the warehouse's raw datasets",
         description="Load every export file into raw_shop, raw_crm and raw_support, merging on "
         "primary keys. Unchanged files are skipped; rows that cannot be parsed go to "
-        "<dataset>.ingest_rejects with file, line, column, value and reason.",
+        "<dataset>.ingest_rejects with file, line, column, value and reason. Then check the "
+        "data's health: a required file with no row, or a file with too many rejected rows, "
+        "fails with exit code 2.",
     )
     _add_exports(ingest)
     _add_warehouse(ingest)
+    _add_allow_partial(ingest)
 
     transform = sub.add_parser(
         "transform",
@@ -196,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_intent(transform)
     _add_warehouse(transform)
+    _add_allow_partial(transform)
 
     brief = sub.add_parser(
         "brief",
@@ -210,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="month_from", type=_month, help="first month of a range, YYYY-MM"
     )
     brief.add_argument("--to", dest="month_to", type=_month, help="last month of a range, YYYY-MM")
+    _add_allow_partial(brief)
 
     doctor = sub.add_parser(
         "doctor",
@@ -353,6 +370,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         month=args.month,
         out_dir=str(args.out),
         lang=args.lang,
+        allow_partial=args.allow_partial,
     )
     for path in outputs:
         print(path)
@@ -362,14 +380,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.pipeline import ingest_flow
 
-    ingest_flow(exports_dir=str(args.exports), warehouse=str(args.warehouse))
+    ingest_flow(
+        exports_dir=str(args.exports),
+        warehouse=str(args.warehouse),
+        allow_partial=args.allow_partial,
+    )
     return 0
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
     from flows.pipeline import transform_flow
 
-    transform_flow(intent_file=str(args.intent), warehouse=str(args.warehouse))
+    transform_flow(
+        intent_file=str(args.intent),
+        warehouse=str(args.warehouse),
+        allow_partial=args.allow_partial,
+    )
     return 0
 
 
@@ -387,10 +413,15 @@ def cmd_brief(args: argparse.Namespace) -> int:
             warehouse=str(args.warehouse),
             out_dir=str(args.out),
             lang=args.lang,
+            allow_partial=args.allow_partial,
         )
     else:
         paths = brief_flow(
-            month=args.month, warehouse=str(args.warehouse), out_dir=str(args.out), lang=args.lang
+            month=args.month,
+            warehouse=str(args.warehouse),
+            out_dir=str(args.out),
+            lang=args.lang,
+            allow_partial=args.allow_partial,
         )
     for path in paths:
         print(path)
@@ -449,6 +480,19 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# Loggers of libraries that would otherwise fill the log with their steps: each Prefect
+# API call (httpx), each WeasyPrint step, and fontTools' font subsetting (when HarfBuzz's
+# subsetter is missing, WeasyPrint subsets fonts with fontTools, which tells every table
+# it prunes: more than half of a demo run's lines).
+NOISY_LOGGERS = ("httpx", "httpcore", "weasyprint", "weasyprint.progress", "fontTools")
+
+
+def silence_libraries() -> None:
+    """Keep only the warnings of NOISY_LOGGERS, even with --verbose."""
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -457,9 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    # Each Prefect API call and WeasyPrint step would otherwise log a line at INFO.
-    for noisy in ("httpx", "httpcore", "weasyprint", "weasyprint.progress"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    silence_libraries()
     user_errors = _user_errors()
     checked = {"run", "ingest", "transform"}
     for name in ("prefect.flow_runs", "prefect.task_runs"):

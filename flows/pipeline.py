@@ -1,8 +1,8 @@
 """Prefect flows: thin wiring of the stages, for schedules, retries and logs.
 
 Each task calls one plain function of a stage (flows/ingest, flows/intent,
-flows/transform, flows/brief); the flows only chain them. Paths default to
-the configuration of flows/settings.py (environment variables), so the same
+flows/transform, flows/health, flows/brief); the flows only chain them. Paths default
+to the configuration of flows/settings.py (environment variables), so the same
 deployments run on the demo or on a company's own exports.
 
 The warehouse path names the *published* file analysts and briefs open. The flows
@@ -15,6 +15,14 @@ Each source (shop, crm, support) is loaded by its own task, retried when it fail
 source still failing after its retries fails its task, the others load, the run goes
 on (transform, publication, brief, which names the stale source) and then fails with
 SourceFailedError, so the failure shows in Prefect and in the exit code.
+
+The data health check (flows/health) follows ingestion and the transform (on the
+working copy, under the writer lock), and comes before every brief: a failure fails
+the task, hence the flow (exit code 2 from the CLI), and nothing is published (analysts
+keep the last data that passed; the working copy keeps the failed check for the next
+run), unless `allow_partial` (the flows' parameter, `--allow-partial`, or
+`allow_partial: true` in export-settings.yaml) lets the run go on, which the warehouse
+records for the brief's cover.
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ from flows import faults, settings
 from flows.brief import BriefError
 from flows.brief.period import MonthError, month_range, resolve_month
 from flows.brief.write import write_brief
+from flows.health import DataHealthError
+from flows.health.check import check_before_brief, check_ingest, check_transform
+from flows.ingest.export_settings import load_export_settings
 from flows.ingest.folder import scan_export_folder
 from flows.ingest.freshness import new_run_id
 from flows.ingest.run import IngestError, SourceFailedError, WarehouseBusyError, ingest_exports
@@ -53,6 +64,7 @@ USER_ERRORS = (
     BriefError,
     MonthError,
     WarehouseLockedError,
+    DataHealthError,
 )
 
 
@@ -63,6 +75,8 @@ def _transient(task, task_run, state) -> bool:
         state.result()
     except (WarehouseBusyError, SourceFailedError):
         return True
+    except DataHealthError:
+        return False  # its message quotes the data, which may say "lock" or anything
     except USER_ERRORS as error:
         # dbt reports a held DuckDB file as a failed node: that one is worth a retry.
         return "lock" in str(error).lower()
@@ -87,9 +101,42 @@ def ingest_source_task(
     report = ingest_exports(
         exports_dir, database, progress=logger.info, systems=[system], run_id=run_id
     )
-    for line in report.summary():
-        logger.info(line)
+    for level, line in report.summary_levels():
+        logger.log(level, line)
     return report.as_dict()
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
+def check_ingest_task(warehouse: Path, exports_dir: Path, allow_partial: bool) -> bool:
+    """The data health check of the raw layer; fails the flow unless partial data is allowed."""
+    allowed = allow_partial or load_export_settings(exports_dir).allow_partial
+    check = check_ingest(warehouse, allowed, exports_dir)
+    _log_check(check.passed, check.message())
+    return check.passed
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
+def check_transform_task(warehouse: Path, allow_partial: bool) -> bool:
+    """The data health check of the amounts the transform could not convert."""
+    check = check_transform(warehouse, allow_partial)
+    _log_check(check.passed, check.message())
+    return check.passed
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
+def check_before_brief_task(warehouse: Path, allow_partial: bool) -> None:
+    """Refuse to render from data whose latest health check failed and was not allowed."""
+    for message in check_before_brief(warehouse, allow_partial):
+        _log_check(False, "rendering despite a failed data health check: " + message)
+
+
+def _log_check(passed: bool, message: str) -> None:
+    logger = get_run_logger()
+    if passed:
+        logger.info(message)
+    else:
+        for line in message.splitlines():
+            logger.warning(line)
 
 
 @task
@@ -103,8 +150,9 @@ def write_intent_task(intent: Intent, warehouse: Path) -> dict[str, int]:
 
 
 @task(retries=1, retry_delay_seconds=10, retry_condition_fn=_transient)
-def build_models_task(warehouse: Path) -> None:
-    run_dbt(warehouse, ("build",), progress=get_run_logger().info)
+def build_models_task(warehouse: Path) -> int:
+    logger = get_run_logger()
+    return len(run_dbt(warehouse, ("build",), progress=logger.info, warn=logger.warning))
 
 
 @task(retries=1, retry_delay_seconds=10, retry_condition_fn=_transient)
@@ -151,17 +199,34 @@ def _ingest_sources(exports_dir: Path, database: Path) -> dict[str, dict[str, in
 
 
 @flow(name="ingest", log_prints=False)
-def ingest_flow(exports_dir: str | None = None, warehouse: str | None = None) -> dict:
-    """Load the export folder into the raw datasets (merge on primary keys)."""
+def ingest_flow(
+    exports_dir: str | None = None, warehouse: str | None = None, allow_partial: bool = False
+) -> dict:
+    """Load the export folder into the raw datasets (merge on primary keys), then check
+    the data's health. allow_partial: go on (and say so) when the check fails.
+
+    A source that could not be loaded does not stop the others: the check judges what
+    loaded, the warehouse is published, then the run fails with SourceFailedError."""
     published = _path(warehouse, settings.warehouse_path())
     exports = _path(exports_dir, settings.exports_path())
     with writing(published, "terrain ingest", publish_despite=(SourceFailedError,)) as database:
-        return _ingest_sources(exports, database)
+        stale: SourceFailedError | None = None
+        try:
+            counts = _ingest_sources(exports, database)
+        except SourceFailedError as error:
+            stale, counts = error, {}
+        check_ingest_task(database, exports, allow_partial)
+        if stale is not None:
+            raise stale
+        return counts
 
 
 @flow(name="transform")
-def transform_flow(intent_file: str | None = None, warehouse: str | None = None) -> None:
-    """Validate and load the intent file, then build and test every dbt model."""
+def transform_flow(
+    intent_file: str | None = None, warehouse: str | None = None, allow_partial: bool = False
+) -> None:
+    """Validate and load the intent file, build and test every dbt model, then check
+    the amounts left without an exchange rate."""
     published = _path(warehouse, settings.warehouse_path())
     with writing(published, "terrain transform") as database:
         intent = validate_intent_task(_path(intent_file, settings.intent_path()))
@@ -169,6 +234,7 @@ def transform_flow(intent_file: str | None = None, warehouse: str | None = None)
         faults.reached("transform.intent-written")
         build_models_task(database)
         faults.reached("transform.built")
+        check_transform_task(database, allow_partial)
 
 
 @flow(name="brief")
@@ -177,14 +243,17 @@ def brief_flow(
     warehouse: str | None = None,
     out_dir: str | None = None,
     lang: str | None = None,
+    allow_partial: bool = False,
 ) -> list[str]:
     """Render the PDF brief and its findings JSON for one month.
 
-    month: YYYY-MM, `latest` (last complete month of data) or empty for the
+    month: YYYY-MM, `latest` (last complete month of the shop orders) or empty for the
     previous calendar month (what the monthly schedule wants). Reads the published
-    warehouse only: it never waits for a run that is writing.
+    warehouse only: it never waits for a run that is writing. Refuses data whose latest
+    health check failed, unless that check or allow_partial allowed it.
     """
     warehouse_file = _path(warehouse, settings.warehouse_path())
+    check_before_brief_task(warehouse_file, allow_partial)
     resolved = resolve_month(month, warehouse_file, company_timezone(warehouse_file))
     get_run_logger().info("brief for %s", resolved)
     return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
@@ -197,11 +266,13 @@ def briefs_flow(
     warehouse: str | None = None,
     out_dir: str | None = None,
     lang: str | None = None,
+    allow_partial: bool = False,
 ) -> list[str]:
     """Backfill: the brief of every month from `month_from` to `month_to` (YYYY-MM, both
     included). Each month's pair is written whole; running it again rewrites the same
-    files."""
+    files. Refuses data whose latest health check failed, as `brief_flow` does."""
     warehouse_file = _path(warehouse, settings.warehouse_path())
+    check_before_brief_task(warehouse_file, allow_partial)
     out = _path(out_dir, settings.briefs_path())
     months = month_range(month_from, month_to, warehouse_file)
     get_run_logger().info("briefs for %s to %s (%d months)", months[0], months[-1], len(months))
@@ -213,21 +284,26 @@ def briefs_flow(
 
 @flow(name="refresh")
 def refresh_flow(
-    exports_dir: str | None = None, intent_file: str | None = None, warehouse: str | None = None
+    exports_dir: str | None = None,
+    intent_file: str | None = None,
+    warehouse: str | None = None,
+    allow_partial: bool = False,
 ) -> None:
-    """Nightly: ingest then transform, then publish for analysts.
+    """Nightly: ingest then transform, each followed by its data health check, then
+    publish for analysts.
 
     A source that could not be loaded does not stop the others nor the transform: the
     warehouse is rebuilt and published with its last loaded data, then the run fails.
+    A failed health check stops the run and publishes nothing.
     """
     published = _path(warehouse, settings.warehouse_path())
     with writing(published, "terrain refresh", publish_despite=(SourceFailedError,)):
         stale: SourceFailedError | None = None
         try:
-            ingest_flow(exports_dir, warehouse)
+            ingest_flow(exports_dir, warehouse, allow_partial)
         except SourceFailedError as error:
             stale = error
-        transform_flow(intent_file, warehouse)
+        transform_flow(intent_file, warehouse, allow_partial)
         if stale is not None:
             raise stale
 
@@ -240,17 +316,19 @@ def pipeline_flow(
     month: str | None = "latest",
     out_dir: str | None = None,
     lang: str | None = None,
+    allow_partial: bool = False,
 ) -> list[str]:
-    """Everything: ingest, transform, publish, brief (from the published file)."""
+    """Everything: ingest, transform (each with its data health check), publish, brief
+    (from the published file)."""
     published = _path(warehouse, settings.warehouse_path())
     # the lock stays held until the brief is written: no other run publishes in between
     with writer_lock(published, command="terrain run"):
         stale: SourceFailedError | None = None
         try:
-            refresh_flow(exports_dir, intent_file, warehouse)
+            refresh_flow(exports_dir, intent_file, warehouse, allow_partial)
         except SourceFailedError as error:
             stale = error
-        outputs = brief_flow(month, warehouse, out_dir, lang)
+        outputs = brief_flow(month, warehouse, out_dir, lang, allow_partial)
         if stale is not None:
             raise stale
         return outputs

@@ -7,6 +7,7 @@ shape of the export files (the canonical input contract) is in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -29,6 +30,10 @@ EXPORT_SETTINGS_FILE = "export-settings.yaml"
 RAW_DATASET_PREFIX = "raw_"
 INTENT_DATASET = "raw_intent"
 REJECTS_TABLE = "ingest_rejects"
+FILES_TABLE = "ingest_files"  # one row per export file: rows received, loaded, rejected
+# The data health check's records (flows/ingest/health.py) and the dbt test warnings of
+# the last build (flows/transform/dbt.py), written by Terrain itself, not by dlt.
+HEALTH_DATASET = "raw_health"
 
 SYSTEMS = ("shop", "crm", "support")
 
@@ -75,6 +80,18 @@ def retry_delay_seconds() -> float:
 
 def raw_dataset(system: str) -> str:
     return f"{RAW_DATASET_PREFIX}{system}"
+
+
+def run_date() -> dt.date:
+    """The day of the run, in UTC: events after it are rejected and no brief month may
+    end after it. $TERRAIN_TODAY (YYYY-MM-DD) sets it, for tests and replays."""
+    value = os.environ.get("TERRAIN_TODAY")
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"TERRAIN_TODAY={value!r} is not a date written YYYY-MM-DD") from None
+    return dt.datetime.now(dt.UTC).date()
 
 
 # Schedules (also written in prefect.yaml; tests/test_prefect_yaml.py keeps them equal).

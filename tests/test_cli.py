@@ -132,3 +132,31 @@ def test_demo_starts_from_scratch_over_an_earlier_demo(tmp_path):
     assert not (tmp_path / "terrain.duckdb").exists()
     orders = (tmp_path / "exports" / "shop" / "orders.csv").read_text().splitlines()
     assert len(orders) == 301
+
+
+def test_library_step_logs_are_silenced_even_when_verbose():
+    import logging
+
+    from flows.cli import silence_libraries
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.DEBUG)  # as with --verbose
+    try:
+        silence_libraries()
+        # fontTools tells every font table it subsets (when WeasyPrint uses it),
+        # WeasyPrint every step: only their warnings remain
+        for name in ("fontTools.subset", "fontTools.ttLib", "weasyprint", "httpx"):
+            logger = logging.getLogger(name)
+            assert not logger.isEnabledFor(logging.INFO), name
+            assert logger.isEnabledFor(logging.WARNING), name
+    finally:
+        root.setLevel(level)
+
+
+def test_allow_partial_is_an_option_of_every_stage_that_checks_the_data():
+    parser = build_parser()
+    for command in ("run", "ingest", "transform", "brief"):
+        args = parser.parse_args([command, "--allow-partial"])
+        assert args.allow_partial is True, command
+        assert parser.parse_args([command]).allow_partial is False, command

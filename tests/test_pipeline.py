@@ -11,6 +11,7 @@ import pytest
 from prefect.states import Completed, Failed
 
 from flows.brief import BriefError
+from flows.health import DataHealthError
 from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
 from flows.intent.load import IntentError
 from flows.pipeline import _transient
@@ -34,6 +35,8 @@ time.sleep(float(sys.argv[2]))
         (TransformError("dbt build failed: 2 failing node(s)"), False),
         (TransformError("dbt build failed: IO Error: Could not set lock on file"), True),
         (BriefError("no data for 2030-01"), False),
+        # the data's own words may say "lock": a health failure is never retried
+        (DataHealthError("shop/orders.csv: 'blocked lock' not a date"), False),
     ],
 )
 def test_only_transient_failures_are_retried(error, retried):

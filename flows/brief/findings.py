@@ -18,12 +18,18 @@ from typing import Any
 
 from flows.brief import BriefError
 from flows.brief.report_tables import REPORT_SCHEMA, read_report
+from flows.voice.redaction import KINDS
 
 SCHEMA_VERSION = "1.2"
 
 # The columns of the report tables each part of the findings carries, as they name them.
 # fmt: off
 COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
+DATA_CHECK_COLUMNS = (
+    "stage", "checked_at", "passed", "allow_partial", "is_partial", "failure_count",
+    "failure_rules", "failure_entities", "failure_files", "failure_messages",
+)
+TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")
 # The method's signal thresholds (dbt vars, columns of rpt_brief__company) the
 # appendix states in plain words.
 METHOD_SIGNAL_COLUMNS = (
@@ -41,6 +47,10 @@ METHOD_GAP_COLUMNS = (
     "gap_false_discovery_rate", "gap_z_threshold", "gap_target_min_sample",
     "gap_rejection_min_sample", "gap_rejection_min_events", "experiment_min_reviews",
     "experiment_rating_prior_reviews", "experiment_decision_score", "decision_window_months",
+)
+# How customer voice is told from staff text, for the appendix (docs/voice.md).
+METHOD_VOICE_COLUMNS = (
+    "template_min_threads", "note_default_author_role", "comment_default_author_role",
 )
 OFFER_FIGURES = (
     "orders", "units", "revenue", "buyers", "off_target_buyers", "off_target_buyer_share",
@@ -109,7 +119,15 @@ def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
             f"{company['first_data_date']} to {company['last_data_date']}; choose a month "
             "in that range (or load newer exports and run `terrain transform`)"
         )
-    return shape_findings(warehouse, report_month, company, report.coverage, rows, report.freshness)
+    return shape_findings(
+        warehouse,
+        report_month,
+        company,
+        report.coverage,
+        rows,
+        report.freshness,
+        _data_health(report.data_checks, report.test_warnings),
+    )
 
 
 def shape_findings(
@@ -119,6 +137,7 @@ def shape_findings(
     coverage: list[Row],
     rows: dict[str, list[Row]],
     freshness: list[Row] | None = None,
+    data_health: Row | None = None,
 ) -> dict[str, Any]:
     """Rename the selected rows into the documented findings shape."""
     return {
@@ -133,6 +152,7 @@ def shape_findings(
         "company": _company(company),
         "coverage": [pick(row, COVERAGE_COLUMNS) for row in coverage],
         "stale_sources": [_stale(row) for row in freshness or () if row["is_stale"]],
+        "data_health": data_health or _data_health([], []),
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
         "offers": [_offer(offer) for offer in rows["rpt_brief__offers"]],
@@ -152,6 +172,16 @@ def _stale(row: Row) -> Row:
     }
 
 
+def _data_health(checks: list[Row], test_warnings: list[Row]) -> Row:
+    """The data health checks behind the brief; `partial`: rendered from data that
+    failed a check, because partial data was allowed (the cover must say so)."""
+    return {
+        "partial": any(check["is_partial"] for check in checks),
+        "checks": [pick(check, DATA_CHECK_COLUMNS) for check in checks],
+        "test_warnings": [pick(warning, TEST_WARNING_COLUMNS) for warning in test_warnings],
+    }
+
+
 def _company(company: Row) -> Row:
     return {
         "name": company["company_name"],
@@ -164,10 +194,15 @@ def _company(company: Row) -> Row:
 
 
 def _method(company: Row) -> Row:
-    """The method's thresholds the appendix states."""
+    """The method's thresholds the appendix states, and what redaction removes."""
     return {
         "signals": {name: company[name] for name in METHOD_SIGNAL_COLUMNS},
         "gaps": {name: company[name] for name in METHOD_GAP_COLUMNS},
+        "voice": {name: company[name] for name in METHOD_VOICE_COLUMNS},
+        # the redactor's own description of its rules (flows/voice/redaction.py)
+        "redaction": [
+            {"kind": kind.kind, "token": kind.token, "fr": kind.fr, "en": kind.en} for kind in KINDS
+        ],
     }
 
 
@@ -323,6 +358,7 @@ def _emerging_term(term: Row) -> Row:
         "finding_id": f"emerging_term/{term['term_key']}",
         "term": term["term"],
         "term_key": term["term_key"],
+        "evidence_source": term["evidence_source"],
         "word_count": term["word_count"],
         "classification": "emerging",
         "rank": term["term_rank"],
@@ -417,6 +453,7 @@ def _sources() -> dict[str, str]:
         "company": f"{REPORT_SCHEMA}.rpt_brief__company",
         "coverage": f"{REPORT_SCHEMA}.rpt_brief__coverage",
         "stale_sources": f"{REPORT_SCHEMA}.rpt_brief__freshness",
+        "data_health": f"{REPORT_SCHEMA}.rpt_brief__data_checks",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",
         "gap": f"{REPORT_SCHEMA}.rpt_brief__gaps",

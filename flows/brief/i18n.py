@@ -118,6 +118,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_offer": "Offre la plus citée\u00a0:",
         "verbatims": "Ce qu'ils disent",
         "no_verbatims": "Pas de citation disponible.",
+        # who wrote a text (crm notes, ticket comments)
+        "role_customer": "le client",
+        "role_staff": "l'équipe",
+        "role_agent": "l'équipe",
         # classifications of gaps (those of signals, experiments and decisions are seeds)
         "class_rising": "En hausse",
         "class_falling": "En baisse",
@@ -137,7 +141,8 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "terms_empty": "Aucun terme émergent ce mois-ci.",
         "term_customers": "Clients, {months} mois",
-        "term_share": "Part des textes",
+        "term_share": "Part des textes de la source",
+        "term_source": "Source : {source}",
         "lineage_terms": "Termes émergents",
         # appendix
         "method_intro": (
@@ -223,16 +228,38 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_terms": (
             "Termes émergents. Les mots et expressions de deux mots qui n'appartiennent à "
             "aucun thème (mots vides français et anglais, noms de produits et mots des "
-            "thèmes retirés, pluriels ramenés au singulier) sont comptés en textes. Un "
-            "terme est retenu quand au moins {term_customers} clients distincts "
-            "l'emploient sur {recent} mois, que sa fréquence est au moins {term_ratio} fois "
-            "celle de la période de référence et que la hausse est significative (taux de "
-            "fausses découvertes {term_fdr} entre les termes du mois)."
+            "thèmes retirés, pluriels ramenés au singulier) sont comptés en textes, au sein "
+            "de chaque source (avis, tickets, notes CRM...) : un terme est comparé aux "
+            "textes de sa propre source, pour qu'une source qui grossit ne fasse pas "
+            "émerger ses mots habituels. Un terme est retenu quand au moins "
+            "{term_customers} clients distincts l'emploient sur {recent} mois dans une "
+            "source, que sa fréquence y est au moins {term_ratio} fois celle de la période "
+            "de référence et que la hausse est significative (taux de fausses découvertes "
+            "{term_fdr} entre tous les tests du mois). Seules les données jusqu'au mois du "
+            "brief sont lues."
+        ),
+        "method_voice": (
+            "Voix des clients. Seuls les textes écrits par les clients comptent : les notes "
+            "CRM et les commentaires de tickets écrits par l'équipe en sont exclus. Le rôle "
+            "d'auteur vient de l'export ; à défaut, un message système (tout en majuscules) "
+            "ou un texte fait de phrases écrites à l'identique pour au moins {threads} "
+            "comptes ou tickets (des modèles) est attribué à l'équipe, et une note sans "
+            "autre indice compte comme écrite par : {note_default}. Les phrases modèles ne "
+            "comptent ni dans les thèmes ni dans les termes émergents, même au milieu d'un "
+            "texte de client."
         ),
         "method_privacy": (
-            "Confidentialité. Les citations sont anonymisées avant d'atteindre ce document "
-            "(adresses, téléphones et noms retirés), limitées à 280 caractères et prises "
-            "chez des clients distincts."
+            "Confidentialité. Avant tout calcul, la mise en forme est retirée du texte des "
+            "clients (balises HTML, entités, liens remplacés par [link]), puis ces données "
+            "personnelles y sont remplacées par un jeton ; les citations sont ensuite "
+            "limitées à 280 caractères et prises chez des clients distincts :"
+        ),
+        "method_privacy_limits": (
+            "Ce que le retrait ne garantit pas : un prénom inconnu de l'entrepôt sans "
+            "indice autour (civilité, formule de politesse, signature), une adresse sans "
+            "numéro ni code postal, un numéro épelé en toutes lettres, une adresse e-mail "
+            "déguisée autrement (« jean chez gmail ») ; les autres identifiants (numéros de "
+            "sécurité sociale, plaques, adresses IP) ne sont pas recherchés."
         ),
         "coverage_intro": "Volume chargé par source, lignes rejetées et dates extrêmes.",
         "cov_system": "Système",
@@ -437,6 +464,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_offer": "Most mentioned offer:",
         "verbatims": "In their words",
         "no_verbatims": "No quote available.",
+        # who wrote a text (crm notes, ticket comments)
+        "role_customer": "the customer",
+        "role_staff": "the team",
+        "role_agent": "the team",
         "class_rising": "Rising",
         "class_falling": "Falling",
         "class_breach": "Off target",
@@ -455,7 +486,8 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "terms_empty": "No emerging term this month.",
         "term_customers": "Customers, {months} months",
-        "term_share": "Share of texts",
+        "term_share": "Share of the source's texts",
+        "term_source": "Source: {source}",
         "lineage_terms": "Emerging terms",
         "method_intro": (
             "Every number in this document is computed in the data warehouse (DuckDB, "
@@ -536,15 +568,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_terms": (
             "Emerging terms. Words and two-word phrases that belong to no theme (French and "
             "English stop words, product names and theme words removed, plurals made "
-            "singular) are counted in texts. A term is listed when at least "
-            "{term_customers} distinct customers use it over {recent} months, its "
-            "frequency is at least {term_ratio} times the baseline's and the rise is "
-            "significant (false-discovery rate {term_fdr} across the month's terms)."
+            "singular) are counted in texts, within each source (reviews, tickets, CRM "
+            "notes...): a term is compared with the texts of its own source, so that a "
+            "source that grows does not make its usual words emerge. A term is listed when "
+            "at least {term_customers} distinct customers use it over {recent} months in one "
+            "source, its frequency there is at least {term_ratio} times the baseline's and "
+            "the rise is significant (false-discovery rate {term_fdr} across all the "
+            "month's tests). Only data up to the brief's month is read."
+        ),
+        "method_voice": (
+            "Customer voice. Only what customers wrote counts: CRM notes and ticket "
+            "comments written by the team are left out. The author role comes from the "
+            "export; without it, a system message (all in capitals) or a text made of "
+            "sentences written word for word for at least {threads} accounts or tickets "
+            "(templates) is the team's, and a note with no other clue counts as written by: "
+            "{note_default}. Template sentences count neither in themes nor in emerging "
+            "terms, even inside a customer's text."
         ),
         "method_privacy": (
-            "Privacy. Quotes are anonymised before they reach this document (emails, "
-            "phone numbers and names removed), cut to 280 characters and taken from "
-            "distinct customers."
+            "Privacy. Before anything is computed, formatting is removed from customer "
+            "text (HTML tags, entities, links replaced by [link]), then this personal data "
+            "is replaced by a token; quotes are then cut to 280 characters and taken from "
+            "distinct customers:"
+        ),
+        "method_privacy_limits": (
+            "What removal cannot guarantee: a first name the warehouse does not know with "
+            "no clue around it (title, sign-off, signature), an address with neither a "
+            "number nor a postcode, a number spelt out in words, an e-mail disguised "
+            "another way (\u201cjean at gmail\u201d with no domain ending); other identifiers "
+            "(social security numbers, number plates, IP addresses) are not looked for."
         ),
         "coverage_intro": "Rows loaded per source, rejected rows and first and last dates.",
         "cov_system": "System",

@@ -1,4 +1,10 @@
-"""Which month a brief is about."""
+"""Which month a brief is about.
+
+`latest` is `report.rpt_brief__company.last_complete_month`: the last month whose last
+day the shop orders reach (in the company's time zone) and that ended before the day
+of the run (int_months_spanned); other sources, and rejected future-dated orders,
+never move it.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ def previous_month(today: dt.date) -> str:
 
 
 def latest_complete_month(warehouse: Path) -> str:
-    """The last month the warehouse holds in full (from the report layer)."""
+    """The last month the shop orders cover in full, before today (from the report layer)."""
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             row = con.execute(
@@ -77,7 +83,8 @@ def month_range(month_from: str, month_to: str, warehouse: Path) -> list[str]:
 
 
 def resolve_month(month: str | None, warehouse: Path, timezone: str = "Europe/Paris") -> str:
-    """`YYYY-MM` as given; `latest` = last complete month of data; None = previous month."""
+    """`YYYY-MM` as given; `latest` = last complete month of the shop orders; None =
+    previous month."""
     if month is None:
         return previous_month(dt.datetime.now(ZoneInfo(timezone)).date())
     if month == "latest":

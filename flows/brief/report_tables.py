@@ -70,6 +70,8 @@ def _by_signal_class() -> str:
 ORDER_BY = {
     "rpt_brief__coverage": "system, entity",
     "rpt_brief__freshness": "source",
+    "rpt_brief__data_checks": "checked_at",
+    "rpt_brief__test_warnings": "model, test_name",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
@@ -89,6 +91,8 @@ class ReportRows:
     coverage: list[dict[str, Any]]  # rpt_brief__coverage, every month
     months: dict[str, list[dict[str, Any]]]  # table -> its rows of the month
     freshness: list[dict[str, Any]]  # rpt_brief__freshness: every source, as of now
+    data_checks: list[dict[str, Any]]  # rpt_brief__data_checks (latest check per stage)
+    test_warnings: list[dict[str, Any]]  # rpt_brief__test_warnings (last build)
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -109,9 +113,11 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
         }
         coverage = read_table(con, "rpt_brief__coverage")
         freshness = read_table(con, "rpt_brief__freshness")
+        data_checks = read_table(con, "rpt_brief__data_checks")
+        test_warnings = read_table(con, "rpt_brief__test_warnings")
     finally:
         con.close()
-    return ReportRows(company_rows[0], coverage, month_rows, freshness)
+    return ReportRows(company_rows[0], coverage, month_rows, freshness, data_checks, test_warnings)
 
 
 def to_json_value(value: Any) -> Any:
@@ -150,7 +156,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def check_tables(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    present = {
+    present = {  # tables and views
         row[0]
         for row in con.execute(
             "select table_name from information_schema.tables where table_schema = ?",

@@ -1,8 +1,13 @@
-"""The demo CRM: accounts, their contacts, deals and the sales team's notes.
+"""The demo CRM: accounts, their contacts, deals and notes.
 
 Accounts come from the shop's professional customers (plus a few b2c loyalty
 accounts, partner shops and prospects that never ordered). Contacts are the same
-people as the shop's customers, but their emails were typed into the CRM by hand.
+people as the shop's customers, but their emails and names were typed into the CRM by
+hand. Notes are of three kinds: messages the customer wrote (an e-mail or the contact
+form, logged in the CRM: customer voice), what the sales team logs (calls, mails sent,
+reports of what the customer asked: staff text), and what the CRM writes by itself when
+a field changes (staff text, in capitals). Notes carry their author role, except part of
+the activity log, imported from the former CRM, which had no such field.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ DEAL_SKUS: dict[str, tuple[str, ...]] = {
     "partner": ("GC-025", "GC-050", "KIT-ENTRETIEN", "TS-504-MARINIERE"),
 }
 OPEN_STAGES = ("qualification", "proposal", "negotiation")
+P_NOTE_BY_CUSTOMER = 0.7  # a note about a subject the customer raised is their own message
+P_SYSTEM_NOTE = 0.25  # a note about nothing in particular is a field change the CRM logged
+# The activity log imported from the former CRM (calls, mails sent, field changes) has no
+# author role: Terrain must recognise it as staff text (system messages, templates).
+P_STAFF_ROLE_MISSING = 0.4
 
 
 @dataclass
@@ -46,7 +56,11 @@ class CrmBuilder:
         self.voice = voice
         self.matcher = matcher
         self.shop = shop
+        # Who wrote a note and the names typed into the CRM: draws of their own, so the
+        # planted stories (drawn with self.r) do not move when they change.
+        self.r_people = random.Random(seed * 1000 + 12)
         self.crm = Crm()
+        self.people: dict[str, tuple[str, str]] = {}  # contact id -> (first, last)
         self.end = dt.datetime.combine(plan.timeline.end, dt.time())
         self.start = dt.datetime.combine(plan.timeline.start, dt.time())
         self.prices = {p.sku: p.price for p in catalog.PRODUCTS}
@@ -111,17 +125,19 @@ class CrmBuilder:
                 }
             )
             people = [
-                (customers[cid].email, customers[cid].created) for cid in account.customer_ids
+                (customers[cid].email, customers[cid].created, customers[cid].person)
+                for cid in account.customer_ids
             ]
             if not people:
                 domain = slug(account.name).replace("-", "")[:18] + ".fr"
                 people = [
-                    (f"{local}@{domain}", account.created)
+                    (f"{local}@{domain}", account.created, self.someone())
                     for local in ("contact", "gerance")[: r.randint(1, 2)]
                 ]
-            for email, created in people:
+            for email, created, person in people:
                 contact_id = f"CT{len(self.crm.contacts) + 1:05d}"
                 contacts_by_account.setdefault(account.account_id, []).append(contact_id)
+                self.people[contact_id] = person
                 self.crm.contacts.append(
                     {
                         "contact_id": contact_id,
@@ -132,6 +148,7 @@ class CrmBuilder:
                         "lifecycle_stage": "customer"
                         if account.customer_ids
                         else weighted(r, ("lead", "opportunity"), (0.6, 0.4)),
+                        **self.typed_names(person),
                     }
                 )
         # Shop customers who subscribed to the newsletter through the CRM, with no account.
@@ -144,6 +161,7 @@ class CrmBuilder:
                         "email": email_variant(customer.email, r),
                         "created_at": customer.created + dt.timedelta(hours=r.randint(1, 48)),
                         "lifecycle_stage": "subscriber",
+                        **self.typed_names(customer.person),
                     }
                 )
         for account in accounts:
@@ -151,6 +169,25 @@ class CrmBuilder:
                 self.deals_for(account)
             self.notes_for(account, contacts_by_account.get(account.account_id, []))
         return self.crm
+
+    def someone(self) -> tuple[str, str]:
+        """A person the shop does not know (a prospect's manager)."""
+        return (
+            self.r_people.choice(catalog.FIRST_NAMES),
+            self.r_people.choice(catalog.LAST_NAMES),
+        )
+
+    def typed_names(self, person: tuple[str, str]) -> dict[str, str | None]:
+        """first_name / last_name as a salesperson typed them (or left them blank)."""
+        first, last = person
+        roll = self.r_people.random()
+        if roll < 0.1:
+            return {"first_name": None, "last_name": None}
+        if roll < 0.25:
+            return {"first_name": first, "last_name": last.upper()}
+        if roll < 0.32:
+            return {"first_name": first.lower(), "last_name": last.lower()}
+        return {"first_name": first, "last_name": last}
 
     def random_time_after(self, when: dt.datetime) -> dt.datetime | None:
         first = max(when, self.start)
@@ -232,22 +269,33 @@ class CrmBuilder:
                 themes.insert(0, "donation")
             elif account.type == "partner" and r.random() < 0.2:
                 themes.insert(0, "local-partners")
-            body = self.voice.note(themes)
+            contact_id = r.choice(contact_ids) if contact_ids and r.random() < 0.6 else None
+            deal_id = r.choice(deals)["deal_id"] if deals and r.random() < 0.3 else None
+            person = self.people.get(contact_id or "") or self.someone()
+            by_customer = bool(themes) and self.r_people.random() < P_NOTE_BY_CUSTOMER
+            if by_customer:
+                body = self.voice.customer_note(themes, person, pii=self.r_people.random() < 0.15)
+            elif themes:
+                body = self.voice.note(themes)  # the salesperson's report of the request
+            else:
+                body = self.voice.staff_note(person, system=self.r_people.random() < P_SYSTEM_NOTE)
+            role = "customer" if by_customer else "staff"
             self.crm.notes.append(
                 {
                     "note_id": f"N{len(self.crm.notes) + 1:06d}",
                     "created_at": at,
                     "body": body,
                     "account_id": account.account_id,
-                    "contact_id": r.choice(contact_ids)
-                    if contact_ids and r.random() < 0.6
-                    else None,
-                    "deal_id": r.choice(deals)["deal_id"] if deals and r.random() < 0.3 else None,
+                    "contact_id": contact_id,
+                    "deal_id": deal_id,
+                    "author_role": None
+                    if not themes and self.r_people.random() < P_STAFF_ROLE_MISSING
+                    else role,
                 }
             )
             self.crm.docs.append(
                 Doc(
-                    "note",
+                    "note" if by_customer else "staff_note",
                     m,
                     "apron" if "professional-use" in themes else None,
                     account.segment,

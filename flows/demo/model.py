@@ -34,6 +34,12 @@ class Customer:
     account: Account | None
     tags: str
     index: int  # position in the customer list, for fast lookups
+    first_name: str = ""
+    last_name: str = ""
+
+    @property
+    def person(self) -> tuple[str, str]:
+        return (self.first_name, self.last_name)
 
 
 @dataclass
@@ -66,7 +72,9 @@ class Order:
 class Doc:
     """One piece of customer voice, as the generator wrote it (for the ground truth)."""
 
-    source: str  # review, return, ticket, ticket_comment, satisfaction, note, lost_deal
+    # review, return, ticket, ticket_comment, satisfaction, note, lost_deal; agent_comment
+    # and staff_note are staff text (not customer voice)
+    source: str
     month: int
     offer: str | None
     segment: str | None

@@ -278,6 +278,8 @@ class ShopBuilder:
             account=account,
             tags="|".join(tags),
             index=len(self.shop.customers),
+            first_name=first,
+            last_name=last,
         )
         if account is not None:
             account.customer_ids.append(customer.customer_id)
@@ -543,7 +545,13 @@ class ShopBuilder:
             if review_count % 250 == 5:
                 hostile = HOSTILE_STRINGS[(review_count // 250) % len(HOSTILE_STRINGS)]
             title, body = self.voice.review(
-                themes, rating, slots, lang, pii=r.random() < 0.015, hostile=hostile
+                themes,
+                rating,
+                slots,
+                lang,
+                pii=r.random() < 0.015,
+                hostile=hostile,
+                person=customer.person,
             )
             self.shop.reviews.append(
                 {

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from flows.demo import catalog
 from flows.demo.matching import ThemeMatcher
 from flows.demo.model import Doc, Order
 from flows.demo.scenarios import (
@@ -23,7 +24,7 @@ from flows.demo.scenarios import (
     month_key,
 )
 from flows.demo.shop import GARMENTS, Shop, item_key, weighted
-from flows.demo.texts import ITEMS, Item
+from flows.demo.texts import ITEMS, Item, widget_html
 from flows.demo.voice import UNLABELLED, Voice, mentions_unlabelled
 
 TAGS = {
@@ -42,6 +43,8 @@ TAGS = {
 }
 TICKET_CHANNELS = (("email", "web", "chat", "phone"), (0.55, 0.2, 0.15, 0.1))
 GENERIC_ITEM = Item("commande", True, "order", False)
+WIDGET_MONTHS_BEFORE = 5  # the widget's first month, before the last complete month
+P_WIDGET = 0.6  # share of customer comments written in the widget since then
 
 
 @dataclass
@@ -72,6 +75,8 @@ class SupportBuilder:
         self.plan = plan
         self.r = random.Random(seed * 1000 + 3)
         self.r_decision = random.Random(seed * 1000 + 6)  # the repair-service story only
+        # Names typed in the help desk: draws of their own, so the stories do not move.
+        self.r_people = random.Random(seed * 1000 + 13)
         self.voice = voice
         self.matcher = matcher
         self.shop = shop
@@ -79,9 +84,26 @@ class SupportBuilder:
         self.end = dt.datetime.combine(plan.timeline.end, dt.time())
         # The help desk switched from good/bad to a 1-5 satisfaction scale one year in.
         self.five_point_since = dt.datetime.combine(add_months(plan.timeline.start, 12), dt.time())
+        # A web widget, used for most customer comments over the last months, exports them
+        # as HTML (texts.widget_html): Terrain must read the words, not the markup.
+        self.widget_since = dt.datetime.combine(
+            plan.timeline.month_start(WIDGET_MONTHS_BEFORE), dt.time()
+        )
 
     def month(self, when: dt.datetime) -> int:
         return self.plan.timeline.index(month_key(when.date()))
+
+    def requester_name(self, person: tuple[str, str]) -> str | None:
+        """The requester's name as the help desk form got it (or nothing)."""
+        first, last = person
+        roll = self.r_people.random()
+        if roll < 0.2:
+            return None
+        if roll < 0.35:
+            return f"{last.upper()} {first}"
+        if roll < 0.45:
+            return first
+        return f"{first} {last}"
 
     def record(
         self, source: str, text: str, when: dt.datetime, offer: str | None, segment: str | None
@@ -155,7 +177,17 @@ class SupportBuilder:
         product = next((p for p in self.shop.products if line and p.sku == line.sku), None)
         slots = (ITEMS[item_key(product)] if product else GENERIC_ITEM).slots()
         lang = self.voice.language(bool(customer and customer.country != "FR"))
-        subject, description = self.voice.ticket(themes, slots, lang, pii=r.random() < 0.05)
+        person = (
+            customer.person
+            if customer
+            else (
+                self.r_people.choice(catalog.FIRST_NAMES),
+                self.r_people.choice(catalog.LAST_NAMES),
+            )
+        )
+        subject, description = self.voice.ticket(
+            themes, slots, lang, pii=r.random() < 0.05, person=person
+        )
         ticket_id = f"T{len(self.support.tickets) + 10001}"
         open_ticket = at > self.end - dt.timedelta(days=6) and r.random() < 0.7
         solved = None if open_ticket else later(r, at, 0, 5)
@@ -189,10 +221,11 @@ class SupportBuilder:
                 "tags": tags,
                 "sku": sku,
                 "first_reply_hours": round(r.lognormvariate(1.2, 0.8), 1),
+                "requester_name": self.requester_name(person),
             }
         )
         self.record("ticket", f"{subject}\n{description}", at, offer, segment)
-        self.comments(ticket_id, at, solved, themes, slots, lang, offer, segment)
+        self.comments(ticket_id, at, solved, themes, slots, lang, offer, segment, person)
         if solved is not None and r.random() < 0.52:
             self.rating(ticket_id, solved, themes, slots, lang, offer, segment)
 
@@ -206,6 +239,7 @@ class SupportBuilder:
         lang: str,
         offer: str | None,
         segment: str,
+        person: tuple[str, str],
     ) -> None:
         r = self.r
         count = 1 + weighted(r, (0, 1, 2, 3), (0.2, 0.4, 0.3, 0.1))  # type: ignore[arg-type]
@@ -219,15 +253,27 @@ class SupportBuilder:
                 [r.choice(spoken)] if spoken and role == "customer" and r.random() < 0.9 else []
             )
             body = self.voice.comment(
-                role, mention, slots, lang, pii=role == "customer" and r.random() < 0.04
+                role,
+                mention,
+                slots,
+                lang,
+                pii=role == "customer" and r.random() < 0.04,
+                person=person,
             )
+            exported = body
+            if (
+                role == "customer"
+                and when >= self.widget_since
+                and self.r_people.random() < P_WIDGET
+            ):
+                exported = widget_html(body)
             self.support.comments.append(
                 {
                     "comment_id": f"CM{len(self.support.comments) + 1:06d}",
                     "ticket_id": ticket_id,
                     "created_at": when,
                     "author_role": role,
-                    "body": body,
+                    "body": exported,
                 }
             )
             self.record(

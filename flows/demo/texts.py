@@ -14,6 +14,7 @@ that accidentally mentions a second theme is caught by the tests, not by a reade
 
 from __future__ import annotations
 
+import html
 import random
 from dataclasses import dataclass
 
@@ -653,24 +654,130 @@ NOTES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Messages the customer wrote to the sales team, logged in the CRM (an e-mail, the
+# contact form): the customer's own words, so customer voice. Same themes as NOTES.
+CUSTOMER_NOTES: dict[str, tuple[str, ...]] = {
+    "professional-use": (
+        "Nous voudrions équiper tout le personnel de salle en tabliers, une quinzaine de pièces.",
+        "Nos cuisiniers réclament des tabliers plus longs, avec une poche pour le thermomètre.",
+        "Nous ouvrons une brasserie en mars : il nous faut des tabliers en denim pour le bar.",
+        "Vos tabliers tiennent depuis un an au restaurant, nous en voulons pour les nouveaux.",
+        "Pour notre atelier de céramique, auriez-vous des tabliers à usage professionnel ?",
+        "Sur le chantier, les gars aimeraient des chinos et des tabliers à poches.",
+        "Pourriez-vous broder notre logo sur 20 tabliers pour notre équipe ?",
+    ),
+    "donation": (
+        "Notre association prépare un repas solidaire : accepteriez-vous de nous faire un don de "
+        "tabliers ?",
+        "Nous cherchons des partenaires caritatifs pour la fin d'année, seriez-vous partants ?",
+    ),
+    "local-partners": (
+        "Notre dépôt-vente aimerait devenir boutique partenaire pour vos cartes cadeaux.",
+        "Avec les commerçants de la rue, nous aimerions une carte cadeau commune.",
+    ),
+    "price": (
+        "Vos tarifs sont élevés pour 40 pièces, une remise est-elle possible ?",
+        "Nous aimons la fabrication locale mais le prix reste un frein.",
+        "Une réduction de fidélité serait la bienvenue vu nos volumes.",
+    ),
+    "delivery": (
+        "Nous ouvrons le 15 : la livraison peut-elle arriver avant ?",
+        "Pouvez-vous livrer nos deux sites en une seule fois ?",
+        "Le dernier colis est arrivé incomplet, il manque deux pièces.",
+    ),
+    "quality": (
+        "Deux pièces se sont déchirées après un lavage industriel.",
+        "Très contents de la qualité des pièces reçues l'an dernier.",
+    ),
+}
+NOTE_GREETINGS = ("Bonjour,", "Bonjour {first},", "Hello,", "")
+NOTE_SIGNOFFS = (
+    "Cordialement,\n{first} {last}",
+    "Bien à vous, {first} {LAST}",
+    "{first}",
+    "Merci d'avance,\n{LAST} {first}",
+    "",
+)
+
+# What the sales team logs by itself (calls, mails sent, visits): staff text, never
+# customer voice, often the same sentence for many accounts.
+STAFF_NOTES: tuple[str, ...] = (
+    *NOTES["none"],
+    "Appel de suivi avec {first}, RAS.",
+    "RDV à la boutique avec Mme {last}, très bon contact.",
+    "Relance devis envoyée à {email}.",
+    "Message laissé à {first} {last} au {phone}.",
+)
+# What the CRM writes by itself when a field changes: capitals, no sentence.
+SYSTEM_NOTES: tuple[str, ...] = (
+    "SHIPPING ADDRESS UPDATED: {ADDRESS}",
+    "ADRESSE DE LIVRAISON MODIFIÉE : {ADDRESS}",
+    "EMAIL UPDATED: {EMAIL}",
+    "TÉLÉPHONE MODIFIÉ : {phone}",
+    "CONTACT OWNER CHANGED",
+    "LIFECYCLE STAGE: LEAD -> CUSTOMER",
+)
+
 # --- Noise and hazards --------------------------------------------------------------------
 
-# Personal data customers paste into free text; the brief must redact it.
+# Personal data customers paste into free text; the brief must redact it. {phone},
+# {email} and {address} take one of the forms below; {first} and {last} are the writer's
+# own names (as the exports also carry them in name columns), {LAST} in capitals.
 PII_SENTENCES: dict[str, tuple[str, ...]] = {
     "fr": (
-        "Vous pouvez me joindre au 06 {p1} {p2} {p3} {p4}.",
-        "Mon numéro : 07{p1}{p2}{p3}{p4}",
+        "Vous pouvez me joindre au {phone}.",
+        "Mon numéro : {phone}",
         "Écrivez-moi plutôt sur {email}",
         "Pour le remboursement voici mon IBAN : FR76 3000 {p1}{p2} 0112 3456 7890 1{p3}",
         "J'ai été débité deux fois sur ma carte 4970 10{p1} {p2}{p3} {p4}90.",
-        "Tél. +33 6 {p1} {p2} {p3} {p4}",
+        "Tél. {phone}",
+        "Mon adresse : {address}.",
+        "J'habite maintenant au {address}, merci de mettre à jour.",
+        "{first} {LAST} - {phone}",
+        "Merci de rappeler Mme {last} au {phone}.",
+        "Bien cordialement,\n{first} {last}\n{address}",
     ),
     "en": (
-        "Call me on +33 6 {p1} {p2} {p3} {p4}.",
+        "Call me on {phone}.",
         "My email is {email} if easier.",
         "Card ending 4970 10{p1} {p2}{p3} {p4}90 was charged twice.",
+        "Please send it to {address}.",
+        "Thanks, {first} {last}",
     ),
 }
+# (format, digits after the leading 0): French numbers as people write them.
+PHONE_FORMATS: tuple[str, ...] = (
+    "0{a} {b} {c} {d} {e}",
+    "0{a}.{b}.{c}.{d}.{e}",
+    "0{a}-{b}-{c}-{d}-{e}",
+    "0{a}/{b}/{c}/{d}/{e}",
+    "0{a}{b}{c}{d}{e}",
+    "+33 {a} {b} {c} {d} {e}",
+    "+33 (0){a} {b} {c} {d} {e}",
+    "0033 {a} {b} {c} {d} {e}",
+    "(0{a}) {b} {c} {d} {e}",
+    "+33{a}{b}{c}{d}{e}",
+)
+EMAIL_FORMATS: tuple[str, ...] = (
+    "{f}.{l}@{domain}",
+    "{f}.{l} [at] {name} [dot] {tld}",
+    "{f}.{l} (at) {name} (dot) {tld}",
+    "{f}.{l} arobase {name}.{tld}",
+    "{f}{l}@{domain}",
+    "{F}.{L}@{DOMAIN}",
+    "{fa}.{la}@{domain}",
+)
+# (street, with {n} the house number): French street forms.
+STREETS: tuple[str, ...] = (
+    "{n} bis rue des Lilas",
+    "{n}, avenue Jean Jaurès",
+    "{n} ter impasse des Glycines",
+    "{n} chemin du Moulin",
+    "{n} bd de la Croix-Rousse",
+    "{n} place Bellecour",
+    "{n} allée des Tilleuls",
+    "{n} quai Saint-Vincent",
+)
 
 # Strings a review body may carry that a report must show as inert text.
 HOSTILE_STRINGS = (
@@ -696,6 +803,27 @@ SPELLING_VARIANTS = (
     ("merci", "mrc"),
     ("s'il vous plaît", "svp"),
 )
+
+
+# The help desk's web widget, in use for the last months, exports what customers type in
+# it as HTML: paragraphs, accented letters and the space before ? and ! as entities.
+WIDGET_ENTITIES = (
+    ("é", "&eacute;"),
+    ("è", "&egrave;"),
+    ("ê", "&ecirc;"),
+    ("à", "&agrave;"),
+    ("ç", "&ccedil;"),
+    (" ?", "&nbsp;?"),
+    (" !", "&nbsp;!"),
+)
+
+
+def widget_html(text: str) -> str:
+    """`text` as the help desk widget exports it: <p> per line, entities for accents."""
+    escaped = html.escape(text, quote=False)
+    for char, entity in WIDGET_ENTITIES:
+        escaped = escaped.replace(char, entity)
+    return "".join(f"<p>{line}</p>" for line in escaped.split("\n") if line.strip())
 
 
 def fill(template: str, slots: dict[str, str]) -> str:

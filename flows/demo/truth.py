@@ -4,7 +4,8 @@ Effects are measured on the generated records themselves (not on the intended
 probabilities), so a test or a reviewer can compare Terrain's findings with
 what is really in the files. A signal's effect is the ratio of its share of
 customer texts over the last three complete months to its share before the
-story started; agents' replies are not customer voice and are left out.
+story started; agents' replies and the sales team's notes are not customer voice and
+are left out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flows.demo.scenarios import Plan, month_key
 from flows.demo.shop import Shop
 
 CONTROL_THEMES = ("delivery", "price", "quality")
+STAFF_SOURCES = frozenset({"agent_comment", "staff_note"})  # written by staff, not customers
 CONTROL_OFFERS = ("tee",)
 
 
@@ -38,7 +40,7 @@ def _ratio(recent: float, baseline: float) -> float | None:
 class Truth:
     def __init__(self, plan: Plan, docs: list[Doc], shop: Shop) -> None:
         self.plan = plan
-        self.docs = [d for d in docs if d.source != "agent_comment"]
+        self.docs = [d for d in docs if d.source not in STAFF_SOURCES]
         self.shop = shop
         self.lcm = plan.lcm_index
         self.recent = range(self.lcm - 2, self.lcm + 1)

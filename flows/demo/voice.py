@@ -11,10 +11,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from flows.demo import texts
+from flows.demo import catalog, texts
 from flows.demo.matching import ThemeMatcher, normalise
 
 UNLABELLED = "unlabelled"  # pseudo-theme: the cushion-cover phrase no theme names
+Person = tuple[str, str]  # (first name, last name) of who writes
+# Who writes when the caller does not say (a made-up person, not in any name column).
+ANONYMOUS: Person = ("Lou", "Garnier")
+
+
+def slug_name(name: str) -> str:
+    """A name as it goes in a mailbox: lower case, no accents, no spaces."""
+    return texts.strip_accents(name).lower().replace(" ", "").replace("'", "")
 
 
 def mentions_unlabelled(text: str) -> bool:
@@ -61,13 +69,57 @@ class Voice:
             sentence = texts.typo(sentence, self.rng)
         return sentence
 
-    def pii(self, lang: str) -> str:
+    def phone(self) -> str:
         r = self.rng
-        digits = {f"p{i}": f"{r.randrange(100):02d}" for i in range(1, 5)}
-        name = self.pick(("marie", "j.martin", "contact", "lucas.b", "sophie"))
-        user = f"{name}{r.randrange(10, 99)}"
-        email = f"{user}@{self.pick(('gmail.com', 'orange.fr', 'free.fr'))}"
-        return self.pick(texts.PII_SENTENCES[lang]).format(email=email, **digits)
+        parts = {"a": str(r.choice((6, 7, 1, 4, 9)))}
+        parts.update({k: f"{r.randrange(100):02d}" for k in "bcde"})
+        return self.pick(texts.PHONE_FORMATS).format(**parts)
+
+    def email(self, person: Person) -> str:
+        first, last = (slug_name(part) for part in person)
+        domain = self.pick(("gmail.com", "orange.fr", "free.fr", "laposte.net"))
+        name, tld = domain.rsplit(".", 1)
+        return self.pick(texts.EMAIL_FORMATS).format(
+            f=first,
+            l=last,
+            fa=person[0].lower().replace(" ", ""),
+            la=person[1].lower().replace(" ", ""),
+            F=first.upper(),
+            L=last.upper(),
+            domain=domain,
+            DOMAIN=domain.upper(),
+            name=name,
+            tld=tld,
+        )
+
+    def address(self) -> str:
+        r = self.rng
+        city, postal, _ = self.pick(catalog.CITIES_FR)
+        street = self.pick(texts.STREETS).format(n=r.randint(1, 140))
+        return f"{street}, {postal} {city}" if r.random() < 0.7 else f"{street} {postal} {city}"
+
+    def personal(self, person: Person) -> dict[str, str]:
+        """Slots of a text carrying personal data: the writer's names, a phone, an address."""
+        r = self.rng
+        first, last = person
+        address = self.address()
+        email = self.email(person)
+        slots = {
+            "first": first,
+            "last": last,
+            "LAST": last.upper(),
+            "phone": self.phone(),
+            "email": email,
+            "EMAIL": email.upper(),
+            "address": address,
+            "ADDRESS": address.upper(),
+        }
+        slots.update({f"p{i}": f"{r.randrange(100):02d}" for i in range(1, 5)})
+        return slots
+
+    def pii(self, lang: str, person: Person | None = None) -> str:
+        """A sentence with personal data: a phone, an e-mail, bank details, an address, a name."""
+        return self.pick(texts.PII_SENTENCES[lang]).format(**self.personal(person or ANONYMOUS))
 
     def finish(self, text: str, lang: str) -> str:
         """Whole-text habits: no accents, all lower-case, shouting."""
@@ -101,6 +153,7 @@ class Voice:
         slots: dict[str, str],
         pii: bool = False,
         fillers: tuple[int, int] = (0, 2),
+        person: Person | None = None,
     ) -> str:
         """Sentences on `themes` mixed with theme-free sentences of `tone`."""
         r = self.rng
@@ -111,7 +164,7 @@ class Voice:
             sentence = self.roughen(texts.fill(template, slots), lang)
             sentences.insert(r.randrange(len(sentences) + 1), sentence)
         if pii:
-            sentences.append(self.pii(lang))
+            sentences.append(self.pii(lang, person))
         return self.finish(" ".join(sentences), lang)
 
     # -- documents ----------------------------------------------------------------------
@@ -124,13 +177,14 @@ class Voice:
         lang: str,
         pii: bool = False,
         hostile: str | None = None,
+        person: Person | None = None,
     ) -> tuple[str, str]:
         band = "good" if rating >= 4 else ("mixed" if rating == 3 else "bad")
         tone = {"good": "positive", "mixed": "neutral", "bad": "negative"}[band]
 
         def build() -> str:
             title = self.pick(texts.REVIEW_TITLES[band][lang])
-            text = self.body(themes, tone, lang, slots, pii=pii, fillers=(0, 2))
+            text = self.body(themes, tone, lang, slots, pii=pii, fillers=(0, 2), person=person)
             if hostile:
                 text = f"{text} {hostile}"
             return title + "\n" + text
@@ -139,7 +193,12 @@ class Voice:
         return title, text
 
     def ticket(
-        self, themes: Sequence[str], slots: dict[str, str], lang: str, pii: bool = False
+        self,
+        themes: Sequence[str],
+        slots: dict[str, str],
+        lang: str,
+        pii: bool = False,
+        person: Person | None = None,
     ) -> tuple[str, str]:
         r = self.rng
         topic = themes[0] if themes else "admin"
@@ -163,7 +222,7 @@ class Voice:
                     self.filler(self.pick(("positive", "negative", "neutral")), lang, slots)
                 )
             if pii:
-                lines.append(self.pii(lang))
+                lines.append(self.pii(lang, person))
             signoff = self.pick(texts.SIGNOFFS[lang])
             if signoff:
                 lines.append(signoff)
@@ -180,6 +239,7 @@ class Voice:
         slots: dict[str, str],
         lang: str,
         pii: bool = False,
+        person: Person | None = None,
     ) -> str:
         if author_role == "agent":
             return self.checked(lambda: self.pick(texts.AGENT_REPLIES[lang]), frozenset(), "reply")
@@ -188,7 +248,7 @@ class Voice:
             parts = [self.theme_sentence(t, lang, slots, "negative") for t in themes]
             parts.append(self.roughen(self.pick(texts.CUSTOMER_FOLLOWUPS[lang]), lang))
             if pii:
-                parts.append(self.pii(lang))
+                parts.append(self.pii(lang, person))
             return self.finish(" ".join(parts), lang)
 
         return self.checked(build, frozenset(themes), "ticket comment")
@@ -218,9 +278,30 @@ class Voice:
         return self.checked(build, frozenset(themes), "lost-deal reason")
 
     def note(self, themes: Sequence[str]) -> str:
+        """What a salesperson writes after talking with the customer (staff text)."""
+
         def build() -> str:
             return self.finish(
                 " ".join(self.pick(texts.NOTES[t]) for t in (themes or ["none"])), "fr"
             )
 
         return self.checked(build, frozenset(themes), "note")
+
+    def customer_note(self, themes: Sequence[str], person: Person, pii: bool = False) -> str:
+        """A message the customer wrote to the sales team, logged in the CRM."""
+        slots = self.personal(person)
+
+        def build() -> str:
+            lines = [self.pick(texts.NOTE_GREETINGS).format(**slots)]
+            lines.append(" ".join(self.pick(texts.CUSTOMER_NOTES[t]) for t in themes))
+            if pii:
+                lines.append(self.pick(texts.PII_SENTENCES["fr"]).format(**slots))
+            lines.append(self.pick(texts.NOTE_SIGNOFFS).format(**slots))
+            return self.finish("\n".join(line for line in lines if line), "fr")
+
+        return self.checked(build, frozenset(themes), "customer note")
+
+    def staff_note(self, person: Person, system: bool = False) -> str:
+        """What the sales team or the CRM itself logs: staff text, whatever it mentions."""
+        pool = texts.SYSTEM_NOTES if system else texts.STAFF_NOTES
+        return self.pick(pool).format(**self.personal(person))

@@ -1,11 +1,13 @@
 """Typed casts of raw columns to the contract's types, and the rules values must follow.
 
 `cast_column` casts a whole column at once with `pyarrow.compute` (text -> string,
-integer -> int64, decimal -> float64, timestamp -> timestamp[us, UTC]); only when a cast
-fails does it look at single values, to find the rows at fault. It returns a `Cast`:
-the typed column, a mask of the values at fault and the reason to give for each.
-`range_check` and `year_check` add the contract's value rules (`RANGE_RULES`, the years
-MIN_YEAR..MAX_YEAR) as further `Cast`s.
+integer -> int64, decimal -> float64, timestamp -> timestamp[us, UTC], date -> date32);
+only when a cast fails does it look at single values, to find the rows at fault. It
+returns a `Cast`: the typed column, a mask of the values at fault, the reason to give
+for each and the code of that reason. `range_check`, `year_check`, `event_date_check`
+and `currency_check` add the contract's value rules (`RANGE_RULES`, the years
+MIN_YEAR..MAX_YEAR, event dates between the export's earliest year and the day of the
+run, ISO 4217 currency codes) as further `Cast`s.
 
 Values: text is trimmed (blank = NULL); numbers written as text use the file's decimal
 mark, may group thousands with spaces, take no exponent ("1e3" is rejected) and must
@@ -15,12 +17,15 @@ offset keeps its own; a date-time pattern also accepts the date without its time
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from babel.numbers import list_currencies
 
 from flows.ingest import contract
 from flows.ingest import rejects as reasons
@@ -33,6 +38,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     contract.INTEGER: pa.int64(),
     contract.DECIMAL: pa.float64(),
     contract.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    contract.DATE: pa.date32(),
 }
 
 # Spaces used as thousands separators: normal, no-break and narrow no-break.
@@ -53,6 +59,7 @@ class Cast:
     array: pa.Array
     bad: pa.Array  # boolean, True where the value is at fault
     reason: Callable[[str], str]  # value -> plain-words reason
+    code: str = ""  # the kind of reason (rejects.REASON_CODES), counted by the health check
 
 
 def range_check(cast: Cast, rule: RangeRule, column: str) -> Cast:
@@ -60,14 +67,22 @@ def range_check(cast: Cast, rule: RangeRule, column: str) -> Cast:
     values = cast.array
     out = all_false(len(values))
     if rule.minimum is not None:
-        out = pc.or_(out, pc.fill_null(pc.less(values, rule.minimum), False))
+        below = pc.less_equal if rule.above else pc.less
+        out = pc.or_(out, pc.fill_null(below(values, rule.minimum), False))
     if rule.maximum is not None:
         out = pc.or_(out, pc.fill_null(pc.greater(values, rule.maximum), False))
 
-    def reason(value: str) -> str:
+    if rule.is_money:
+
+        def reason(value: str) -> str:
+            return reasons.negative_amount(value, column, rule)
+
+        return Cast(values, out, reason, reasons.NEGATIVE_AMOUNT)
+
+    def out_of_range(value: str) -> str:
         return reasons.out_of_range(value, column, rule)
 
-    return Cast(values, out, reason)
+    return Cast(values, out, out_of_range, reasons.OUT_OF_RANGE)
 
 
 def year_check(cast: Cast, column: str, fmt: FileFormat) -> Cast:
@@ -78,7 +93,48 @@ def year_check(cast: Cast, column: str, fmt: FileFormat) -> Cast:
     def reason(value: str) -> str:
         return reasons.year_out_of_range(value, column, fmt)
 
-    return Cast(cast.array, out, reason)
+    return Cast(cast.array, out, reason, reasons.DATE_OUT_OF_RANGE)
+
+
+def event_date_check(cast: Cast, column: str, fmt: FileFormat, today: dt.date) -> tuple[Cast, Cast]:
+    """Event dates after `today` (in UTC: the event has not happened yet) and before
+    the export's earliest year; dates outside MIN_YEAR..MAX_YEAR are left to
+    `year_check`, so that one value gets one reason."""
+    values = cast.array
+    dates = pc.cast(values, pa.date32()) if pa.types.is_timestamp(values.type) else values
+    year = pc.year(dates)
+    plausible_years = pc.and_(pc.greater_equal(year, MIN_YEAR), pc.less_equal(year, MAX_YEAR))
+    future = pc.fill_null(pc.and_(plausible_years, pc.greater(dates, pa.scalar(today))), False)
+    early = pc.fill_null(pc.and_(plausible_years, pc.less(year, fmt.earliest_year)), False)
+
+    def future_reason(value: str) -> str:
+        return reasons.date_in_future(value, column, today)
+
+    def early_reason(value: str) -> str:
+        return reasons.date_too_early(value, column, fmt.earliest_year)
+
+    return (
+        Cast(values, future, future_reason, reasons.DATE_IN_FUTURE),
+        Cast(values, early, early_reason, reasons.DATE_TOO_EARLY),
+    )
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """The ISO 4217 currency codes Babel knows (upper case)."""
+    return frozenset(code.upper() for code in list_currencies())
+
+
+def currency_check(cast: Cast, column: str) -> Cast:
+    """Currency codes that are not ISO 4217 codes ("EURO", "$", "XYZ"); NULL is not checked."""
+    codes = pc.utf8_upper(cast.array)
+    known = pa.array(sorted(currency_codes()), pa.string())
+    out = pc.fill_null(pc.invert(pc.is_in(codes, known)), False)
+
+    def reason(value: str) -> str:
+        return reasons.unknown_currency(value, column)
+
+    return Cast(cast.array, out, reason, reasons.UNKNOWN_CURRENCY)
 
 
 def cast_column(array: pa.Array, type_: str, column: str, fmt: FileFormat) -> Cast:
@@ -92,6 +148,8 @@ def cast_column(array: pa.Array, type_: str, column: str, fmt: FileFormat) -> Ca
         return _cast_decimal(array, column, fmt)
     if type_ == contract.TIMESTAMP:
         return _cast_timestamp(array, column, fmt)
+    if type_ == contract.DATE:
+        return _cast_date(array, column, fmt)
     raise ValueError(f"unknown column type {type_!r} for column {column}")
 
 
@@ -162,26 +220,30 @@ def _cast_integer(array: pa.Array, column: str) -> Cast:
     def reason(value: str) -> str:
         return reasons.not_a_whole_number(value, column)
 
+    code = reasons.NOT_A_WHOLE_NUMBER
     if not _is_text(array):
         result, failed = _cast_values(array, lambda a: pc.cast(a, pa.int64()))
-        return Cast(result, pc.and_(pc.is_valid(array), pc.or_(failed, pc.is_null(result))), reason)
+        bad = pc.and_(pc.is_valid(array), pc.or_(failed, pc.is_null(result)))
+        return Cast(result, bad, reason, code)
     values = _trimmed(array)
     compact = pc.replace_substring_regex(values, _THOUSANDS_SPACES, "")
     ok = pc.match_substring_regex(compact, _INTEGER_RE)
     candidates = pc.if_else(ok, compact, pa.scalar(None, pa.string()))
     result, failed = _cast_values(candidates, lambda a: pc.cast(a, pa.int64()))
-    return Cast(result, _finish(result, values, failed), reason)
+    return Cast(result, _finish(result, values, failed), reason, code)
 
 
 def _cast_decimal(array: pa.Array, column: str, fmt: FileFormat) -> Cast:
     def reason(value: str) -> str:
         return reasons.not_a_number(value, column, fmt)
 
+    code = reasons.NOT_A_NUMBER
     if not _is_text(array):
         result, failed = _cast_values(array, lambda a: pc.cast(a, pa.float64()))
         # NaN and infinity (possible in typed Parquet) are no amounts
         result, failed = _finite(result, failed)
-        return Cast(result, pc.and_(pc.is_valid(array), pc.or_(failed, pc.is_null(result))), reason)
+        bad = pc.and_(pc.is_valid(array), pc.or_(failed, pc.is_null(result)))
+        return Cast(result, bad, reason, code)
     values = _trimmed(array)
     compact = pc.replace_substring_regex(values, _THOUSANDS_SPACES, "")
     if fmt.decimal == ",":
@@ -195,7 +257,7 @@ def _cast_decimal(array: pa.Array, column: str, fmt: FileFormat) -> Cast:
     candidates = pc.if_else(ok, compact, pa.scalar(None, pa.string()))
     result, failed = _cast_values(candidates, lambda a: pc.cast(a, pa.float64()))
     result, failed = _finite(result, failed)  # hundreds of digits overflow to infinity
-    return Cast(result, _finish(result, values, failed), reason)
+    return Cast(result, _finish(result, values, failed), reason, code)
 
 
 def _finite(result: pa.Array, failed: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -223,26 +285,36 @@ def _cast_timestamp(array: pa.Array, column: str, fmt: FileFormat) -> Cast:
     def reason(value: str) -> str:
         return reasons.not_a_date(value, column, fmt)
 
+    code = reasons.NOT_A_DATE
     if pa.types.is_timestamp(array.type):
         if array.type.tz is None:
             result = _localize(pc.cast(array, _NAIVE), fmt.timezone)
         else:
             result = pc.cast(array, _UTC)
-        return Cast(result, all_false(len(array)), reason)
+        return Cast(result, all_false(len(array)), reason, code)
     if pa.types.is_date(array.type):
         # a date alone is midnight in the file's time zone, as in text
         result = _localize(pc.cast(array, _NAIVE), fmt.timezone)
-        return Cast(result, all_false(len(array)), reason)
+        return Cast(result, all_false(len(array)), reason, code)
     if not _is_text(array):
         values = as_text(array)
-        return Cast(pa.nulls(len(array), _UTC), pc.is_valid(values), reason)
+        return Cast(pa.nulls(len(array), _UTC), pc.is_valid(values), reason, code)
 
     values = _trimmed(array)
     if fmt.date_format == ISO:
         result, failed = _parse_iso(values, fmt.timezone)
     else:
         result, failed = _parse_pattern(values, fmt)
-    return Cast(result, _finish(result, values, failed), reason)
+    return Cast(result, _finish(result, values, failed), reason, code)
+
+
+def _cast_date(array: pa.Array, column: str, fmt: FileFormat) -> Cast:
+    """A calendar date, as written: read like a timestamp in UTC (so no time zone moves
+    it to another day), then without its time of day."""
+    if pa.types.is_date(array.type):
+        return Cast(pc.cast(array, pa.date32()), all_false(len(array)), lambda v: "", "")
+    stamps = _cast_timestamp(array, column, replace(fmt, timezone="UTC"))
+    return replace(stamps, array=pc.cast(pc.cast(stamps.array, _NAIVE), pa.date32()))
 
 
 def _only(mask: pa.Array, values: pa.Array) -> pa.Array:

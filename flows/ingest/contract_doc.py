@@ -24,13 +24,14 @@ from flows.ingest.export_settings import (
 )
 from flows.ingest.raw_layer import DUCKDB_TYPES
 from flows.ingest.readers import EXTENSIONS
-from flows.ingest.rejects import MAX_REASON_CHARS, MAX_VALUE_CHARS, QUOTED_CHARS
+from flows.ingest.rejects import MAX_REASON_CHARS, MAX_VALUE_CHARS, QUOTED_CHARS, REASON_CODES
 
 _TYPES = {
     contract.TEXT: "any text; trimmed of surrounding spaces, blank is empty",
     contract.INTEGER: "a whole number: `3`, `-2`, `1 200`",
     contract.DECIMAL: "a number in the file's decimal mark: `12.5`, or `12,5` with a decimal comma",
     contract.TIMESTAMP: "a date-time, or a date alone (midnight), in the file's date format",
+    contract.DATE: "a calendar date in the file's date format, taken as written (no time zone)",
 }
 
 
@@ -44,9 +45,20 @@ def input_contract() -> str:
         ),
         _types(),
         *(_entity(entity) for entity in contract.ENTITIES),
-        _VALUES.format(min_year=contract.MIN_YEAR, max_year=contract.MAX_YEAR),
+        _VALUES.format(
+            min_year=contract.MIN_YEAR,
+            max_year=contract.MAX_YEAR,
+            events=", ".join(
+                f"{system}/{entity}.{contract.DATE_COLUMNS[(system, entity)]}"
+                for system, entity in contract.EVENT_ENTITIES
+            ),
+            currencies=", ".join(f"{s}/{e}.{c}" for s, e, c in contract.CURRENCY_COLUMNS),
+            earliest=contract.DEFAULT_EARLIEST_YEAR,
+            settings_file=settings.EXPORT_SETTINGS_FILE,
+        ),
         _ranges(),
         _multi_valued(),
+        _EXCHANGE_RATES,
         _export_settings(),
         _DELETED.format(suffix=DELETES_SUFFIX, deleted_at=DELETED_AT),
         _REJECTS.format(
@@ -54,8 +66,11 @@ def input_contract() -> str:
             quoted=QUOTED_CHARS,
             reason_chars=MAX_REASON_CHARS,
             rejects=settings.REJECTS_TABLE,
+            files=settings.FILES_TABLE,
         ),
+        _reason_codes(),
         _BOUNDARY,
+        _health(),
     ]
     return "\n".join(part.rstrip() + "\n" for part in parts)
 
@@ -90,7 +105,13 @@ can produce, in one documented shape:
 def _types() -> str:
     rows = [
         f"| {name} | {_TYPES[name]} | {DUCKDB_TYPES[name].upper()} |"
-        for name in (contract.TEXT, contract.INTEGER, contract.DECIMAL, contract.TIMESTAMP)
+        for name in (
+            contract.TEXT,
+            contract.INTEGER,
+            contract.DECIMAL,
+            contract.TIMESTAMP,
+            contract.DATE,
+        )
     ]
     return "\n".join(
         [
@@ -137,6 +158,20 @@ def _values(entity: Entity, column: Column) -> str:
     separators = contract.MULTI_VALUED.get(key)
     if separators is not None:
         notes.append("several values, separated by " + _separators(separators))
+    if key in contract.CURRENCY_COLUMNS:
+        notes.append("an ISO 4217 code (`EUR`, `usd`...)")
+    entity_key = (entity.system, entity.name)
+    if entity_key in contract.EVENT_ENTITIES and contract.DATE_COLUMNS[entity_key] == column.name:
+        notes.append("an event: not after the day of the run, not before `earliest_year`")
+    if key in contract.FREE_TEXT:
+        notes.append("free text: markup removed and personal data redacted before staging")
+    for name in contract.PERSON_NAMES:
+        if (name.system, name.entity, name.column) == key:
+            where = ""
+            if name.when is not None:
+                values = " or ".join(f"`{value}`" for value in name.when[1])
+                where = f" when {name.when[0]} is {values}"
+            notes.append(f"a person's name{where}: removed from all free text, kept in raw only")
     return "; ".join(notes)
 
 
@@ -161,6 +196,14 @@ A value that breaks one of these rules rejects its row (see "Rejected rows" belo
   midnight in the file's time zone, like a date-time written without an offset; a
   value with an offset (or a Parquet timestamp with a zone) keeps its own. An
   impossible date (`31/02/2024`) is rejected, not moved to March.
+- **Event dates** ({events}) cannot be after the day of the run (in UTC: an event
+  dated tomorrow has not happened) nor before the export's `earliest_year` (default
+  {earliest}, settable in `{settings_file}`); either rejects the row with its reason.
+- **Amounts** (prices, totals, discounts, deal amounts) are never negative: a refund is
+  a row of shop/returns or an order status (`refunded`). See "Ranges".
+- **Currencies** ({currencies}) are ISO 4217 codes, in any case (`eur` is `EUR`);
+  `EURO`, `€` or an unknown code rejects the row. Amounts in another currency than the
+  company's are converted with shop/exchange_rates (below).
 - **JSONL**: one JSON object per line (blank lines are skipped); numbers may be JSON
   numbers or text; a nested value is kept as JSON text.
 - **Parquet**: typed columns are read as they are (a text column as text); lists and
@@ -168,6 +211,10 @@ A value that breaks one of these rules rejects its row (see "Rejected rows" belo
 - **CSV**: the first non-blank line is the header, and must not repeat a column name;
   values may be quoted with `"` (a quoted value may span several lines); a line with
   more or fewer values than the header is rejected.
+- **Encoding**: a line (CSV, JSONL) holding bytes that are not valid in the file's
+  encoding is rejected ("not valid utf-8", with its line) and the others load. A
+  header that cannot be decoded refuses the whole file, and so does a bad byte in a
+  file whose encoding does not end lines with a single byte (UTF-16, UTF-32).
 - A file with no bytes, or only blanks, loads zero rows with a warning; a file missing
   a required column loads nothing (see "Rejected rows").
 """
@@ -210,6 +257,73 @@ def _multi_valued() -> str:
     )
 
 
+_EXCHANGE_RATES = """\
+## Money in other currencies: shop/exchange_rates
+
+Orders (and deal amounts) may be in any currency. The figures of the brief are in the
+company's currency (`company.currency` in the intent file): an amount in another
+currency is converted with the optional file `shop/exchange_rates`, whose `rate` is
+the value of one unit of `currency` in the company's currency on `date`; an amount
+takes the rate of its own date (in the company's time zone), or else of the latest
+earlier date. An order no rate converts is left out of every figure (never summed
+raw) and listed in `marts.fct_amount_exclusions` with its reason ("no exchange rate
+for USD on or before 2025-03-02: add it to shop/exchange_rates"); it counts against
+the orders' `max_reject_share` in the data health check. A deal without a currency is
+in the company's.
+
+```csv
+date,currency,rate
+2025-01-01,USD,0.92
+2025-02-01,USD,0.95
+```
+"""
+
+
+def _reason_codes() -> str:
+    rows = [f"| `{code}` | {meaning} |" for code, meaning in REASON_CODES.items()]
+    return "\n".join(
+        [
+            "### Reason codes",
+            "",
+            "Each reject's `reason_code`, by which the data health check counts them:",
+            "",
+            "| reason_code | what it counts |",
+            "|---|---|",
+            *rows,
+        ]
+    )
+
+
+def _health() -> str:
+    required = ", ".join(f"{system}/{entity}" for system, entity in contract.REQUIRED_ENTITIES)
+    share = f"{contract.DEFAULT_MAX_REJECT_SHARE:.0%}".replace("%", " %")
+    return "\n".join(
+        [
+            "## Data health: when a run fails",
+            "",
+            "After the load, a check (`flows/health/check.py`) decides whether the data can",
+            "carry a brief. The run fails (exit code 2 from `terrain`, a Failed Prefect",
+            "state, no brief) when:",
+            "",
+            f"- a required file has no row loaded, or is missing: {required};",
+            "- a file is refused whole (a required column missing, a file that cannot be read);",
+            f"- a file's share of rejected rows is above `max_reject_share` (default {share},",
+            f"  settable per file, system or for every file in `{settings.EXPORT_SETTINGS_FILE}`);",
+            "- after the transform, orders (or deals) rejected or left without an exchange",
+            "  rate are together above the same share of the rows received.",
+            "",
+            "The message names each file with its counts, its most frequent reasons (an",
+            "example each: line, column, value) and the fix. `--allow-partial` (on `terrain",
+            "run`, `ingest`, `transform`, `brief`), the flows' `allow_partial` parameter, or",
+            f"`allow_partial: true` at the top of `{settings.EXPORT_SETTINGS_FILE}` let the run",
+            "go on: the checks are recorded as failed but allowed (`raw_health.checks`), and",
+            "the brief says so on its cover. Every file's counts are in",
+            f"`raw_<system>.{settings.FILES_TABLE}` and, per entity, in",
+            "`report.rpt_brief__data_health`.",
+        ]
+    )
+
+
 def _export_settings() -> str:
     defaults = FileFormat()
     directives = " ".join(f"`%{d}`" for d in sorted(DATE_DIRECTIVES - {"%"}))
@@ -240,6 +354,14 @@ def _export_settings() -> str:
             "entity, and a row missing from a new file is marked deleted (see Deleted "
             f"rows); `{INCREMENT}`: only rows added or changed since the previous export, "
             "deletions come in a deletes file |",
+            f"| earliest_year | `{defaults.earliest_year}` | a year with 4 digits: event dates "
+            "before it are rejected |",
+            f"| max_reject_share | `{defaults.max_reject_share}` | a share from 0 to 1 (`0.05`) "
+            "or a percentage (`5%`): above it, the data health check fails the run |",
+            "",
+            "At the top level, `allow_partial: true` (default `false`) lets a run whose data",
+            'fails the health check go on and render its brief, which says so (see "Data',
+            'health" below).',
             "",
             "```yaml",
             'defaults: {delimiter: ";", decimal: ","}',
@@ -247,6 +369,7 @@ def _export_settings() -> str:
             '  support: {date_format: "%d/%m/%Y %H:%M", timezone: Europe/Paris}',
             "files:",
             '  support/tickets: {date_format: "%d/%m/%Y"}',
+            "  shop/orders: {earliest_year: 2015, max_reject_share: 2%}",
             "```",
         ]
     )
@@ -309,9 +432,12 @@ _BOUNDARY = """\
 Only regular files inside the export folder are read. A symbolic link (even to a file
 inside the folder), a device, a named pipe or a socket, whether a system folder, an
 export file or `export-settings.yaml`, is refused unread: nothing of it is read or
-stored. A refused export file or system folder counts as a file not loaded (one reject
-without a line, and the run ends with an error after loading the others); a refused
-entry with another name is reported and skipped.
+stored. A refused export file counts as a file not loaded (one reject without a line,
+reason code `refused_file`, a row of `ingest_files` whose rows are not counted), and the
+data health check fails the run for it after the others load; a refused system folder
+is a source that could not be loaded (the other systems load, then the run fails and
+the brief shows that source as stale); a refused entry with another name is reported
+and skipped.
 """
 
 
@@ -321,17 +447,25 @@ _REJECTS = """\
 A row with a value that breaks the rules above (or an empty required value, or a
 primary key already loaded) is not loaded: each value at fault becomes one row of
 `raw_<system>.{rejects}`, with the file, the line, the column, the value as written
-(cut to {max_chars} characters) and the reason in plain words (quoting at most
-{quoted} characters of the value, at most {reason_chars} characters in all). Values and
-reasons are redacted before they are stored: secret assignments (`API_KEY=...`),
-credentials in URLs and long key-like strings become `[secret]` or `[token]`, and
-personal data (e-mails, phones, bank details, cards, addresses, names) the tokens of
-the customer-voice redactor (`[email]`, `[phone]`...). Lines are the file's
-lines as an editor shows them (CSV: the line where the record starts; the header is
-line 1 unless blank lines precede it); Parquet has no lines: the row's position, first
-row = 1. A file missing a required column, or that cannot be read at all (wrong
-encoding, broken Parquet), is one reject without a line, and the run ends with an
-error listing such files after loading the others. An extra column whose stored name
+(cut to {max_chars} characters), the reason in plain words (quoting at most {quoted}
+characters of the value, at most {reason_chars} characters in all) and its
+`reason_code`. Values and reasons are redacted before they are stored: secret
+assignments (`API_KEY=...`), credentials in URLs and long key-like strings become
+`[secret]` or `[token]`, and personal data (e-mails, phones, bank details, cards,
+addresses, names) the tokens of the customer-voice redactor (`[email]`, `[phone]`...).
+Lines are the file's lines as an editor shows them (CSV: the line where the record
+starts; the header is line 1 unless blank lines precede it; a line that cannot be
+decoded is named itself); Parquet has no lines: the row's position, first row = 1. A
+file missing a required column, that cannot be read at all (broken Parquet, an
+undecodable header) or that is refused unread (a link, a device, a path outside the
+export folder: see "The export folder is a boundary"), is one reject without a line
+and loads nothing; the others load, and the data health check then fails the run
+(below). An extra column whose stored name
 (snake_case, as dlt names columns) would be that of another column is dropped with a
 warning and one reject; the rest of the file loads.
+
+Every file read has one row in `raw_<system>.{files}`: rows received, loaded and
+rejected (received = loaded + rejected: a file refused whole counts all its rows as
+rejected, and has no counts, said so, when it could not even be read), its first and
+last date, and the limits it is checked against.
 """

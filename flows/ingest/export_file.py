@@ -9,10 +9,13 @@ columns are kept as text; optional canonical columns missing from the file are a
 as NULL.
 
 A row with any value that cannot be parsed (or an empty required value, a value out
-of its range, a duplicate primary key) is rejected whole: it is left out of the table
-and described by one `Reject` per bad value, with the real line number in the file. A
-file without a required column loads nothing and gets a single `Reject` with
-`line=None`; an empty file (no bytes, or only blanks) is zero rows and a warning.
+of its range, an event dated after the day of the run or before the export's earliest
+year, an unknown currency, a duplicate primary key, bytes the encoding cannot decode)
+is rejected whole: it is left out of the table and described by one `Reject` per bad
+value, with the real line number in the file. A file without a required column loads
+nothing and gets a single `Reject` with `line=None` (all its rows count as rejected);
+an empty file (no bytes, or only blanks) is zero rows and a warning. Every file keeps
+rows received = rows loaded + rows rejected.
 
 Extra columns keep the names of the file; dlt stores them snake_case. An extra column
 whose stored name would be that of another column is dropped, with a warning and a
@@ -21,6 +24,7 @@ whose stored name would be that of another column is dropped, with a warning and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
+from flows import settings
 from flows.ingest import contract
 from flows.ingest import rejects as reasons
 from flows.ingest.boundary import OutsideExportFolderError, read_regular_file
@@ -37,10 +42,18 @@ from flows.ingest.casting import (
     Cast,
     as_text,
     cast_column,
+    currency_check,
+    event_date_check,
     range_check,
     year_check,
 )
-from flows.ingest.contract import RANGE_RULES, Entity
+from flows.ingest.contract import (
+    CURRENCY_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_ENTITIES,
+    RANGE_RULES,
+    Entity,
+)
 from flows.ingest.deleted import DELETED_AT
 from flows.ingest.export_settings import FileFormat
 from flows.ingest.readers import ExportFileError, RawFile, read_raw
@@ -62,18 +75,30 @@ class ParsedFile:
     file: str
     table: pa.Table
     rejects: list[Reject] = field(default_factory=list)
-    rows_read: int = 0
-    rows_rejected: int = 0
+    rows_read: int | None = 0  # received; None when the file could not be read to count them
+    rows_rejected: int | None = 0  # None with rows_read
     missing_columns: tuple[str, ...] = ()  # not empty: the whole file was rejected
     warnings: list[str] = field(default_factory=list)  # loaded, but worth telling
+    refused: str | None = None  # why the whole file was refused (nothing loaded)
     # the primary keys of every row of the file, rejected rows included (a row with a
     # bad value is still in the export: it was not deleted); None when unknown (a file
     # not read, or empty: an export that wrote nothing proves no deletion)
     present_keys: pa.Table | None = None
+    # rows of `table` a deletes file lists, moved out of it and loaded marked deleted
+    # (flows.ingest.deleted): still loaded rows of this file
+    rows_marked_deleted: int = 0
 
     @property
     def rows_loaded(self) -> int:
-        return self.table.num_rows
+        return self.table.num_rows + self.rows_marked_deleted
+
+    def date_range(self, entity: Entity) -> tuple[object, object]:
+        """The first and last value of the entity's date column among the loaded rows."""
+        column = DATE_COLUMNS.get((entity.system, entity.name))
+        if column is None or self.table.num_rows == 0:
+            return None, None
+        bounds = pc.min_max(self.table[column]).as_py()
+        return bounds["min"], bounds["max"]
 
 
 def canonical_schema(entity: Entity) -> pa.Schema:
@@ -88,6 +113,7 @@ def read_export_file(
     label: str,
     data: bytes | None = None,
     earlier_keys: EarlierKeys | None = None,
+    today: dt.date | None = None,
 ) -> ParsedFile:
     """Read `path` (a `.csv`, `.jsonl` or `.parquet` file of `entity`) written as `fmt`.
 
@@ -95,6 +121,8 @@ def read_export_file(
     `data` are the file's bytes when the caller already read them. `earlier_keys`
     (primary key -> file) holds the keys loaded from the entity's other files in this
     run: a row repeating one is rejected, and the keys this file loads are added.
+    `today` is the day of the run (UTC; `settings.run_date()` when None): later event
+    dates are rejected.
     """
     if data is None:
         try:
@@ -108,7 +136,7 @@ def read_export_file(
             label, canonical_schema(entity).empty_table(), warnings=[f"{label}: file is empty"]
         )
     raw = read_raw(path.suffix.lower(), data, fmt, label)
-    return _to_canonical(raw, entity, fmt, label, earlier_keys)
+    return _to_canonical(raw, entity, fmt, label, earlier_keys, today or settings.run_date())
 
 
 def _to_canonical(
@@ -117,23 +145,25 @@ def _to_canonical(
     fmt: FileFormat,
     label: str,
     earlier_keys: EarlierKeys | None = None,
+    today: dt.date | None = None,
 ) -> ParsedFile:
     """The raw file as the canonical table of `entity`, without the rows at fault."""
     by_name, extras = _match_columns(raw.names, entity)
     missing = _missing_columns(entity, by_name)
     if missing:
+        received = raw.num_rows + raw.rows_dropped
+        reason = reasons.missing_columns(missing, raw.names, fmt)
         return ParsedFile(
             file=label,
             table=canonical_schema(entity).empty_table(),
-            rejects=[
-                Reject(label, None, None, None, reasons.missing_columns(missing, raw.names, fmt))
-            ],
-            rows_read=raw.num_rows,
-            rows_rejected=raw.num_rows,
+            rejects=[Reject(label, None, None, None, reason, reasons.MISSING_COLUMNS)],
+            rows_read=received,
+            rows_rejected=received,
             missing_columns=tuple(missing),
+            refused=reason,
         )
 
-    arrays, checks = _cast_columns(raw, entity, fmt, by_name)
+    arrays, checks = _cast_columns(raw, entity, fmt, by_name, today or settings.run_date())
     checks += _one_of_checks(entity, arrays)
 
     rejects = list(raw.rejects)
@@ -146,6 +176,9 @@ def _to_canonical(
     table = pa.Table.from_arrays(arrays, names=names)
 
     bad_rows = _failed_rows(checks, raw, by_name, label, rejects)
+    if raw.undecodable:
+        rejects += raw.undecodable.values()
+        bad_rows = pc.or_(bad_rows, _mask(raw.num_rows, list(raw.undecodable)))
     bad_rows = _reject_duplicates(table, entity, bad_rows, raw, label, rejects)
     if earlier_keys is not None:
         bad_rows = _check_earlier_keys(table, entity, bad_rows, earlier_keys, raw, label, rejects)
@@ -205,13 +238,25 @@ def _missing_columns(entity: Entity, by_name: Mapping[str, int]) -> list[str]:
     return missing
 
 
+def _mask(n: int, rows: list[int]) -> pa.Array:
+    """A boolean mask of `n` rows, set on `rows`."""
+    return pc.is_in(pa.array(range(n), pa.int64()), pa.array(rows, pa.int64()))
+
+
 def _cast_columns(
-    raw: RawFile, entity: Entity, fmt: FileFormat, by_name: Mapping[str, int]
+    raw: RawFile,
+    entity: Entity,
+    fmt: FileFormat,
+    by_name: Mapping[str, int],
+    today: dt.date,
 ) -> tuple[list[pa.Array], list[tuple[str, Cast]]]:
     """Every canonical column typed (NULL when the file lacks it), and the checks of its
-    values: required, the cast itself, its range rule, the years of a timestamp."""
+    values: required, the cast itself, its range rule, the years of a date, the day of
+    an event, the code of a currency."""
     arrays: list[pa.Array] = []
     checks: list[tuple[str, Cast]] = []
+    key = (entity.system, entity.name)
+    event_column = DATE_COLUMNS.get(key) if key in EVENT_ENTITIES else None
     for column in entity.columns:
         if column.name not in by_name:
             arrays.append(pa.nulls(raw.num_rows, ARROW_TYPES[column.type]))
@@ -226,14 +271,23 @@ def _cast_columns(
         rule = RANGE_RULES.get((entity.system, entity.name, column.name))
         if rule is not None:
             checks.append((column.name, range_check(cast, rule, column.name)))
-        if column.type == contract.TIMESTAMP:
+        if column.type in (contract.TIMESTAMP, contract.DATE):
             checks.append((column.name, year_check(cast, column.name, fmt)))
+        if column.name == event_column:
+            checks += [(column.name, c) for c in event_date_check(cast, column.name, fmt, today)]
+        if (*key, column.name) in CURRENCY_COLUMNS:
+            checks.append((column.name, currency_check(cast, column.name)))
         arrays.append(cast.array)
     return arrays, checks
 
 
 def _required(cast: Cast, missing_value: pa.Array, column: str) -> Cast:
-    return Cast(cast.array, missing_value, lambda _value: reasons.required_value_missing(column))
+    return Cast(
+        cast.array,
+        missing_value,
+        lambda _value: reasons.required_value_missing(column),
+        reasons.REQUIRED_VALUE_MISSING,
+    )
 
 
 def _one_of_checks(entity: Entity, arrays: list[pa.Array]) -> list[tuple[str, Cast]]:
@@ -253,7 +307,9 @@ def _one_of_checks(entity: Entity, arrays: list[pa.Array]) -> list[tuple[str, Ca
 
 
 def _none_filled(first: pa.Array, empty: pa.Array, group: tuple[str, ...]) -> Cast:
-    return Cast(first, empty, lambda _value: reasons.none_of_filled(group))
+    return Cast(
+        first, empty, lambda _value: reasons.none_of_filled(group), reasons.REQUIRED_VALUE_MISSING
+    )
 
 
 def _failed_rows(
@@ -274,7 +330,9 @@ def _failed_rows(
         for row in pc.indices_nonzero(cast.bad).to_pylist():
             value = value_text(source[row].as_py())
             rejects.append(
-                Reject(label, raw.line_of(row), name, truncate(value), cast.reason(value))
+                Reject(
+                    label, raw.line_of(row), name, truncate(value), cast.reason(value), cast.code
+                )
             )
     return bad_rows
 
@@ -302,6 +360,7 @@ def _reject_duplicates(
                 key_name,
                 truncate(key),
                 reasons.duplicate_in_file(key_name, key, raw.line_of(first_row[row])),
+                reasons.DUPLICATE_KEY,
             )
         )
     return pc.or_(bad_rows, dup_mask)
@@ -364,7 +423,7 @@ def _loadable_extras(
                 like = f"the column '{taken[stored]}' of the same file"
             reason = reasons.column_name_taken(name, stored, like)
         warnings.append(f"{label}: {reason}")
-        rejects.append(Reject(label, None, name or None, None, reason))
+        rejects.append(Reject(label, None, name or None, None, reason, reasons.COLUMN_DROPPED))
     return kept
 
 
@@ -400,6 +459,7 @@ def _check_earlier_keys(
                 reasons.duplicate_in_other_file(
                     key_name, text, other, f"{entity.system}/{entity.name}"
                 ),
+                reasons.DUPLICATE_KEY,
             )
         )
     clash_set = set(clashes)
@@ -408,5 +468,4 @@ def _check_earlier_keys(
             earlier_keys[key] = label
     if not clashes:
         return bad_rows
-    mask = pc.is_in(pa.array(range(len(good)), pa.int64()), pa.array(clashes, pa.int64()))
-    return pc.or_(bad_rows, mask)
+    return pc.or_(bad_rows, _mask(len(good), clashes))

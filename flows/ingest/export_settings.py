@@ -1,9 +1,12 @@
-"""`export-settings.yaml`: how the files of an export folder are written, validated.
+"""`export-settings.yaml`: how the files of an export folder are written and checked, validated.
 
 The file is optional. Without it every file is a standard CSV: comma-separated, dot
-decimal, ISO dates, UTF-8 (a BOM is accepted), naive timestamps in UTC. With it,
-`defaults`, then `systems.<system>`, then `files.<system>/<entity>` override those
-values key by key (see docs/architecture.md, section 1).
+decimal, ISO dates, UTF-8 (a BOM is accepted), naive timestamps in UTC, event dates
+from DEFAULT_EARLIEST_YEAR on, and a run fails when more than DEFAULT_MAX_REJECT_SHARE
+of a file's rows are rejected. With it, `defaults`, then `systems.<system>`, then
+`files.<system>/<entity>` override those values key by key (see docs/architecture.md,
+section 1); the top-level `allow_partial: true` lets runs go on when the data health
+check fails (flows.ingest.health).
 
 The file's shape is the pydantic model `ExportSettingsFile`; its JSON Schema is
 published as docs/export-settings.schema.json (`python -m flows.docs` writes it).
@@ -51,7 +54,7 @@ class ExportSettingsError(ValueError):
 
 @dataclass(frozen=True)
 class FileFormat:
-    """How one export file is written."""
+    """How one export file is written, and the limits its data is checked against."""
 
     delimiter: str = ","
     decimal: str = "."
@@ -59,6 +62,8 @@ class FileFormat:
     encoding: str = "utf-8"
     timezone: str = "UTC"
     mode: str = SNAPSHOT
+    earliest_year: int = contract.DEFAULT_EARLIEST_YEAR  # of event dates
+    max_reject_share: float = contract.DEFAULT_MAX_REJECT_SHARE  # above: the run fails
 
     @property
     def is_utf8(self) -> bool:
@@ -96,9 +101,10 @@ class ExportSettings:
     """Settings of one export folder: defaults plus per-system and per-file overrides."""
 
     defaults: FileFormat = field(default_factory=FileFormat)
-    systems: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    systems: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    files: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the YAML file they came from, None for the standard CSV
+    allow_partial: bool = False  # go on when the data health check fails
 
     def for_file(self, system: str, entity: str) -> FileFormat:
         """The effective format of `<system>/<entity>.*`."""
@@ -141,12 +147,13 @@ def parse_export_settings(text: str, path: Path | None = None) -> ExportSettings
         systems=_overrides(spec.systems),
         files=_overrides(spec.files),
         path=path,
+        allow_partial=spec.allow_partial,
     )
 
 
-def _overrides(blocks: BaseModel) -> dict[str, dict[str, str]]:
+def _overrides(blocks: BaseModel) -> dict[str, dict[str, Any]]:
     """The format blocks the file gives (system or file -> its overrides)."""
-    given: dict[str, dict[str, str]] = {}
+    given: dict[str, dict[str, Any]] = {}
     for name, info in type(blocks).model_fields.items():
         if name in blocks.model_fields_set:
             given[info.alias or name] = getattr(blocks, name).overrides()
@@ -234,6 +241,47 @@ def _mode(value: Any) -> str:
     return value.lower()
 
 
+def _earliest_year(value: Any) -> int:
+    value = _single_text(value)
+    if not re.fullmatch(r"\d{4}", value.strip()):
+        raise problem(f"{value!r} is not a year; write it with 4 digits, such as 2015.")
+    year = int(value)
+    if not contract.MIN_YEAR <= year <= contract.MAX_YEAR:
+        raise problem(f"{year} is not between {contract.MIN_YEAR} and {contract.MAX_YEAR}.")
+    return year
+
+
+def _share(value: Any) -> float:
+    value = _single_text(value).strip()
+    percent = value.endswith("%")
+    try:
+        share = float(value.rstrip("% ")) / (100 if percent else 1)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise problem(
+            f"{value!r} is not a share; write a number from 0 to 1 (0.05) or a percentage (5%)."
+        )
+    return share
+
+
+def _share_schema(schema: dict[str, Any]) -> None:
+    """JSON Schema: a number from 0 to 1, or a percentage written as text ("5%")."""
+    schema.pop("type", None)
+    schema["anyOf"] = [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+    ]
+    schema["examples"] = [0.05, "10%"]
+
+
+def _flag(value: Any) -> bool:
+    value = _single_text(value).strip().lower()
+    if value not in ("true", "false", "yes", "no"):
+        raise problem(f"{value!r} is not true or false.")
+    return value in ("true", "yes")
+
+
 _DEFAULT = FileFormat()
 
 
@@ -296,8 +344,32 @@ class FormatBlock(_Model):
             json_schema_extra={"enum": list(MODES)},
         ),
     ] = _DEFAULT.mode
+    earliest_year: Annotated[
+        int,
+        BeforeValidator(_earliest_year),
+        Field(
+            description="Event dates (orders, returns, reviews, deals, notes, tickets, "
+            "comments, ratings) before this year are rejected as mistakes; events after "
+            "the day of the run always are.",
+            json_schema_extra={
+                "examples": [2000, 2015],
+                "minimum": contract.MIN_YEAR,
+                "maximum": contract.MAX_YEAR,
+            },
+        ),
+    ] = _DEFAULT.earliest_year
+    max_reject_share: Annotated[
+        float,
+        BeforeValidator(_share),
+        Field(
+            description="The run fails when a file has a larger share of rejected rows "
+            "(or, for orders and deals, of rows rejected or left without an exchange "
+            "rate): a number from 0 to 1, or a percentage such as 5%.",
+            json_schema_extra=_share_schema,
+        ),
+    ] = _DEFAULT.max_reject_share
 
-    def overrides(self) -> dict[str, str]:
+    def overrides(self) -> dict[str, Any]:
         """The keys the block gives, normalised (tab for "\\t", iso for "ISO")."""
         return {name: getattr(self, name) for name in _KEYS if name in self.model_fields_set}
 
@@ -351,8 +423,17 @@ Files = create_model(
 
 
 class ExportSettingsFile(_Model):
-    """How the files of an export folder are written (`export-settings.yaml`)."""
+    """How the files of an export folder are written and checked (`export-settings.yaml`)."""
 
+    allow_partial: Annotated[
+        bool,
+        BeforeValidator(_flag),
+        Field(
+            description="true: a run whose data fails the health check (a required file "
+            "with no row, too many rejected rows) goes on and renders its brief, which "
+            "says so on its cover; false (the default): the run fails.",
+        ),
+    ] = False
     defaults: _block("Applies to every file.") = FormatBlock()  # type: ignore[valid-type]
     systems: Annotated[
         Systems,  # type: ignore[valid-type]

@@ -35,7 +35,7 @@ from flows.ingest.boundary import OutsideExportFolderError, read_regular_file
 from flows.ingest.export_settings import FileFormat
 
 # Bump when parsing changes the values it produces, so every file is read again.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # A file whose status changed less than this before it was hashed is hashed again next
 # time: file systems with coarse timestamps (FAT: 2 s) cannot tell two writes apart.

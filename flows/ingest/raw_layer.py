@@ -3,7 +3,8 @@
 One table per entity, with the contract's columns and types (text -> VARCHAR,
 integer -> BIGINT, decimal -> DOUBLE, timestamp -> TIMESTAMP WITH TIME ZONE), given
 to dlt as column hints so that a column is typed even when every value is NULL; and
-one `ingest_rejects` table per schema, whose rows are `Reject`s keyed by `reject_id`.
+one `ingest_rejects` table per schema, whose rows are `Reject`s keyed by `reject_id`,
+and one `ingest_files` table per schema: one row per export file, keyed by `file`.
 `ensure_contract_tables` creates, empty, the tables no export file produced, so the
 dbt sources always find every canonical table and column (docs/architecture.md,
 section 2).
@@ -33,6 +34,7 @@ DLT_TYPES: dict[str, str] = {
     contract.INTEGER: "bigint",
     contract.DECIMAL: "double",
     contract.TIMESTAMP: "timestamp",
+    contract.DATE: "date",
 }
 
 # The DuckDB type of each contract type (the same types, for tables dlt did not create).
@@ -41,6 +43,7 @@ DUCKDB_TYPES: dict[str, str] = {
     contract.INTEGER: "bigint",
     contract.DECIMAL: "double",
     contract.TIMESTAMP: "timestamp with time zone",
+    contract.DATE: "date",
 }
 
 # The columns of ingest_rejects, as Arrow writes them and as DuckDB creates them.
@@ -53,12 +56,41 @@ REJECTS_SCHEMA = pa.schema(
         pa.field("column_name", pa.string()),
         pa.field("value", pa.string()),
         pa.field("reason", pa.string()),
+        pa.field("reason_code", pa.string()),
         pa.field("rejected_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 _REJECTS_DDL = (
     "reject_id varchar not null, entity varchar, file varchar, line bigint, "
-    "column_name varchar, value varchar, reason varchar, rejected_at timestamp with time zone"
+    "column_name varchar, value varchar, reason varchar, reason_code varchar, "
+    "rejected_at timestamp with time zone"
+)
+
+# The columns of ingest_files (docs/architecture.md, section 2).
+FILES_SCHEMA = pa.schema(
+    [
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("system", pa.string()),
+        pa.field("entity", pa.string()),
+        pa.field("rows_received", pa.int64()),  # NULL: the file could not be read to count
+        pa.field("rows_loaded", pa.int64()),
+        pa.field("rows_rejected", pa.int64()),
+        pa.field("is_refused", pa.bool_()),
+        pa.field("refusal", pa.string()),
+        pa.field("first_at", pa.timestamp("us", tz="UTC")),
+        pa.field("last_at", pa.timestamp("us", tz="UTC")),
+        pa.field("max_reject_share", pa.float64()),
+        pa.field("earliest_year", pa.int64()),
+        pa.field("read_at", pa.timestamp("us", tz="UTC")),
+        pa.field("is_deleted", pa.bool_()),
+    ]
+)
+_FILES_DDL = (
+    "file varchar not null, system varchar, entity varchar, rows_received bigint, "
+    "rows_loaded bigint, rows_rejected bigint, is_refused boolean, refusal varchar, "
+    "first_at timestamp with time zone, last_at timestamp with time zone, "
+    "max_reject_share double, earliest_year bigint, read_at timestamp with time zone, "
+    "is_deleted boolean"
 )
 
 
@@ -108,16 +140,30 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                 if entity.system == system
             }
             tables[settings.REJECTS_TABLE] = _REJECTS_DDL
+            tables[settings.FILES_TABLE] = _FILES_DDL
             for table, ddl in tables.items():
                 if (dataset, table) not in existing:
                     con.execute(f"create table {dataset}.{table} ({ddl})")
                     created.append(f"{dataset}.{table}")
-                elif table != settings.REJECTS_TABLE:
+                elif table not in (settings.REJECTS_TABLE, settings.FILES_TABLE):
                     # a table of a warehouse built before rows could be marked deleted
                     con.execute(
                         f"alter table {dataset}.{table} add column if not exists "
                         f"{DELETED_AT} timestamp with time zone"
                     )
+            # a warehouse loaded before rejects had a reason code: add the column
+            columns = {
+                name
+                for (name,) in con.execute(
+                    "select column_name from duckdb_columns() "
+                    "where schema_name = ? and table_name = ?",
+                    [dataset, settings.REJECTS_TABLE],
+                ).fetchall()
+            }
+            if "reason_code" not in columns:
+                con.execute(
+                    f"alter table {dataset}.{settings.REJECTS_TABLE} add column reason_code varchar"
+                )
         if (freshness.SCHEMA, freshness.TABLE) not in existing:
             freshness.ensure_table(con)
     if created:

@@ -7,6 +7,11 @@ here (`flows.ingest.casting` does that); a row the reader cannot split into valu
 (a CSV line with the wrong number of values, a JSONL line that is not a JSON object)
 is dropped with a `Reject`. A file that cannot be read at all raises ExportFileError.
 
+Encoding: a line whose bytes are not valid in the file's encoding is rejected ("not
+valid utf-8", with its line and the bytes at fault) and the other lines load; only a
+header that cannot be decoded, or an encoding whose line ends are not the byte `\n`
+(UTF-16, UTF-32), refuses the whole file.
+
 Line numbers: CSV lines are the file's lines (the header is line 1 unless blank lines
 precede it) and name the line where the record starts, so a quoted value spanning
 several lines moves the next records' line numbers on as an editor would show them.
@@ -16,6 +21,7 @@ position, first row = 1.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -66,31 +72,77 @@ class RawFile:
     line_of: Callable[[int], int]
     rejects: list[Reject] = field(default_factory=list)  # rows dropped while reading
     rows_dropped: int = 0
+    # rows read but holding bytes the encoding cannot decode: row index -> its reject
+    undecodable: dict[int, Reject] = field(default_factory=dict)
 
 
-def _decode(data: bytes, fmt: FileFormat, label: str) -> str:
+@dataclass
+class _Decoded:
+    """A file's text, and the lines that could not be decoded (line -> bytes at fault);
+    those lines are in `text` with U+FFFD in place of the bytes."""
+
+    text: str
+    bad_lines: dict[int, bytes] = field(default_factory=dict)
+
+
+def _decode(data: bytes, fmt: FileFormat, label: str) -> _Decoded:
     encoding = "utf-8-sig" if fmt.is_utf8 else fmt.encoding
     try:
-        return data.decode(encoding)
+        return _Decoded(data.decode(encoding))
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        error = exc
+    if not "a\n".encode(encoding).endswith(b"a\n"):  # not ASCII-compatible (UTF-16...)
+        # lines cannot be told apart without decoding: the whole file is out
+        line = data[: error.start].count(b"\n") + 1
         raise ExportFileError(
-            f"{label}, line {line}: the bytes {data[exc.start : exc.end]!r} are not valid "
+            f"{label}, line {line}: the bytes {data[error.start : error.end]!r} are not valid "
             f"{fmt.encoding}. Save the file as UTF-8, or set 'encoding' for this file in "
             f"{settings.EXPORT_SETTINGS_FILE} (for example latin-1 or cp1252)."
-        ) from exc
+        ) from error
+    # decode line by line: the lines that fail are kept, marked, and rejected later
+    lines: list[str] = []
+    bad_lines: dict[int, bytes] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        line_encoding = encoding if number == 1 else fmt.encoding
+        try:
+            lines.append(raw.decode(line_encoding))
+        except UnicodeDecodeError as exc:
+            bad_lines[number] = raw[exc.start : exc.end]
+            lines.append(raw.decode(line_encoding, errors="replace"))
+    return _Decoded("\n".join(lines), bad_lines)
+
+
+def _encoding_reject(label: str, line: int, decoded: _Decoded, fmt: FileFormat) -> Reject:
+    text = decoded.text.split("\n", line)[line - 1] if line else ""
+    return Reject(
+        label,
+        line,
+        None,
+        truncate(text.rstrip("\r")),
+        reasons.not_valid_encoding(decoded.bad_lines[line], fmt),
+        reasons.NOT_VALID_ENCODING,
+    )
 
 
 def _read_csv(data: bytes, fmt: FileFormat, label: str) -> RawFile:
-    text = _decode(data, fmt, label)
+    decoded = _decode(data, fmt, label)
+    text = decoded.text
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not fmt.is_utf8:
+    if not fmt.is_utf8 or decoded.bad_lines:
         utf8 = text.encode("utf-8")
     if not utf8.endswith(b"\n"):
         utf8 += b"\n"  # Arrow cannot read a header alone without its line end
     # like Arrow, skip blank lines before the header
     rows = csv.reader(io.StringIO(text), delimiter=fmt.delimiter)
     header = next((row for row in rows if row), [])
+    header_line = rows.line_num
+    if header_line in decoded.bad_lines:
+        raise ExportFileError(
+            f"{label}, line {header_line}: the header's bytes "
+            f"{decoded.bad_lines[header_line]!r} are not valid {fmt.encoding}, so its "
+            f"columns cannot be told. Save the file as {fmt.encoding}, or set 'encoding' for "
+            f"this file in {settings.EXPORT_SETTINGS_FILE} (for example latin-1 or cp1252)."
+        )
     if len(set(header)) != len(header):
         duplicates = sorted({h for h in header if header.count(h) > 1})
         raise ExportFileError(
@@ -134,6 +186,11 @@ def _read_csv(data: bytes, fmt: FileFormat, label: str) -> RawFile:
     if bad_rows:
         raw.rows_dropped = len(bad_rows)
         raw.rejects = lines.invalid_rows(label)
+    if decoded.bad_lines:
+        raw.undecodable = {
+            row: _encoding_reject(label, line, decoded, fmt)
+            for row, line in lines.rows_on_lines(sorted(decoded.bad_lines)).items()
+        }
     return raw
 
 
@@ -153,11 +210,13 @@ class _CsvLines:
         self._width = width
         self._arrow_rows = arrow_rows
         self._starts: list[int] | None = None
+        self._ends: list[int] = []  # the line where each record ends
         self._invalid: list[tuple[int, list[str]]] = []
 
     def _scan(self) -> list[int]:
         if self._starts is None:
             starts: list[int] = []
+            ends: list[int] = []
             limit = csv.field_size_limit()
             csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
             try:
@@ -175,6 +234,7 @@ class _CsvLines:
                         self._invalid.append((start, row))
                     else:
                         starts.append(start)
+                        ends.append(reader.line_num)
             except csv.Error:
                 log.warning("cannot count CSV lines exactly; line numbers are approximate")
                 starts = []
@@ -183,11 +243,23 @@ class _CsvLines:
             if len(starts) != self._arrow_rows:
                 log.warning("CSV line numbers are approximate (quoted values over several lines)")
                 starts = [i + 2 for i in range(self._arrow_rows)]
+                ends = list(starts)
             self._starts = starts
+            self._ends = ends
         return self._starts
 
     def line_of(self, row: int) -> int:
         return self._scan()[row]
+
+    def rows_on_lines(self, lines: list[int]) -> dict[int, int]:
+        """The rows (of the Arrow table) spanning one of `lines` (sorted) -> that line."""
+        starts = self._scan()
+        found: dict[int, int] = {}
+        for row, (start, end) in enumerate(zip(starts, self._ends, strict=True)):
+            at = bisect.bisect_left(lines, start)
+            if at < len(lines) and lines[at] <= end:
+                found[row] = lines[at]
+        return found
 
     def invalid_rows(self, label: str) -> list[Reject]:
         self._scan()
@@ -198,6 +270,7 @@ class _CsvLines:
                 None,
                 truncate(self._delimiter.join(values)),
                 reasons.wrong_value_count(len(values), self._width, self._delimiter),
+                reasons.WRONG_VALUE_COUNT,
             )
             for line, values in self._invalid
         ]
@@ -220,15 +293,18 @@ def _json_text(value: object, decimal: str) -> str | None:
 
 
 def _read_jsonl(data: bytes, fmt: FileFormat, label: str) -> RawFile:
-    text = _decode(data, fmt, label)
+    decoded = _decode(data, fmt, label)
     names: list[str] = []
     positions: dict[str, int] = {}
     values: list[list[str | None]] = []
     lines: list[int] = []
     rejects: list[Reject] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(decoded.text.split("\n"), start=1):
         line = line.strip()
         if not line:
+            continue
+        if number in decoded.bad_lines:
+            rejects.append(_encoding_reject(label, number, decoded, fmt))
             continue
         try:
             obj = json.loads(line)
@@ -240,6 +316,7 @@ def _read_jsonl(data: bytes, fmt: FileFormat, label: str) -> RawFile:
                     None,
                     truncate(line),
                     reasons.invalid_json(exc.msg),
+                    reasons.INVALID_JSON,
                 )
             )
             continue
@@ -251,6 +328,7 @@ def _read_jsonl(data: bytes, fmt: FileFormat, label: str) -> RawFile:
                     None,
                     truncate(line),
                     reasons.NOT_A_JSON_OBJECT,
+                    reasons.INVALID_JSON,
                 )
             )
             continue

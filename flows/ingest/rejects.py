@@ -3,20 +3,22 @@
 A `Reject` becomes one row of `raw_<system>.ingest_rejects` (see
 `flows.ingest.raw_layer`). Every reason is written for the person who made the
 export: what is wrong, with the value at fault, and what to do. The reasons live
-here, in one place, so their wording stays consistent.
+here, in one place, so their wording stays consistent; each has a code (REASON_CODES)
+by which the health check and the brief count them.
 
 Rejects are read by every analyst, so what they keep of the files is bounded and
 redacted (`excerpt`): a value is kept to MAX_VALUE_CHARS characters, a reason quotes
 at most QUOTED_CHARS characters of it and is itself at most MAX_REASON_CHARS long, and
 secret assignments (`API_KEY=...`, `password: ...`), credentials in URLs, bearer tokens
 and long key-like strings, then personal data (the project's redactor,
-`flows.redaction`: e-mails, phones, bank details, cards, addresses, names) are replaced
-by a placeholder before anything is stored or logged. A file whose first
+`flows.voice.redaction`: e-mails, phones, bank details, cards, addresses, names) are
+replaced by a placeholder before anything is stored or logged. A file whose first
 line is a process environment, say, leaves its variable names, not their values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from functools import lru_cache
 from flows import settings
 from flows.ingest.contract import MAX_YEAR, MIN_YEAR, RangeRule
 from flows.ingest.export_settings import ISO, FileFormat
-from flows.redaction import Redactor
+from flows.voice.redaction import Redactor
 
 MAX_VALUE_CHARS = 200  # of a value, in the `value` column
 QUOTED_CHARS = 60  # of a value, quoted in a reason
@@ -50,6 +52,46 @@ _SECRETS: list[tuple[re.Pattern[str], str]] = [
 # redactor, the one customer voice goes through
 _PERSONAL_DATA = Redactor()
 
+# The kinds of reasons, stored as ingest_rejects.reason_code: code -> what it counts.
+WRONG_VALUE_COUNT = "wrong_value_count"
+INVALID_JSON = "invalid_json"
+NOT_VALID_ENCODING = "not_valid_encoding"
+NOT_A_WHOLE_NUMBER = "not_a_whole_number"
+NOT_A_NUMBER = "not_a_number"
+NOT_A_DATE = "not_a_date"
+OUT_OF_RANGE = "out_of_range"
+NEGATIVE_AMOUNT = "negative_amount"
+DATE_OUT_OF_RANGE = "date_out_of_range"
+DATE_IN_FUTURE = "date_in_future"
+DATE_TOO_EARLY = "date_too_early"
+UNKNOWN_CURRENCY = "unknown_currency"
+REQUIRED_VALUE_MISSING = "required_value_missing"
+DUPLICATE_KEY = "duplicate_key"
+MISSING_COLUMNS = "missing_columns"
+UNREADABLE_FILE = "unreadable_file"
+REFUSED_FILE = "refused_file"
+COLUMN_DROPPED = "column_dropped"
+REASON_CODES: dict[str, str] = {
+    WRONG_VALUE_COUNT: "a CSV line with more or fewer values than the header",
+    INVALID_JSON: "a JSONL line that is not one JSON object",
+    NOT_VALID_ENCODING: "a line whose bytes are not valid in the file's encoding",
+    NOT_A_WHOLE_NUMBER: "a value that is not a whole number",
+    NOT_A_NUMBER: "a value that is not a number in the file's decimal mark",
+    NOT_A_DATE: "a value that is not a date in the file's date format",
+    OUT_OF_RANGE: "a number outside its column's range",
+    NEGATIVE_AMOUNT: "a negative price, total, amount or discount",
+    DATE_OUT_OF_RANGE: f"a date outside the years {MIN_YEAR} to {MAX_YEAR}",
+    DATE_IN_FUTURE: "an event dated after the day of the run",
+    DATE_TOO_EARLY: "an event dated before the export's earliest year",
+    UNKNOWN_CURRENCY: "a currency that is not an ISO 4217 code",
+    REQUIRED_VALUE_MISSING: "an empty required value (or none of a group filled)",
+    DUPLICATE_KEY: "a primary key already loaded from an earlier row or file",
+    MISSING_COLUMNS: "a file without a required column: refused whole",
+    UNREADABLE_FILE: "a file that cannot be read at all: refused whole",
+    REFUSED_FILE: "a link, a device or a path outside the export folder: refused unread",
+    COLUMN_DROPPED: "an extra column that cannot be stored (the rows load)",
+}
+
 
 @dataclass(frozen=True)
 class Reject:
@@ -60,12 +102,13 @@ class Reject:
     column: str | None
     value: str | None
     reason: str
+    code: str  # one of REASON_CODES
 
 
 @lru_cache(maxsize=4096)
 def redact(text: str) -> str:
     """`text` with secrets ([secret], [token]) and personal data ([email], [phone],
-    [iban], [card], [address], [name]: flows.redaction) replaced by placeholders.
+    [iban], [card], [address], [name]: flows.voice.redaction) replaced by placeholders.
     Cached: the same bad value often repeats over many lines."""
     for pattern, placeholder in _SECRETS:
         text = pattern.sub(placeholder, text)
@@ -121,6 +164,14 @@ def invalid_json(error: str) -> str:
 NOT_A_JSON_OBJECT = "the line is not a JSON object; each line must hold one object."
 
 
+def not_valid_encoding(bad: bytes, fmt: FileFormat) -> str:
+    return (
+        f"not valid {fmt.encoding}: the bytes {bad!r} on this line cannot be decoded, so "
+        f"the line was not loaded. Save the file as {fmt.encoding}, or set 'encoding' for "
+        f"this file in {settings.EXPORT_SETTINGS_FILE} (for example latin-1 or cp1252)."
+    )
+
+
 # --------------------------------------------------------------------------- values
 
 
@@ -148,6 +199,34 @@ def out_of_range(value: str, column: str, rule: RangeRule) -> str:
     return (
         f"out of range: '{_q(value)}' in column {column} must be {rule.describe()} ({rule.why}); "
         "fix the value in the export."
+    )
+
+
+def negative_amount(value: str, column: str, rule: RangeRule) -> str:
+    return f"negative amount: '{_q(value)}' in column {column}; {rule.why}. Fix the value in the export."
+
+
+def date_in_future(value: str, column: str, today: dt.date) -> str:
+    return (
+        f"date in the future: '{_q(value)}' in column {column} is after the day of the run "
+        f"({today.isoformat()}, UTC), and an event cannot have happened yet; fix the value "
+        "in the export (often a wrong year or a date format reading day and month the "
+        "other way round)."
+    )
+
+
+def date_too_early(value: str, column: str, earliest_year: int) -> str:
+    return (
+        f"date too early: '{_q(value)}' in column {column} is before {earliest_year}, the "
+        f"earliest year of this export; fix the value, or set earliest_year in "
+        f"{settings.EXPORT_SETTINGS_FILE} if the history really starts earlier."
+    )
+
+
+def unknown_currency(value: str, column: str) -> str:
+    return (
+        f"unknown currency: '{_q(value)}' in column {column} is not an ISO 4217 code; write "
+        "the three-letter code (EUR, USD, GBP...) in the export."
     )
 
 

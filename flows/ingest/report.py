@@ -21,10 +21,12 @@ class EntityStats:
 
     files_read: int = 0
     files_skipped_unchanged: int = 0
+    rows_received: int = 0  # of the files whose rows could be counted
     rows_loaded: int = 0
     rows_rejected: int = 0
     # raw rows marked deleted (missing from a snapshot, or listed in a deletes file)
     rows_deleted: int = 0
+    files_uncounted: int = 0  # files refused whole or unreadable: their rows are not counted
     # files that miss required columns: (file, missing columns)
     missing_required: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # files that could not be read at all: (file, reason)
@@ -45,6 +47,7 @@ class IngestReport:
     # with another name): (path, reason); nothing of them was read
     refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    allow_partial: bool = False  # export-settings.yaml's allow_partial
 
     @property
     def missing_required(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -62,6 +65,10 @@ class IngestReport:
         return [w for stats in self.entities.values() for w in stats.warnings]
 
     @property
+    def rows_received(self) -> int:
+        return sum(s.rows_received for s in self.entities.values())
+
+    @property
     def rows_loaded(self) -> int:
         return sum(s.rows_loaded for s in self.entities.values())
 
@@ -75,9 +82,11 @@ class IngestReport:
             name: {
                 "files_read": s.files_read,
                 "files_skipped_unchanged": s.files_skipped_unchanged,
+                "rows_received": s.rows_received,
                 "rows_loaded": s.rows_loaded,
                 "rows_rejected": s.rows_rejected,
                 "rows_deleted": s.rows_deleted,
+                "files_uncounted": s.files_uncounted,
             }
             for name, s in sorted(self.entities.items())
         }
@@ -93,15 +102,22 @@ class IngestReport:
             (
                 warning if self.rows_rejected else info,
                 f"ingested {self.exports_dir} into {self.warehouse} in {self.seconds:.1f} s: "
-                f"{self.rows_loaded} rows loaded, {self.rows_rejected} rejected",
+                f"{self.rows_received} rows received, {self.rows_loaded} loaded, "
+                f"{self.rows_rejected} rejected",
             )
         ]
         for name, s in sorted(self.entities.items()):
+            uncounted = (
+                f" (+ {s.files_uncounted} file(s) refused whole, rows not counted)"
+                if s.files_uncounted
+                else ""
+            )
             lines.append(
                 (
-                    warning if s.rows_rejected else info,
+                    warning if s.rows_rejected or s.files_uncounted else info,
                     f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} "
-                    f"unchanged, {s.rows_loaded} rows loaded, {s.rows_rejected} rejected"
+                    f"unchanged, {s.rows_received} rows received, {s.rows_loaded} loaded, "
+                    f"{s.rows_rejected} rejected{uncounted}"
                     + (f", {s.rows_deleted} marked deleted" if s.rows_deleted else ""),
                 )
             )

@@ -15,10 +15,19 @@ restores the state from the warehouse.
 When the run ends in an `IngestError`, the per-entity counts of `IngestReport.summary`
 are first told through the progress callback (or logged: INFO, WARNING for rejects
 and files not loaded), since the caller gets no report to print.
+
+Files refused whole (a required column missing, unreadable) do not stop the load: they
+are counted, and the data health check that follows (`flows.health.check`) fails the
+run for them, as for any file with too many rejected rows.
+
+dlt merges through a `<dataset>_staging` schema; once the load is done those schemas
+are dropped, so analysts see only the raw datasets (dlt creates them again when it
+next merges).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -92,23 +101,29 @@ def ingest_exports(
     progress: Callable[[str], None] | None = None,
     systems: Sequence[str] | None = None,
     run_id: str | None = None,
+    today: dt.date | None = None,
 ) -> IngestReport:
     """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
 
     `systems` limits the load to some systems (the flows load one per task); `run_id`
     groups the attempts of one run in raw_ingest.source_loads (flows.ingest.freshness).
+    `today` is the day of the run (UTC; `settings.run_date()` when None): events dated
+    after it are rejected.
 
-    A system that cannot be loaded at all (its folder cannot be listed, its load fails)
-    does not stop the others: they load, and then SourceFailedError names it (its data
-    in the warehouse stay those of its last successful load). Raises IngestError, after
-    loading everything loadable, when a file misses required columns, cannot be read or
-    is refused, or when the folder holds no recognizable file.
+    A system that cannot be loaded at all (its folder cannot be listed or is a link,
+    its load fails) does not stop the others: they load, and then SourceFailedError
+    names it (its data in the warehouse stay those of its last successful load).
+    Raises IngestError when the folder or its settings cannot be used, or holds no
+    recognizable file. Files refused whole (a required column missing, unreadable, a
+    link or a device) are only counted, in ingest_files and ingest_rejects: the data
+    health check judges them.
     """
     started = time.perf_counter()
     exports_dir = Path(exports_dir).resolve()
     warehouse = warehouse_location(warehouse)
     notify = progress or log.info
     report = IngestReport(exports_dir, warehouse)
+    today = today or settings.run_date()
 
     if not exports_dir.is_dir():
         raise IngestError(f"export folder {exports_dir} does not exist; check --exports.")
@@ -116,6 +131,7 @@ def ingest_exports(
         export_settings = load_export_settings(exports_dir)
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
+    report.allow_partial = export_settings.allow_partial
     folder = scan_export_folder(exports_dir)
     report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
@@ -123,8 +139,11 @@ def ingest_exports(
     report.refused = [(folder.label(p), reason) for p, reason in folder.refused_other]
     for label, reason in report.refused:
         log.warning("%s: %s", label, reason)
-    wanted = [s for s in folder.systems() if systems is None or s in systems]
-    if not folder.systems():
+    # a system folder that is a link is refused unread: that source is down
+    refused_systems = {label.lower(): reason for label, reason in _refused_folders(report)}
+    present = [s for s in settings.SYSTEMS if s in folder.systems() or s in refused_systems]
+    wanted = [s for s in present if systems is None or s in systems]
+    if not present:
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
@@ -143,7 +162,7 @@ def ingest_exports(
     for system in wanted:
         attempt_started = datetime.now(UTC)
         notify(f"ingesting {system} exports")
-        failure = folder.unlisted.get(system)
+        failure = folder.unlisted.get(system) or refused_systems.get(system)
         if failure is None:
             try:
                 _load_system(
@@ -155,6 +174,7 @@ def ingest_exports(
                     report,
                     notify,
                     rejected_at,
+                    today,
                 )
             except _SystemFailed as failed:
                 failure, busy = failed.message, busy or failed.busy
@@ -168,6 +188,7 @@ def ingest_exports(
         faults.reached("ingest.loaded")
 
     _ensure_contract_tables(warehouse)
+    drop_staging_datasets(warehouse)
     faults.reached("ingest.done")
     report.seconds = time.perf_counter() - started
     if failures:
@@ -175,9 +196,6 @@ def ingest_exports(
         if busy and len(failures) == len(wanted):
             raise WarehouseBusyError(_failed_message(failures, report), report)
         raise SourceFailedError(_failed_message(failures, report), report, failures)
-    if report.missing_required or report.unreadable_files or _refused_folders(report):
-        _tell_summary(report, progress)
-        raise IngestError(_not_loaded_message(report), report)
     log.debug("\n".join(report.summary()))
     return report
 
@@ -198,6 +216,7 @@ def _load_system(
     report: IngestReport,
     notify: Callable[[str], None],
     loaded_at: datetime,
+    today: dt.date,
 ) -> None:
     """Run the dlt pipeline of one system; _SystemFailed when it cannot load."""
     try:
@@ -219,6 +238,7 @@ def _load_system(
         loaded_at,
         warehouse=warehouse,
         folder=folder,
+        today=today,
     )
     try:
         pipeline.run(source, loader_file_format="parquet")
@@ -279,9 +299,33 @@ def _failed_message(failures: dict[str, str], report: IngestReport) -> str:
         "warehouse keeps the data of the last successful load of these (stale):"
     ]
     lines += [f"  {system}: {reason}" for system, reason in failures.items()]
-    if report.missing_required or report.unreadable_files:
-        lines.append(_not_loaded_message(report))
+    refused = [*report.unreadable_files]
+    refused += [
+        (file, f"missing required column(s) {', '.join(c)}") for file, c in report.missing_required
+    ]
+    if refused:
+        lines.append("files refused whole (counted; the data health check judges them):")
+        lines += [f"  {report.exports_dir / file}: {reason}" for file, reason in refused]
     return "\n".join(lines)
+
+
+def drop_staging_datasets(warehouse: Path) -> list[str]:
+    """Drop the `<dataset>_staging` schemas dlt merges through (empty between loads):
+    analysts then see only the raw datasets. dlt has no option to drop them itself
+    (`truncate_staging_dataset` only empties them); it creates them again on its next
+    merge. Returns the schemas dropped."""
+    staging = [f"{settings.raw_dataset(system)}_staging" for system in settings.SYSTEMS]
+    with duckdb.connect(str(warehouse)) as con:
+        present = {
+            name
+            for (name,) in con.execute(
+                "select schema_name from duckdb_schemas() where database_name = current_database()"
+            ).fetchall()
+        }
+        dropped = [name for name in staging if name in present]
+        for name in dropped:
+            con.execute(f"drop schema {name} cascade")
+    return dropped
 
 
 def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) -> None:
@@ -356,18 +400,3 @@ def _failure_message(system: str, warehouse: Path, exc: PipelineStepFailed) -> s
         f"loading the {system} exports into {warehouse} failed at the {exc.step} step: {text}. "
         "Nothing of this step was kept; fix the cause and run again."
     )
-
-
-def _not_loaded_message(report: IngestReport) -> str:
-    lines = ["some export files were not loaded (the others were):"]
-    for file, columns in report.missing_required:
-        lines.append(
-            f"  {report.exports_dir / file}: missing required column(s) {', '.join(columns)}"
-        )
-    for file, reason in [*report.unreadable_files, *_refused_folders(report)]:
-        lines.append(f"  {report.exports_dir / file}: {reason}")
-    lines.append(
-        "Add or rename the columns (canonical names are in the docs) or fix the files, "
-        f"then run again. Details are in raw_<system>.{settings.REJECTS_TABLE}."
-    )
-    return "\n".join(lines)

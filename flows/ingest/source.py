@@ -2,8 +2,11 @@
 
 `exports_source` builds one resource per entity file found in `<exports>/<system>/`
 (`flows.ingest.folder`), looping over `contract.ENTITIES`, plus an `ingest_rejects`
-resource for the rows the parser refused (`flows.ingest.export_file`). Each resource
-merges on its primary key; the column types come from `flows.ingest.raw_layer`.
+resource for the rows the parser refused (`flows.ingest.export_file`) and an
+`ingest_files` resource with one row per file read: rows received, loaded and
+rejected, the dates it spans, the limits it is checked against (the data health check,
+`flows.health.check`, reads it). Each resource merges on its primary key; the column
+types come from `flows.ingest.raw_layer`.
 
 Only the files that changed since the last load are read (`flows.ingest.file_state`).
 An entity may have several files (`orders.csv` and `orders.jsonl`): they are read in
@@ -16,12 +19,14 @@ deleted first (the merge's destination scope is "rows of the files in this load"
 so fixed rows leave `ingest_rejects` and it always describes the files as they are now.
 
 A file read by an earlier run that is no longer in the folder is reported with a
-warning and its rejects are deleted; its rows stay in the raw table (a merge never
-deletes rows): remove them from the warehouse by hand if they must go.
+warning and its rejects and its `ingest_files` row are deleted (that row through dlt's
+`hard_delete` column hint); its rows stay in the raw table (a merge never deletes
+rows): remove them from the warehouse by hand if they must go.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +41,7 @@ from dlt.extract.resource import DltResource
 
 from flows import settings
 from flows.ingest import contract
+from flows.ingest import rejects as reasons
 from flows.ingest.contract import Entity
 from flows.ingest.deleted import (
     DELETES_SUFFIX,
@@ -48,7 +54,7 @@ from flows.ingest.export_file import EarlierKeys, ParsedFile, canonical_schema, 
 from flows.ingest.export_settings import SNAPSHOT, ExportSettings, FileFormat
 from flows.ingest.file_state import FilePlan, FileState
 from flows.ingest.folder import ExportFolder, scan_export_folder
-from flows.ingest.raw_layer import REJECTS_SCHEMA, column_hints, reject_id
+from flows.ingest.raw_layer import FILES_SCHEMA, REJECTS_SCHEMA, column_hints, reject_id
 from flows.ingest.readers import ExportFileError
 from flows.ingest.rejects import Reject, stored_reason, truncate
 from flows.ingest.report import EntityStats
@@ -84,6 +90,7 @@ class _FolderReader:
         progress: Callable[[str], None],
         loaded_at: datetime,
         warehouse: Path | None,
+        today: dt.date,
     ) -> None:
         self.folder = folder
         self.export_settings = export_settings
@@ -91,6 +98,7 @@ class _FolderReader:
         self.progress = progress
         self.loaded_at = loaded_at
         self.warehouse = warehouse
+        self.today = today
         self._batches: dict[str, _EntityBatch] = {}
 
     def read(self, entity: Entity) -> _EntityBatch:
@@ -125,7 +133,7 @@ class _FolderReader:
 
         stats = self.stats.setdefault(key, EntityStats())
         for name, reason in refused:
-            self._not_loaded(entity, batch, stats, name, reason)
+            self._not_loaded(entity, batch, stats, name, reason, reasons.REFUSED_FILE)
         plans = state.plan(data_files, fmt)
         # several files of one entity: a key must be in one of them only, so when one
         # changed they are all read again and checked together; a snapshot that lost a
@@ -158,14 +166,32 @@ class _FolderReader:
         return batch
 
     def _not_loaded(
-        self, entity: Entity, batch: _EntityBatch, stats: EntityStats, name: str, reason: str
+        self,
+        entity: Entity,
+        batch: _EntityBatch,
+        stats: EntityStats,
+        name: str,
+        reason: str,
+        code: str = reasons.UNREADABLE_FILE,
     ) -> None:
-        """A file that cannot be read at all: one reject, counted as not loaded. No
-        fingerprint is recorded, so every run reports it until it is fixed."""
+        """A file refused whole, unread or unreadable: one reject, and an ingest_files
+        row whose rows could not be counted (the data health check decides whether the
+        run fails). No fingerprint is recorded, so every run reports it until it is
+        fixed."""
         reason = stored_reason(reason)
         stats.unreadable.append((name, reason))
-        reject = Reject(name, None, None, None, reason)
-        batch.files.append(ParsedFile(name, canonical_schema(entity).empty_table(), [reject]))
+        stats.files_uncounted += 1
+        reject = Reject(name, None, None, None, reason, code)
+        batch.files.append(
+            ParsedFile(
+                name,
+                canonical_schema(entity).empty_table(),
+                [reject],
+                rows_read=None,
+                rows_rejected=None,
+                refused=reason,
+            )
+        )
 
     def _read_file(
         self,
@@ -183,15 +209,16 @@ class _FolderReader:
         self.progress(f"reading {label}")
         stats.files_read += 1
         try:
-            parsed = read_export_file(plan.path, entity, fmt, label, plan.data, earlier_keys)
+            parsed = read_export_file(
+                plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
+            )
         except ExportFileError as exc:
             self._not_loaded(entity, batch, stats, label, str(exc))
-            stats.files_read -= 1
             return None
         (batch.files if into is None else into).append(parsed)
-        if into is None:
-            stats.rows_loaded += parsed.rows_loaded
-        stats.rows_rejected += parsed.rows_rejected
+        stats.rows_received += parsed.rows_read or 0
+        stats.rows_loaded += parsed.rows_loaded
+        stats.rows_rejected += parsed.rows_rejected or 0
         for message in parsed.warnings:
             log.warning(message)
             stats.warnings.append(message)
@@ -252,6 +279,7 @@ class _FolderReader:
             else:
                 kept, removed = split_deleted(parsed.table, key, deleted)
                 parsed.table = kept
+                parsed.rows_marked_deleted = removed.num_rows
                 if removed.num_rows:
                     batch.deleted_rows.append(removed)
             loaded.append(_keys_as_text(parsed.table, key))
@@ -342,6 +370,7 @@ def _rejects_resource(
         columns={
             "reject_id": {"data_type": "text", "nullable": False},
             "line": {"data_type": "bigint"},
+            "reason_code": {"data_type": "text"},
             "rejected_at": {"data_type": "timestamp", "timezone": True},
         },
     )
@@ -356,15 +385,97 @@ def _reject_row(entity: Entity, reject: Reject, rejected_at: datetime) -> dict[s
         "column_name": reject.column,
         "value": truncate(reject.value),
         "reason": stored_reason(reject.reason),
+        "reason_code": reject.code,
         "rejected_at": rejected_at,
     }
 
 
 def _file_marker_row(entity: Entity, file: str, rejected_at: datetime) -> dict[str, Any]:
     """A row with no reason, standing for "this file was read again" (never stored)."""
-    row = _reject_row(entity, Reject(file, None, None, None, "\x00file read"), rejected_at)
+    row = _reject_row(entity, Reject(file, None, None, None, "\x00file read", ""), rejected_at)
     row["reason"] = None
     return row
+
+
+def _files_resource(
+    reader: _FolderReader,
+    entities: list[Entity],
+    export_settings: ExportSettings,
+    read_at: datetime,
+) -> DltResource:
+    def files() -> Iterator[pa.Table]:
+        rows: list[dict[str, Any]] = []
+        for entity in entities:
+            batch = reader.read(entity)
+            fmt = export_settings.for_file(entity.system, entity.name)
+            rows += [_file_row(entity, parsed, fmt, read_at) for parsed in batch.files]
+            # a deletes file is a file received too: its keys are its loaded rows
+            rows += [
+                _file_row(entity, parsed, fmt, read_at, dated=False) for parsed in batch.deletes
+            ]
+            # a vanished file: its row is deleted (hard_delete), not inserted
+            rows += [_vanished_file_row(entity, label, read_at) for label in batch.vanished]
+        if rows:
+            yield pa.Table.from_pylist(rows, schema=FILES_SCHEMA)
+
+    return dlt.resource(
+        files,
+        name=settings.FILES_TABLE,
+        table_name=settings.FILES_TABLE,
+        primary_key="file",
+        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        columns={
+            "file": {"data_type": "text", "nullable": False},
+            "rows_received": {"data_type": "bigint"},
+            "rows_rejected": {"data_type": "bigint"},
+            "first_at": {"data_type": "timestamp", "timezone": True},
+            "last_at": {"data_type": "timestamp", "timezone": True},
+            "read_at": {"data_type": "timestamp", "timezone": True},
+            "is_deleted": {"data_type": "bool", "hard_delete": True},
+        },
+    )
+
+
+def _as_timestamp(value: object) -> datetime | None:
+    """A date column's bound as a UTC timestamp (a date is its midnight in UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, dt.date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise TypeError(f"not a date: {value!r}")
+
+
+def _file_row(
+    entity: Entity, parsed: ParsedFile, fmt: FileFormat, read_at: datetime, dated: bool = True
+) -> dict[str, Any]:
+    first, last = parsed.date_range(entity) if dated else (None, None)
+    return {
+        "file": parsed.file,
+        "system": entity.system,
+        "entity": entity.name,
+        "rows_received": parsed.rows_read,
+        "rows_loaded": parsed.rows_loaded,
+        "rows_rejected": parsed.rows_rejected,
+        "is_refused": parsed.refused is not None,
+        "refusal": parsed.refused,
+        "first_at": _as_timestamp(first),
+        "last_at": _as_timestamp(last),
+        "max_reject_share": fmt.max_reject_share,
+        "earliest_year": fmt.earliest_year,
+        "read_at": read_at,
+        "is_deleted": False,
+    }
+
+
+def _vanished_file_row(entity: Entity, label: str, read_at: datetime) -> dict[str, Any]:
+    """Stands for "delete this file's row": the merge drops the rows whose flag is set."""
+    return {
+        "file": label,
+        "system": entity.system,
+        "entity": entity.name,
+        "read_at": read_at,
+        "is_deleted": True,
+    }
 
 
 def exports_source(
@@ -376,9 +487,11 @@ def exports_source(
     rejected_at: datetime | None = None,
     warehouse: Path | None = None,
     folder: ExportFolder | None = None,
+    today: dt.date | None = None,
 ) -> Any:
     """The dlt source for `<exports_dir>/<system>/`: a resource per entity file present,
-    plus `ingest_rejects`. `stats` (keyed "<system>/<entity>") is filled while dlt extracts.
+    plus `ingest_rejects` and `ingest_files`. `stats` (keyed "<system>/<entity>") is
+    filled while dlt extracts. `today` is the day of the run (later events are rejected).
 
     `warehouse`, the DuckDB file the source loads into, is read for the rows to mark
     deleted (without it, only deletes files' keys among the rows read are marked).
@@ -389,11 +502,20 @@ def exports_source(
         e for e in contract.ENTITIES if e in scan.files or e in scan.deletes or e in scan.refused
     ]
     loaded_at = rejected_at or datetime.now(UTC)
-    reader = _FolderReader(scan, export_settings, stats, progress or log.info, loaded_at, warehouse)
+    reader = _FolderReader(
+        scan,
+        export_settings,
+        stats,
+        progress or log.info,
+        loaded_at,
+        warehouse,
+        today or settings.run_date(),
+    )
     resources = [_entity_resource(reader, entity) for entity in entities]
     # every entity of the system, to find the files of earlier runs that are gone
     every = [e for e in contract.ENTITIES if e.system == system]
     resources.append(_rejects_resource(reader, every, loaded_at))
+    resources.append(_files_resource(reader, every, export_settings, loaded_at))
 
     @dlt.source(name=f"{system}_exports", max_table_nesting=0)
     def _source() -> list[DltResource]:

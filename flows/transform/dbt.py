@@ -6,10 +6,16 @@ TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ in the warehouse's state folder
 instead of in the repository, and turns any model error or failing test into a TransformError
 that names the nodes and their messages. When it returns, the warehouse file is
 closed again, so the caller (or another process) can open it.
+
+A test that warns (`severity: warn`) does not stop the build, but must be seen: each
+one is logged (test, model, rows found) and stored in `raw_health.test_warnings`
+(the last build's only), which the brief's appendix reads through
+`report.rpt_brief__test_warnings`; `run_dbt` returns them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +25,8 @@ from typing import Any
 
 import duckdb
 
-from flows.settings import TRANSFORMS_DIR
+from flows.health.store import TestWarning, ensure_health_tables, record_test_warnings
+from flows.settings import TRANSFORMS_DIR, run_date
 from flows.warehouse.paths import WarehousePaths
 from flows.warehouse.target import dbt_target, is_motherduck, warehouse_location
 
@@ -86,6 +93,26 @@ def _failures(result: Any) -> list[tuple[str, str]]:
     return failures
 
 
+def _test_warnings(result: Any) -> list[TestWarning]:
+    """The tests of a dbt run whose status is `warn`: test, model tested, rows found."""
+    warnings = []
+    for node_result in getattr(result, "results", None) or []:
+        if str(getattr(node_result, "status", "")).lower().split(".")[-1] != "warn":
+            continue
+        node = node_result.node
+        attached = getattr(node, "attached_node", None)  # "model.terrain.stg_shop__orders"
+        warnings.append(
+            TestWarning(
+                test_id=_node_name(node_result),
+                test_name=getattr(node, "name", "") or _node_name(node_result),
+                model=attached.split(".")[-1] if attached else None,
+                failing_rows=getattr(node_result, "failures", None),
+                message=str(getattr(node_result, "message", "") or "").strip(),
+            )
+        )
+    return sorted(warnings, key=lambda w: (w.model or "", w.test_name))
+
+
 def _release_warehouse() -> None:
     """Close the DuckDB instance dbt-duckdb keeps open in this process after a run.
 
@@ -121,10 +148,13 @@ def run_dbt(
     warehouse: Path,
     args: Sequence[str] = ("build",),
     progress: Callable[[str], None] | None = None,
-) -> None:
+    warn: Callable[[str], None] | None = None,
+) -> list[TestWarning]:
     """Run `dbt <args>` on the DuckDB file `warehouse`; raise TransformError on any failure.
 
-    `progress`, when given, receives one line per finished node (and the summary).
+    `progress`, when given, receives one line per finished node (and the summary);
+    `warn` (default: this module's logger) one line per test that warned. Returns those
+    tests (stored in raw_health.test_warnings when tests ran).
     """
     from dbt.cli.main import dbtRunner  # slow import: only when dbt actually runs
 
@@ -154,19 +184,35 @@ def run_dbt(
     environment = {
         "TERRAIN_WAREHOUSE": str(warehouse),
         "TERRAIN_TIMEZONE": company_timezone(warehouse),
+        # the day of the run: no month after it is complete (int_months_spanned)
+        "TERRAIN_TODAY": run_date().isoformat(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_VERSION_CHECK": "false",
         "DBT_PARTIAL_PARSE": "true",
     }
     log.info("dbt %s on %s", " ".join(args), warehouse)
+    if warehouse.exists():
+        # the raw_health tables are dbt sources: a warehouse never checked has none yet
+        with duckdb.connect(str(warehouse)) as con:
+            ensure_health_tables(con)
     with _environment(environment):
         try:
             result = dbtRunner(callbacks=[on_event]).invoke(cli_args)
         finally:
             _release_warehouse()
 
+    warnings = _test_warnings(result.result)
+    ran_tests = any(
+        getattr(getattr(r, "node", None), "resource_type", "") == "test"
+        for r in getattr(result.result, "results", None) or []
+    )
+    if ran_tests:
+        with duckdb.connect(str(warehouse)) as con:
+            record_test_warnings(con, warnings, dt.datetime.now(dt.UTC))
+    for warning in warnings:
+        (warn or log.warning)(f"{warning.line()} ({warning.message})")
     if result.success:
-        return
+        return warnings
     failures = _failures(result.result)
     if result.exception is not None:
         raise TransformError(

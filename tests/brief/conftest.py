@@ -38,6 +38,11 @@ FILLED: dict[str, str] = {
         "term_min_customers term_fdr term_min_share_ratio"
     ),
     "rpt_brief__coverage": "system entity row_count rejected_rows first_at last_at",
+    "rpt_brief__data_checks": (
+        "stage checked_at passed allow_partial is_partial failure_count failure_rules "
+        "failure_entities failure_files failure_messages"
+    ),
+    "rpt_brief__test_warnings": "test_name model failing_rows message",
     "rpt_brief__offers": (
         "report_month offer_id offer_name offer_kind orders units revenue buyers "
         "off_target_buyers off_target_buyer_share off_target_revenue_share "
@@ -83,7 +88,7 @@ FILLED: dict[str, str] = {
     "rpt_brief__emerging_terms": (
         "report_month term_rank term_key term word_count documents customers recent_documents "
         "recent_customers recent_share baseline_documents baseline_share smoothed_ratio "
-        "p_value q_value trend_documents examples"
+        "p_value q_value trend_documents examples evidence_source"
     ),
     "rpt_brief__verbatims": (
         "report_month theme_id quote_rank evidence_id evidence_source created_date offer_id quote"
@@ -117,7 +122,10 @@ update report.rpt_brief__company set
     experiment_min_reviews = 10,
     experiment_rating_prior_reviews = 5,
     experiment_decision_score = 0.25,
-    decision_window_months = 3
+    decision_window_months = 3,
+    template_min_threads = 5,
+    note_default_author_role = 'customer',
+    comment_default_author_role = 'agent'
 """
 
 # The 1.0 gap rows, completed with the intent-versus-usage columns of 1.1.
@@ -154,6 +162,9 @@ COVERAGE = [
     ("support", "tickets", 1507, 0, "2024-01-04 08:01:00+00", "2025-04-12 16:44:00+00"),
     ("support", "ticket_comments", 4120, 0, "2024-01-04 08:30:00+00", "2025-04-12 17:10:00+00"),
 ]
+
+# The last data health check passed; the last build had no test warning.
+DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", True, False, False, 0, [], [], [], [])]
 
 OFFERS = [
     # report_month, offer_id, name, kind, orders, units, revenue, buyers, off_target_buyers,
@@ -221,7 +232,8 @@ EMERGING_TERMS = [
      [{"evidence_id": "rev-8820", "evidence_source": "review", "created_date": "2025-03-29",
        "quote": "Avec mes vieux jeans j'ai cousu une housse de coussin."},
       {"evidence_id": "tkt-4475", "evidence_source": "ticket", "created_date": "2025-03-12",
-       "quote": "Vendez-vous des patrons de housse de coussin ?"}]),
+       "quote": "Vendez-vous des patrons de housse de coussin ?"}],
+     "review"),
 ]
 
 VERBATIMS = [
@@ -287,6 +299,9 @@ DECISIONS = [
 TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__company": COMPANY,
     "rpt_brief__coverage": COVERAGE,
+    "rpt_brief__data_checks": DATA_CHECKS,
+    "rpt_brief__test_warnings": [],
+    "rpt_brief__data_health": [],
     "rpt_brief__offers": OFFERS,
     "rpt_brief__gaps": GAPS,
     "rpt_brief__signals": SIGNALS,
@@ -317,6 +332,8 @@ def make_report_warehouse(
                 rows = [*rows, *extra_verbatims]
             # rows fill the first columns; later ones (added by minor versions) stay NULL
             # or are completed below
+            if not rows:
+                continue
             filled = FILLED[table].split()[: len(rows[0])]
             marks = ", ".join("?" * len(filled))
             con.executemany(

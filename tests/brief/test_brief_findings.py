@@ -184,12 +184,16 @@ def test_the_warehouse_is_not_modified(report_warehouse: Path, tmp_path: Path) -
 # report table does not reach the JSON by accident. Labels are keyed by ids: not pinned.
 # fmt: off
 FINDINGS_KEYS = {
-    '': 'schema_version month report_month is_complete_month generated_from company coverage stale_sources method at_a_glance offers findings labels sources',
+    '': 'schema_version month report_month is_complete_month generated_from company coverage stale_sources data_health method at_a_glance offers findings labels sources',
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
-    '.method': 'signals gaps',
+    '.data_health': 'partial checks test_warnings',
+    '.data_health.checks[]': 'stage checked_at passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
+    '.method': 'signals gaps voice redaction',
     '.method.signals': 'signal_recent_months signal_baseline_months signal_baseline_gap_months signal_min_baseline_months signal_min_documents signal_fdr signal_weak_p signal_min_share_ratio signal_weak_min_documents signal_min_customers signal_strong_min_documents signal_trend_test_months signal_trend_p term_min_customers term_fdr term_min_share_ratio',
     '.method.gaps': 'gap_window_months gap_baseline_months gap_min_buyers gap_off_target_tolerance gap_channel_tolerance gap_use_tolerance gap_min_evidence gap_psi_threshold gap_bundle_window_months gap_bundle_min_lift gap_bundle_min_co_orders gap_false_discovery_rate gap_z_threshold gap_target_min_sample gap_rejection_min_sample gap_rejection_min_events experiment_min_reviews experiment_rating_prior_reviews experiment_decision_score decision_window_months',
+    '.method.voice': 'template_min_threads note_default_author_role comment_default_author_role',
+    '.method.redaction[]': 'kind token fr en',
     '.at_a_glance[]': 'rank finding_type offer_id theme_id segment_id metric classification headline_value comparison_value subject_id gap_id item_id decision_id',
     '.offers[]': 'offer_id offer_name offer_kind top_off_target_segment_id top_off_target_channel top_unintended_use_theme_id figures',
     '.offers[].figures': 'orders units revenue buyers off_target_buyers off_target_buyer_share off_target_revenue_share top_off_target_segment_share returns return_rate repeat_rate tickets tickets_per_100_orders csat avg_rating reviews evidence_items window_revenue window_revenue_share segment_psi_vs_intended segment_psi_vs_past off_target_channel_share top_off_target_channel_share top_unintended_use_share window_return_rate window_cancellation_rate window_lost_deals window_lost_deal_rate',
@@ -208,11 +212,11 @@ FINDINGS_KEYS = {
     '.findings[signal].label': 'fr en',
     '.findings[signal].figures': 'documents customers share baseline_documents baseline_share share_ratio z_score trend_documents recent_documents recent_customers recent_share smoothed_ratio log_ratio p_value q_value trend_p_value trend_slope offer_recent_share offer_baseline_share',
     '.findings[signal].verbatims[]': 'quote_rank evidence_id evidence_source created_date offer_id quote',
-    '.findings[emerging_term]': 'type finding_id term term_key word_count classification rank figures verbatims',
+    '.findings[emerging_term]': 'type finding_id term term_key evidence_source word_count classification rank figures verbatims',
     '.findings[emerging_term].figures': 'documents customers recent_documents recent_customers recent_share baseline_documents baseline_share smoothed_ratio p_value q_value trend_documents',
     '.findings[emerging_term].verbatims[]': 'evidence_id evidence_source created_date quote',
     '.labels': 'offers themes segments items decisions',
-    '.sources': 'company coverage stale_sources at_a_glance offers gap signal verbatims emerging_term experiment decision',
+    '.sources': 'company coverage stale_sources data_health at_a_glance offers gap signal verbatims emerging_term experiment decision',
 }
 # fmt: on
 

@@ -3,6 +3,10 @@
 Reproduces issue 12: a symbolic link in the export folder pointing to /etc/passwd or
 /proc/self/environ was followed, and the first line of the target (the whole process
 environment, credentials included) was stored in raw_shop.ingest_rejects.reason.
+
+A refused file is counted like any file refused whole (issue 8): one reject with the
+reason code `refused_file`, an `ingest_files` row whose rows are not counted, and the
+data health check that follows ingestion fails the run for it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.health import DataHealthError
+from flows.health.check import check_ingest
 from flows.ingest.rejects import MAX_REASON_CHARS, MAX_VALUE_CHARS
 from flows.ingest.run import IngestError, ingest_exports
 
@@ -46,6 +52,15 @@ def every_text(warehouse: Path) -> str:
     return "\n".join(parts)
 
 
+def files(warehouse: Path) -> list[tuple]:
+    """raw_shop.ingest_files: (file, received, loaded, rejected, refused)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select file, rows_received, rows_loaded, rows_rejected, is_refused "
+            "from raw_shop.ingest_files order by file"
+        ).fetchall()
+
+
 def rejects(warehouse: Path) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
@@ -58,10 +73,13 @@ def rejects(warehouse: Path) -> list[tuple]:
 INGEST = (
     "import sys\n"
     "from pathlib import Path\n"
-    "from flows.ingest.run import IngestError, ingest_exports\n"
+    "from flows.health import DataHealthError\n"
+    "from flows.health.check import check_ingest\n"
+    "from flows.ingest.run import ingest_exports\n"
+    "ingest_exports(Path(sys.argv[1]), Path(sys.argv[2]))\n"
     "try:\n"
-    "    ingest_exports(Path(sys.argv[1]), Path(sys.argv[2]))\n"
-    "except IngestError as error:\n"
+    "    check_ingest(Path(sys.argv[2]), exports_dir=Path(sys.argv[1]))\n"
+    "except DataHealthError as error:\n"
     "    print(error)\n"
 )
 
@@ -89,6 +107,12 @@ def test_a_symbolic_link_to_a_system_file_is_refused_unread(tmp_path: Path, targ
     [(file, line, value, reason)] = rejects(warehouse)
     assert (file, line, value) == ("shop/customers.csv", None, None)
     assert "symbolic link" in reason
+    # counted as a file refused whole: its rows could not be counted (NULL, not 0)
+    assert files(warehouse) == [
+        ("shop/customers.csv", None, 0, None, True),
+        ("shop/orders.csv", 1, 1, 0, False),
+    ]
+    assert "data health check (ingest) failed" in message
     # nothing of the target is anywhere in the warehouse, nor in the messages
     for text in (every_text(warehouse), result.stdout, result.stderr):
         assert SECRET not in text and "TERRAIN_TEST_API_TOKEN" not in text
@@ -107,14 +131,31 @@ def test_devices_fifos_and_links_inside_the_folder_are_refused_without_blocking(
     (exports / "shop" / "customers.csv").symlink_to(exports / "archive" / "customers.csv")
     warehouse = tmp_path / "terrain.duckdb"
 
-    with pytest.raises(IngestError) as caught:
-        ingest_exports(exports, warehouse)
+    report = ingest_exports(exports, warehouse)
 
-    refused = dict(caught.value.report.unreadable_files)
+    refused = dict(report.unreadable_files)
     assert set(refused) == {"shop/customers.csv", "shop/returns.csv", "shop/reviews.csv"}
     assert "named pipe" in refused["shop/returns.csv"]
     assert "symbolic link" in refused["shop/reviews.csv"]
     assert len(rejects(warehouse)) == 3
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select file, reason_code from raw_shop.ingest_rejects order by file"
+        ).fetchall() == [
+            ("shop/customers.csv", "refused_file"),
+            ("shop/returns.csv", "refused_file"),
+            ("shop/reviews.csv", "refused_file"),
+        ]
+    assert [(f, refused) for f, _, _, _, refused in files(warehouse)] == [
+        ("shop/customers.csv", True),
+        ("shop/orders.csv", False),
+        ("shop/returns.csv", True),
+        ("shop/reviews.csv", True),
+    ]
+    with pytest.raises(DataHealthError) as failed:
+        check_ingest(warehouse, exports_dir=exports)
+    for name in ("shop/customers.csv", "shop/returns.csv", "shop/reviews.csv"):
+        assert name in str(failed.value)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw_shop.orders").fetchall() == [(1,)]
         assert con.execute("select count(*) from raw_shop.customers").fetchall() == [(0,)]
@@ -164,8 +205,8 @@ def test_reject_reasons_keep_a_bounded_redacted_excerpt(tmp_path: Path) -> None:
         },
     )
     warehouse = tmp_path / "terrain.duckdb"
-    with pytest.raises(IngestError, match="missing required column"):
-        ingest_exports(exports, warehouse)
+    report = ingest_exports(exports, warehouse)
+    assert [file for file, _ in report.missing_required] == ["shop/customers.csv"]
 
     found = rejects(warehouse)
     assert len(found) == 3

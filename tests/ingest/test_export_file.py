@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +18,8 @@ from flows.ingest.readers import ExportFileError
 ORDERS = ENTITIES_BY_KEY[("shop", "orders")]
 ORDER_LINES = ENTITIES_BY_KEY[("shop", "order_lines")]
 TICKETS = ENTITIES_BY_KEY[("support", "tickets")]
+CUSTOMERS = ENTITIES_BY_KEY[("shop", "customers")]
+EXCHANGE_RATES = ENTITIES_BY_KEY[("shop", "exchange_rates")]
 
 FRENCH = FileFormat(
     delimiter=";", decimal=",", date_format="%d/%m/%Y %H:%M", timezone="Europe/Paris"
@@ -41,14 +43,14 @@ def test_messy_french_csv_parses_to_the_right_values(tmp_path: Path) -> None:
         "\ufefforder_id;customer_id;ordered_at;currency;total_amount;discount_amount\n"
         "O1;C1;05/03/2024 14:30;EUR;1 234,50;10\n"
         "O2;C2;15/07/2024;EUR;1234,50;\n"
-        "O3;C3;31/12/2024 23:59;EUR;-0,5;1\u00a0000,25\n",
+        "O3;C3;31/12/2024 23:59;EUR;+0,5;1\u00a0000,25\n",
     )
     parsed = read_export_file(path, ORDERS, FRENCH, "shop/orders.csv")
 
     assert parsed.rejects == []
     assert parsed.table.schema == canonical_schema(ORDERS)
     rows = parsed.table.to_pylist()
-    assert [r["total_amount"] for r in rows] == [1234.5, 1234.5, -0.5]
+    assert [r["total_amount"] for r in rows] == [1234.5, 1234.5, 0.5]
     assert [r["discount_amount"] for r in rows] == [10.0, None, 1000.25]
     # Paris is UTC+1 in March and December, UTC+2 in July; a date alone is midnight
     # in Paris
@@ -191,11 +193,29 @@ def test_unknown_extra_columns_are_kept_as_text(tmp_path: Path) -> None:
     assert parsed.table["score"].to_pylist() == ["12", None]
 
 
-def test_encoding_error_names_file_and_line(tmp_path: Path) -> None:
+def test_undecodable_lines_are_rejected_and_the_others_load(tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
-    path.write_bytes(b"order_id,customer_id\nO1,C1\nO2,Ren\xe9\n")
-    with pytest.raises(ExportFileError, match=r"shop/orders.csv, line 3: .*not valid utf-8"):
-        read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+    path.write_bytes(
+        b"order_id,customer_id,ordered_at,currency,total_amount,shipping_country\n"
+        b"O1,C1,2024-01-01,EUR,1,FR\n"
+        b"O2,Ren\xe9,2024-01-01,EUR,2,FR\n"  # latin-1 in a UTF-8 file
+        b'O3,C3,2024-01-01,EUR,3,"two\n'  # a quoted value over two lines...
+        b'lines \xff"\n'  # ...whose second line holds the bad byte
+        b"O4,C4,2024-01-01,EUR,4,FR\n"
+        b"\xc3\x28,C5,2024-01-01,EUR,5,FR\n"  # an invalid 2-byte sequence
+    )
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+
+    assert parsed.table["order_id"].to_pylist() == ["O1", "O4"]
+    assert (parsed.rows_read, parsed.rows_loaded, parsed.rows_rejected) == (5, 2, 3)
+    assert [(r.line, r.code) for r in parsed.rejects] == [
+        (3, "not_valid_encoding"),
+        (5, "not_valid_encoding"),  # the record starts on line 4, the bad byte is on 5
+        (7, "not_valid_encoding"),
+    ]
+    assert parsed.rejects[0].reason.startswith("not valid utf-8: the bytes b'\\xe9'")
+    assert "set 'encoding'" in parsed.rejects[0].reason
+    assert parsed.rejects[0].value == "O2,Ren\ufffd,2024-01-01,EUR,2,FR"
 
     fmt = FileFormat(encoding="latin-1")
     path.write_bytes(
@@ -203,6 +223,27 @@ def test_encoding_error_names_file_and_line(tmp_path: Path) -> None:
     )
     parsed = read_export_file(path, ORDERS, fmt, "shop/orders.csv")
     assert parsed.table["customer_id"].to_pylist() == ["René"]
+
+
+def test_undecodable_jsonl_lines_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    good = b'{"order_id": "O1", "customer_id": "C1", "ordered_at": "2024-01-01", '
+    good += b'"currency": "EUR", "total_amount": 1}\n'
+    path.write_bytes(good + good.replace(b"C1", b"C\xe9").replace(b"O1", b"O2") + b"\n")
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.jsonl")
+    assert (parsed.rows_read, parsed.rows_loaded, parsed.rows_rejected) == (2, 1, 1)
+    assert [(r.line, r.code) for r in parsed.rejects] == [(2, "not_valid_encoding")]
+
+
+def test_an_undecodable_header_or_utf16_refuses_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"order_id,customer_\xe9d\nO1,C1\n")
+    with pytest.raises(ExportFileError, match=r"shop/orders.csv, line 1: the header's bytes"):
+        read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+    # UTF-16 lines cannot be told apart without decoding: the whole file is out
+    path.write_bytes("order_id,customer_id\nO1,C1\n".encode("utf-16")[:-1])
+    with pytest.raises(ExportFileError, match=r"line \d+: .*not valid utf-16"):
+        read_export_file(path, ORDERS, FileFormat(encoding="utf-16"), "shop/orders.csv")
 
 
 def test_jsonl_reads_one_object_per_line(tmp_path: Path) -> None:
@@ -305,3 +346,109 @@ def test_a_column_without_a_name_is_dropped(tmp_path: Path) -> None:
     [reject] = parsed.rejects
     assert (reject.line, reject.column) == (None, None)
     assert reject.reason.startswith("a column has no name in the header; it was not loaded.")
+
+
+def test_event_dates_after_the_run_or_before_the_earliest_year_are_rejected(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount\n"
+        "O1,C1,2026-03-02T23:59:00Z,EUR,1\n"  # the day of the run itself
+        "O2,C1,2099-01-05,EUR,1\n"
+        "O3,C1,2026-03-03T00:00:00Z,EUR,1\n"  # the next day (UTC)
+        "O4,C1,2014-12-31T23:59:00Z,EUR,1\n"
+        "O5,C1,2015-01-01,EUR,1\n"
+        "O6,C1,1850-01-01,EUR,1\n",  # out of the years 1900-2100: one reason, not two
+    )
+    fmt = FileFormat(earliest_year=2015)
+    parsed = read_export_file(path, ORDERS, fmt, "shop/orders.csv", today=date(2026, 3, 2))
+
+    assert parsed.table["order_id"].to_pylist() == ["O1", "O5"]
+    assert [(r.line, r.code) for r in parsed.rejects] == [
+        (3, "date_in_future"),
+        (4, "date_in_future"),
+        (5, "date_too_early"),
+        (7, "date_out_of_range"),
+    ]
+    assert "after the day of the run (2026-03-02, UTC)" in parsed.rejects[0].reason
+    assert "before 2015, the earliest year of this export" in parsed.rejects[2].reason
+    # a customer's creation is no event: the same dates load
+    customers = write(
+        tmp_path,
+        "customers.csv",
+        "customer_id,created_at\nC1,2099-01-05\nC2,2010-01-01\n",
+    )
+    parsed = read_export_file(
+        customers, CUSTOMERS, fmt, "shop/customers.csv", today=date(2026, 3, 2)
+    )
+    assert parsed.rejects == []
+
+
+def test_negative_amounts_are_rejected_with_a_reason_that_says_why(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "order_lines.csv",
+        "order_id,line_number,sku,quantity,unit_price\nO1,1,A,1,10\nO1,2,A,1,-10\nO1,3,A,1,0\n",
+    )
+    parsed = read_export_file(path, ORDER_LINES, FileFormat(), "shop/order_lines.csv")
+    assert parsed.table["line_number"].to_pylist() == [1, 3]
+    [reject] = parsed.rejects
+    assert (reject.line, reject.column, reject.value, reject.code) == (
+        3,
+        "unit_price",
+        "-10",
+        "negative_amount",
+    )
+    assert "a refund is a row of shop/returns or an order status" in reject.reason
+
+    orders = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount,discount_amount\n"
+        "O1,C1,2024-01-01,EUR,-5,\nO2,C1,2024-01-01,EUR,5,-1\nO3,C1,2024-01-01,EUR,5,1\n",
+    )
+    parsed = read_export_file(orders, ORDERS, FileFormat(), "shop/orders.csv")
+    assert parsed.table["order_id"].to_pylist() == ["O3"]
+    assert [(r.line, r.column, r.code) for r in parsed.rejects] == [
+        (2, "total_amount", "negative_amount"),
+        (3, "discount_amount", "negative_amount"),
+    ]
+
+
+def test_unknown_currency_codes_are_rejected(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount\n"
+        "O1,C1,2024-01-01,eur,1\nO2,C1,2024-01-01,USD,1\nO3,C1,2024-01-01,EURO,1\n"
+        "O4,C1,2024-01-01,€,1\nO5,C1,2024-01-01,XYZ,1\n",
+    )
+    parsed = read_export_file(path, ORDERS, FileFormat(), "shop/orders.csv")
+    assert parsed.table["order_id"].to_pylist() == ["O1", "O2"]
+    assert [(r.line, r.value, r.code) for r in parsed.rejects] == [
+        (4, "EURO", "unknown_currency"),
+        (5, "€", "unknown_currency"),
+        (6, "XYZ", "unknown_currency"),
+    ]
+    assert "is not an ISO 4217 code" in parsed.rejects[0].reason
+
+
+def test_exchange_rates_are_calendar_dates_whatever_the_time_zone(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "exchange_rates.csv",
+        "date;currency;rate\n02/03/2025;USD;0,92\n03/03/2025;usd;0\n04/03/2025;GBP;1,18\n",
+    )
+    fmt = FileFormat(
+        delimiter=";", decimal=",", date_format="%d/%m/%Y", timezone="Pacific/Auckland"
+    )
+    parsed = read_export_file(path, EXCHANGE_RATES, fmt, "shop/exchange_rates.csv")
+    assert parsed.table.to_pylist() == [
+        {"date": date(2025, 3, 2), "currency": "USD", "rate": 0.92},
+        {"date": date(2025, 3, 4), "currency": "GBP", "rate": 1.18},
+    ]
+    [reject] = parsed.rejects
+    assert (reject.line, reject.column, reject.code) == (3, "rate", "out_of_range")
+    assert "must be above 0" in reject.reason

@@ -72,7 +72,8 @@ def test_every_problem_is_reported_at_once_in_reading_order() -> None:
     where = "exports/export-settings.yaml"
     assert str(caught.value).splitlines() == [
         f"{where}, line 1, key 'defaults.delimeter': unknown key 'delimeter'; expected one of: "
-        "delimiter, decimal, date_format, encoding, timezone, mode.",
+        "delimiter, decimal, date_format, encoding, timezone, mode, earliest_year, "
+        "max_reject_share.",
         f"{where}, line 1, key 'defaults.decimal': 'x' is not supported; use \".\" or \",\".",
         f"{where}, line 3, key 'systems.erp': unknown key 'erp'; expected one of: "
         "shop, crm, support.",
@@ -89,3 +90,30 @@ def test_values_are_read_as_written_and_an_empty_block_overrides_nothing() -> No
     assert loaded.defaults == FileFormat()
     assert loaded.systems == {"shop": {}}
     assert loaded.files == {"crm/deals": {"delimiter": "\t", "date_format": "iso"}}
+
+
+def test_limits_and_allow_partial_are_settings_like_the_formats() -> None:
+    settings = parse_export_settings(
+        "allow_partial: true\n"
+        "defaults: {max_reject_share: 10%}\n"
+        "systems:\n  crm: {earliest_year: 2015}\n"
+        "files:\n  shop/orders: {max_reject_share: 0.5}\n"
+    )
+    assert settings.allow_partial is True
+    assert settings.for_file("shop", "orders").max_reject_share == 0.5
+    assert settings.for_file("shop", "reviews").max_reject_share == 0.1
+    assert settings.for_file("crm", "deals").earliest_year == 2015
+    assert settings.for_file("shop", "orders").earliest_year == 2000
+    assert parse_export_settings("defaults: {}").allow_partial is False
+
+    with pytest.raises(ExportSettingsError) as caught:
+        parse_export_settings(
+            "allow_partial: perhaps\ndefaults: {max_reject_share: 1.5, earliest_year: 99}\n"
+        )
+    assert str(caught.value).splitlines() == [
+        "export-settings.yaml, line 1, key 'allow_partial': 'perhaps' is not true or false.",
+        "export-settings.yaml, line 2, key 'defaults.earliest_year': '99' is not a year; "
+        "write it with 4 digits, such as 2015.",
+        "export-settings.yaml, line 2, key 'defaults.max_reject_share': '1.5' is not a share; "
+        "write a number from 0 to 1 (0.05) or a percentage (5%).",
+    ]

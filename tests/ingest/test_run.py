@@ -11,7 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.ingest.run import IngestError, ingest_exports, pipelines_dir
+from flows.health import DataHealthError
+from flows.health.check import check_ingest
+from flows.ingest.run import IngestError, _tell_summary, ingest_exports, pipelines_dir
 from flows.settings import PROJECT_DIR
 
 SETTINGS = """\
@@ -98,11 +100,34 @@ def test_loads_every_system_and_quarantines_bad_rows(exports: Path, warehouse: P
     assert report.as_dict()["shop/orders"] == {
         "files_read": 1,
         "files_skipped_unchanged": 0,
+        "rows_received": 4,
         "rows_loaded": 2,
         "rows_rejected": 2,
         "rows_deleted": 0,
+        "files_uncounted": 0,
     }
     assert (report.rows_loaded, report.rows_rejected) == (2 + 2 + 2 + 1, 2)
+    # the counts told are the counts stored, file by file
+    assert query(
+        warehouse,
+        "select file, entity, rows_received, rows_loaded, rows_rejected, is_refused, "
+        "max_reject_share from raw_shop.ingest_files order by file",
+    ) == [
+        ("shop/customers.jsonl", "customers", 2, 2, 0, False, 0.05),
+        ("shop/orders.csv", "orders", 4, 2, 2, False, 0.05),
+    ]
+    assert query(
+        warehouse,
+        "select cast(first_at as varchar), cast(last_at as varchar) from raw_shop.ingest_files "
+        "where file = 'shop/orders.csv'",
+    ) == [("2024-03-05 13:30:00+00", "2024-03-06 23:00:00+00")]
+    # dlt's staging schemas are gone once the load is done
+    assert (
+        query(
+            warehouse, "select schema_name from duckdb_schemas() where schema_name like '%staging'"
+        )
+        == []
+    )
     assert query(
         warehouse, "select order_id, total_amount, ordered_at from raw_shop.orders order by 1"
     ) == [
@@ -155,7 +180,8 @@ def test_loading_the_same_folder_twice_changes_nothing(exports: Path, warehouse:
     report = ingest_exports(exports, warehouse)
 
     assert snapshot(warehouse) == before
-    assert len(before) == 16  # 13 canonical tables (4 with rows) + 3 rejects tables
+    # 14 canonical tables (4 with rows) + 3 rejects tables + 3 files tables
+    assert len(before) == 20
     assert all(
         s.files_read == 0 and s.files_skipped_unchanged == 1 for s in report.entities.values()
     )
@@ -188,26 +214,38 @@ def test_a_changed_file_is_read_again_and_merged(exports: Path, warehouse: Path)
     ]
 
 
-def test_missing_required_column_fails_after_loading_the_rest(
+def test_a_file_missing_a_required_column_is_refused_and_the_rest_loads(
     exports: Path, warehouse: Path
 ) -> None:
     (exports / "shop" / "orders.csv").write_text(
-        "order_id;customer_id;ordered_at;currency\nO1;C1;05/03/2024 14:30;EUR\n",
+        "order_id;customer_id;ordered_at;currency\nO1;C1;05/03/2024 14:30;EUR\n"
+        "O2;C1;05/03/2024 14:30;EUR\n",
         encoding="utf-8",
     )
-    for _ in range(2):  # an unchanged broken file is reported again, not skipped
-        with pytest.raises(IngestError) as failure:
-            ingest_exports(exports, warehouse)
-        message = str(failure.value)
-        assert "shop/orders.csv: missing required column(s) total_amount" in message
-        assert failure.value.report is not None
-        assert failure.value.report.missing_required == [("shop/orders.csv", ("total_amount",))]
+    for _ in range(2):  # an unchanged broken file is read (and refused) again, not skipped
+        report = ingest_exports(exports, warehouse)
+        assert report.missing_required == [("shop/orders.csv", ("total_amount",))]
+        assert report.as_dict()["shop/orders"]["files_read"] == 1
+        assert "  NOT LOADED shop/orders.csv: missing required column(s) total_amount" in (
+            report.summary()
+        )
+        # the health check that follows names it (flows/health)
+        with pytest.raises(DataHealthError) as failure:
+            check_ingest(warehouse)
+        assert "shop/orders.csv: refused whole; all 2 of its rows rejected" in str(failure.value)
 
     assert query(warehouse, "select count(*) from raw_shop.customers") == [(2,)]
     assert query(warehouse, "select count(*) from raw_support.tickets") == [(1,)]
     assert query(warehouse, "select file, line, column_name from raw_shop.ingest_rejects") == [
         ("shop/orders.csv", None, None)
     ]
+    # received = loaded + rejected, the refusal included
+    assert query(
+        warehouse,
+        "select rows_received, rows_loaded, rows_rejected, is_refused, refusal like "
+        "'missing required column(s): total_amount%' from raw_shop.ingest_files "
+        "where file = 'shop/orders.csv'",
+    ) == [(2, 0, 2, True, True)]
 
 
 def test_folder_without_recognizable_file_is_an_error(tmp_path: Path, warehouse: Path) -> None:
@@ -354,9 +392,11 @@ def test_a_key_in_two_files_of_one_entity_is_loaded_from_the_first_only(
     assert report.as_dict()["shop/orders"] == {
         "files_read": 2,
         "files_skipped_unchanged": 0,
+        "rows_received": 4,
         "rows_loaded": 3,
         "rows_rejected": 1,
         "rows_deleted": 0,
+        "files_uncounted": 0,
     }
     expected_rows = [("O1", "C1", 1.0), ("O2", "C1", 2.0), ("O3", "C1", 3.0)]
     sql = "select order_id, customer_id, total_amount from raw_shop.orders order by 1"
@@ -497,37 +537,37 @@ def test_empty_and_header_only_files_load_zero_rows(tmp_path: Path, warehouse: P
     assert rejects_of(warehouse) == [] and rejects_of(warehouse, "raw_crm") == []
 
 
-def test_counts_are_told_before_an_ingest_error(
+def test_counts_are_told_with_the_level_they_deserve(
     exports: Path, warehouse: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (exports / "crm" / "accounts.parquet").unlink()
     (exports / "crm" / "accounts.csv").write_text("name\nAtelier\n", encoding="utf-8")
     told: list[str] = []
-    with pytest.raises(IngestError):
-        ingest_exports(exports, warehouse, progress=told.append)
-    assert "  shop/orders: 1 file(s) read, 0 unchanged, 2 rows loaded, 2 rejected" in told
-    assert "  support/tickets: 1 file(s) read, 0 unchanged, 1 rows loaded, 0 rejected" in told
-    assert "  NOT LOADED crm/accounts.csv: missing required column(s) account_id" in told
-    assert told.index("  shop/orders: 1 file(s) read, 0 unchanged, 2 rows loaded, 2 rejected") > (
-        told.index("reading shop/orders.csv")
+    report = ingest_exports(exports, warehouse, progress=told.append)
+    line = "  shop/orders: 1 file(s) read, 0 unchanged, 4 rows received, 2 loaded, 2 rejected"
+    assert line in report.summary()
+    assert "  NOT LOADED crm/accounts.csv: missing required column(s) account_id" in (
+        report.summary()
     )
+    assert "reading shop/orders.csv" in told
 
-    # a logger's info as the callback: rejects and files not loaded go to its warning
+    # before an IngestError, a logger's info as the callback: rejects and files not
+    # loaded go to its warning
     logger = logging.getLogger("terrain.test.ingest")
     (exports / "crm" / "accounts.csv").write_text("name\nBrasserie\n", encoding="utf-8")
+    report = ingest_exports(exports, warehouse)
     with caplog.at_level(logging.INFO, logger="terrain.test.ingest"):
-        with pytest.raises(IngestError):
-            ingest_exports(exports, warehouse, progress=logger.info)
+        _tell_summary(report, logger.info)
     levels = {r.getMessage(): r.levelno for r in caplog.records if r.name == logger.name}
-    assert levels["  crm/accounts: 1 file(s) read, 0 unchanged, 0 rows loaded, 1 rejected"] == (
-        logging.WARNING
-    )
+    assert levels[
+        "  crm/accounts: 1 file(s) read, 0 unchanged, 1 rows received, 0 loaded, 1 rejected"
+    ] == (logging.WARNING)
     assert levels["  NOT LOADED crm/accounts.csv: missing required column(s) account_id"] == (
         logging.WARNING
     )
-    assert levels["  shop/orders: 0 file(s) read, 1 unchanged, 0 rows loaded, 0 rejected"] == (
-        logging.INFO
-    )
+    assert levels[
+        "  shop/orders: 0 file(s) read, 1 unchanged, 0 rows received, 0 loaded, 0 rejected"
+    ] == (logging.INFO)
 
 
 def test_file_and_folder_names_match_whatever_their_case(tmp_path: Path, warehouse: Path) -> None:
@@ -645,6 +685,8 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     )
     ingest_exports(exports, warehouse)
     assert len(rejects_of(warehouse)) == 2
+    files = "select file from raw_shop.ingest_files order by file"
+    assert query(warehouse, files) == [("shop/customers.csv",), ("shop/orders.csv",)]
 
     (exports / "shop" / "orders.csv").unlink()
     with caplog.at_level(logging.WARNING, logger="flows.ingest.source"):
@@ -660,5 +702,40 @@ def test_a_vanished_file_is_reported_and_its_rejects_cleared(
     # merge never deletes: the rows stay; the file's rejects are gone
     assert query(warehouse, "select order_id from raw_shop.orders") == [("O1",)]
     assert [r[:3] for r in rejects_of(warehouse)] == [("shop/customers.csv", 3, "created_at")]
+    # the file's health row is gone too (dlt's hard_delete): it no longer counts
+    assert query(warehouse, files) == [("shop/customers.csv",)]
     # told once: the next run has nothing more to say
     assert ingest_exports(exports, warehouse).warnings == []
+
+
+def test_a_file_that_cannot_be_read_says_its_rows_were_not_counted(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    exports = write_folder(
+        tmp_path,
+        {
+            "shop/orders.csv": ORDERS_HEADER + "O1,C1,2024-01-01,EUR,1\n",
+            "shop/returns.parquet": b"PAR1 this is not parquet",
+        },
+    )
+    report = ingest_exports(exports, warehouse)
+
+    assert report.as_dict()["shop/returns"]["files_uncounted"] == 1
+    assert any(
+        line.startswith("  shop/returns: 1 file(s) read, 0 unchanged, 0 rows received")
+        and line.endswith("(+ 1 file(s) refused whole, rows not counted)")
+        for line in report.summary()
+    )
+    # unknown, not zero
+    assert query(
+        warehouse,
+        "select rows_received, rows_loaded, rows_rejected, is_refused, "
+        "refusal like '%not a readable Parquet file%' from raw_shop.ingest_files "
+        "where file = 'shop/returns.parquet'",
+    ) == [(None, 0, None, True, True)]
+    with pytest.raises(DataHealthError) as failure:
+        check_ingest(warehouse)
+    assert "shop/returns.parquet: refused whole; its rows could not be counted" in str(
+        failure.value
+    )
+    assert "  - unreadable_file, the whole file; " in str(failure.value)

@@ -48,7 +48,7 @@ def test_one_resource_per_entity_present(tmp_path: Path) -> None:
 
     source = exports_source(tmp_path, "shop", load_export_settings(tmp_path), {})
 
-    assert sorted(source.resources) == ["ingest_rejects", "orders", "returns"]
+    assert sorted(source.resources) == ["ingest_files", "ingest_rejects", "orders", "returns"]
     orders = source.resources["orders"]
     assert orders.write_disposition == "merge"
     assert orders.compute_table_schema()["columns"]["ordered_at"]["data_type"] == "timestamp"

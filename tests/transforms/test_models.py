@@ -141,10 +141,10 @@ def test_deal_skus_are_split_and_trimmed(query):
 @pytest.mark.parametrize(
     ("evidence_id", "text"),
     [
-        ("crm_note:N1", "Bob ([email], [phone]) wants more commerces   locaux."),
-        ("crm_note:N2", "Card [number] given by phone; faire un don à une charité."),
+        ("crm_note:N1", "Bob ([email], [phone]) wants more commerces locaux."),
+        ("crm_note:N2", "Card [card] given by phone; faire un don à une charité."),
         ("return:RT1", "Un trou au genou, appelez-moi au [phone]"),
-        ("lost_deal:D1", "Prefer local shops; pay to IBAN [number]"),
+        ("lost_deal:D1", "Prefer local shops; pay to IBAN [iban]"),
     ],
 )
 def test_personal_data_is_redacted(query, evidence_id, text):

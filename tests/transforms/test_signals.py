@@ -115,7 +115,8 @@ def test_false_discovery_rate_is_benjamini_hochberg_over_the_month(query):
         "where is_tested"
     )
     terms = query(
-        "select month, term_month_id, p_rise, q_rise from marts.fct_emerging_terms where is_tested"
+        "select month, term_source_month_id, p_rise, q_rise from marts.fct_emerging_terms "
+        "where is_tested"
     )
     for rows in (themes, terms):
         for month in {row[0] for row in rows}:

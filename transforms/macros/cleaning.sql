@@ -39,6 +39,22 @@
     end) as date)
 {%- endmacro %}
 
+{#- The calendar date of a (naive UTC) timestamp in the company's time zone. -#}
+{% macro local_date_of(column) -%}
+    cast(timezone('{{ company_timezone() }}', timezone('UTC', cast({{ column }} as timestamp))) as date)
+{%- endmacro %}
+
+{#- The day of the run (UTC): no month after it is complete. flows/transform/dbt.py
+    passes it as TERRAIN_TODAY (settable for tests and replays); else today. -#}
+{% macro run_date() -%}
+    {%- set today = env_var('TERRAIN_TODAY', '') -%}
+    {%- if today -%}
+        date '{{ today }}'
+    {%- else -%}
+        cast(timezone('UTC', current_timestamp) as date)
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Split a multi-valued text column on a regular expression of separators into
     a list of trimmed, non-empty values. -#}
 {% macro split_list(column, separators='[|]', lower=false) -%}

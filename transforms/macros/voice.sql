@@ -58,3 +58,38 @@
     list({{ evidence }}.evidence_id order by {{ evidence }}.created_at desc, {{ evidence }}.evidence_id)
     {%- if where %} filter (where {{ where }}){% endif %}
 {%- endmacro %}
+
+{#- The pipeline's own tokens in a text: what the redactor put in place of personal data
+    ([email], [phone], [iban], [card], [address], [name]) and what markup removal put in
+    place of a link ([link]), all a lower-case word in square brackets
+    (tests/voice/test_texts.py checks that every token has this shape). -#}
+{% macro without_tokens(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '\[[a-z]{2,12}\]', ' ', 'g')
+{%- endmacro %}
+
+{#- The sentences of a text, as a list: split after . ! ? ; or … followed by a space (or
+    the end), and at line breaks; "3.5 kg" and "v1.2" stay whole. May hold blanks. -#}
+{% macro sentences_of(column) -%}
+    regexp_split_to_array(coalesce({{ column }}, ''), '[.!?;…]+(?:\s+|$)|\n+')
+{%- endmacro %}
+
+{#- A sentence's fingerprint, for telling repeated (templated) sentences: normalised like
+    the texts (macro text_for_matching: case, accents, punctuation), without digits, so
+    "Appel de suivi le 12/03 - tout va bien" and "appel de suivi le 3/4, tout va bien !"
+    are one; a redacted name or address is its token word ("[name]" -> "name"), so the
+    same sentence about different people is one too. Blank for a sentence of no words. -#}
+{% macro sentence_fingerprint(column) -%}
+    trim(regexp_replace(
+        regexp_replace({{ text_for_matching(column) }}, '[0-9]+', ' ', 'g'), ' +', ' ', 'g'
+    ))
+{%- endmacro %}
+
+{#- A system message: no lower-case letter at all once tokens are removed, and at least
+    three capital letters ("SHIPPING ADDRESS UPDATED: [address]", "STAGE -> PROPOSAL").
+    CRMs and help desks log field changes that way; people write sentences. -#}
+{% macro is_system_message(column) -%}
+    (
+        not regexp_matches({{ without_tokens(column) }}, '\p{Ll}')
+        and regexp_matches({{ without_tokens(column) }}, '\p{Lu}.*\p{Lu}.*\p{Lu}')
+    )
+{%- endmacro %}

@@ -23,9 +23,10 @@ activity as (
 ),
 
 data_bounds as (
+    -- dates in the company's time zone, like the months
     select
-        cast(min(activity_at) as date) as first_data_date,
-        cast(max(activity_at) as date) as last_data_date
+        {{ local_date_of('min(activity_at)') }} as first_data_date,
+        {{ local_date_of('max(activity_at)') }} as last_data_date
     from activity
 ),
 
@@ -47,6 +48,10 @@ final as (
         data_bounds.last_data_date,
         month_bounds.last_complete_month,
         month_bounds.last_month,
+        -- who wrote a note or comment when the export does not say (docs/voice.md)
+        {{ var('template_min_threads') }} as template_min_threads,
+        '{{ var('note_default_author_role') }}' as note_default_author_role,
+        '{{ var('comment_default_author_role') }}' as comment_default_author_role,
         -- the method's thresholds (dbt vars), for the brief's method appendix
         {{ var('signal_recent_months') }} as signal_recent_months,
         {{ var('signal_baseline_months') }} as signal_baseline_months,

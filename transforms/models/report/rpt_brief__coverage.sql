@@ -18,10 +18,18 @@ with
 
 rejects as (
     select * from {{ ref('stg_shop__ingest_rejects') }}
-    union all
+    union all by name
     select * from {{ ref('stg_crm__ingest_rejects') }}
-    union all
+    union all by name
     select * from {{ ref('stg_support__ingest_rejects') }}
+),
+
+files as (
+    select * from {{ ref('stg_shop__ingest_files') }}
+    union all by name
+    select * from {{ ref('stg_crm__ingest_files') }}
+    union all by name
+    select * from {{ ref('stg_support__ingest_files') }}
 ),
 
 loaded as (
@@ -31,8 +39,8 @@ loaded as (
             '{{ entity }}' as entity,
             count(*) as row_count,
             {% if timestamp_column %}
-                min({{ timestamp_column }}) as first_at,
-                max({{ timestamp_column }}) as last_at
+                cast(min({{ timestamp_column }}) as timestamp) as first_at,
+                cast(max({{ timestamp_column }}) as timestamp) as last_at
             {% else %}
                 cast(null as timestamp) as first_at,
                 cast(null as timestamp) as last_at
@@ -43,10 +51,19 @@ loaded as (
 ),
 
 rejected as (
+    -- rows, as ingestion counted them (ingest_rejects holds one row per bad value)
     select
         system,
         entity,
-        count(*) as rejected_rows,
+        sum(rows_rejected) as rejected_rows
+    from files
+    group by all
+),
+
+last_rejects as (
+    select
+        system,
+        entity,
         max(rejected_at) as last_rejected_at
     from rejects
     group by all
@@ -58,14 +75,17 @@ final as (
         loaded.system,
         loaded.entity,
         loaded.row_count,
-        coalesce(rejected.rejected_rows, 0) as rejected_rows,
+        cast(coalesce(rejected.rejected_rows, 0) as bigint) as rejected_rows,
         loaded.first_at,
         loaded.last_at,
-        rejected.last_rejected_at
+        last_rejects.last_rejected_at
     from loaded
     left join rejected
         on loaded.system = rejected.system
         and loaded.entity = rejected.entity
+    left join last_rejects
+        on loaded.system = last_rejects.system
+        and loaded.entity = last_rejects.entity
 )
 
 select * from final

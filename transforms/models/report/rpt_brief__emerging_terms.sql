@@ -21,7 +21,7 @@ with_trend as (
     select
         *,
         list(documents) over (
-            partition by term_key
+            partition by term_key, evidence_source
             order by month
             rows between {{ var('signal_trend_months') - 1 }} preceding and current row
         ) as trend_documents
@@ -55,11 +55,24 @@ distinct_terms as (
     qualify
         row_number() over (
             partition by
-                emerging.month, emerging.recent_documents, emerging.recent_customers,
-                emerging.baseline_documents_total, emerging.documents
+                emerging.month, emerging.evidence_source, emerging.recent_documents,
+                emerging.recent_customers, emerging.baseline_documents_total,
+                emerging.documents
             order by
                 emerging.q_rise, emerging.word_count desc, length(emerging.term),
                 emerging.term_key
+        ) = 1
+),
+
+best_sources as (
+    -- a term emerging in several sources is listed once, with the source where its rise
+    -- is the most significant
+    select *
+    from distinct_terms
+    qualify
+        row_number() over (
+            partition by month, term_key
+            order by q_rise, recent_customers desc, evidence_source
         ) = 1
 ),
 
@@ -70,7 +83,7 @@ ranked as (
             partition by emerging.month
             order by emerging.q_rise, emerging.recent_customers desc, emerging.term_key
         ) as term_rank
-    from distinct_terms as emerging
+    from best_sources as emerging
     qualify term_rank <= {{ max_terms }}
 ),
 
@@ -80,6 +93,7 @@ term_patterns as (
     select
         month,
         term_key,
+        evidence_source,
         ' ' || string_split(term_key, ' ')[1] as first_word_needle,
         '\b' || array_to_string(
             list_transform(string_split(term_key, ' '), lambda word: word || '[sx]?'),
@@ -101,6 +115,7 @@ example_candidates as (
     from term_patterns
     inner join evidence_texts
         on {{ in_trailing_window('evidence_texts.evidence_month', 'term_patterns.month', recent_months) }}
+        and term_patterns.evidence_source = evidence_texts.evidence_source
         and contains(evidence_texts.match_text, term_patterns.first_word_needle)
         and regexp_matches(evidence_texts.match_text, term_patterns.pattern)
     inner join evidence
@@ -136,6 +151,7 @@ final as (
         ranked.term_rank,
         ranked.term_key,
         ranked.term,
+        ranked.evidence_source,
         ranked.word_count,
         ranked.documents,
         ranked.customers,

@@ -1,5 +1,14 @@
 with
 
+texts as (
+    -- free text, plain and redacted (the only copy later layers read)
+    select * from {{ ref('stg_voice__texts') }}
+),
+
+authors as (
+    select * from {{ ref('int_voice_authors_resolved') }}
+),
+
 reviews as (
     select * from {{ ref('stg_shop__reviews') }}
 ),
@@ -48,6 +57,22 @@ customers as (
     select * from {{ ref('int_customers_unified') }}
 ),
 
+texts_by_row as (
+    -- one row per raw row with text: its columns side by side
+    select
+        source_entity,
+        source_id,
+        any_value(text) filter (where text_column = 'title') as title,
+        any_value(text) filter (where text_column = 'body') as body,
+        any_value(text) filter (where text_column = 'subject') as subject,
+        any_value(text) filter (where text_column = 'description') as description,
+        any_value(text) filter (where text_column = 'reason_text') as reason_text,
+        any_value(text) filter (where text_column = 'lost_reason') as lost_reason,
+        any_value(text) filter (where text_column = 'comment') as comment
+    from texts
+    group by all
+),
+
 deal_offers as (
     -- the first sku of the deal that maps to an offer
     select
@@ -74,8 +99,11 @@ review_items as (
         shop_keys.customer_key,
         coalesce(products_by_sku.offer_id, products_by_id.offer_id) as offer_id,
         coalesce(products_by_sku.product_id, products_by_id.product_id) as product_id,
-        concat_ws(' — ', reviews.title, reviews.body) as raw_text
+        concat_ws(' — ', review_texts.title, review_texts.body) as evidence_text
     from reviews
+    inner join texts_by_row as review_texts
+        on review_texts.source_entity = 'shop/reviews'
+        and reviews.review_id = review_texts.source_id
     left join shop_keys
         on reviews.customer_id = shop_keys.customer_id
     left join products as products_by_sku
@@ -88,37 +116,49 @@ review_items as (
 
 ticket_items as (
     select
-        'ticket:' || ticket_id as evidence_id,
+        'ticket:' || tickets.ticket_id as evidence_id,
         'ticket' as evidence_source,
-        ticket_id as source_id,
-        created_at,
-        customer_key,
-        offer_id,
-        concat_ws(' — ', subject, description) as raw_text
+        tickets.ticket_id as source_id,
+        tickets.created_at,
+        tickets.customer_key,
+        tickets.offer_id,
+        concat_ws(' — ', ticket_texts.subject, ticket_texts.description) as evidence_text
     from tickets
+    inner join texts_by_row as ticket_texts
+        on ticket_texts.source_entity = 'support/tickets'
+        and tickets.ticket_id = ticket_texts.source_id
 ),
 
 ticket_texts as (
     -- what customers wrote on a ticket after opening it: their comments (agents'
-    -- answers are not customer voice) and their satisfaction comments
+    -- answers are not customer voice, int_voice_authors_resolved) and their
+    -- satisfaction comments
     select
-        'ticket_comment:' || comment_id as evidence_id,
+        'ticket_comment:' || ticket_comments.comment_id as evidence_id,
         'ticket_comment' as evidence_source,
-        comment_id as source_id,
-        created_at,
-        ticket_id,
-        body as raw_text
+        ticket_comments.comment_id as source_id,
+        ticket_comments.created_at,
+        ticket_comments.ticket_id,
+        comment_texts.body as evidence_text
     from ticket_comments
-    where author_role = 'customer'
+    inner join texts_by_row as comment_texts
+        on comment_texts.source_entity = 'support/ticket_comments'
+        and ticket_comments.comment_id = comment_texts.source_id
+    inner join authors
+        on 'ticket_comment:' || ticket_comments.comment_id = authors.evidence_id
+    where authors.author_role = 'customer'
     union all by name
     select
-        'satisfaction:' || rating_id as evidence_id,
+        'satisfaction:' || satisfaction.rating_id as evidence_id,
         'satisfaction_comment' as evidence_source,
-        rating_id as source_id,
-        created_at,
-        ticket_id,
-        comment as raw_text
+        satisfaction.rating_id as source_id,
+        satisfaction.created_at,
+        satisfaction.ticket_id,
+        satisfaction_texts.comment as evidence_text
     from satisfaction
+    inner join texts_by_row as satisfaction_texts
+        on satisfaction_texts.source_entity = 'support/satisfaction'
+        and satisfaction.rating_id = satisfaction_texts.source_id
 ),
 
 ticket_text_items as (
@@ -130,13 +170,15 @@ ticket_text_items as (
         ticket_texts.created_at,
         tickets.customer_key,
         tickets.offer_id,
-        ticket_texts.raw_text
+        ticket_texts.evidence_text
     from ticket_texts
     left join tickets
         on ticket_texts.ticket_id = tickets.ticket_id
 ),
 
 note_items as (
+    -- notes written by the customer (or not recognised as staff's,
+    -- int_voice_authors_resolved); staff notes are not customer voice
     select
         'crm_note:' || notes.note_id as evidence_id,
         'crm_note' as evidence_source,
@@ -145,8 +187,14 @@ note_items as (
         {{ customer_key_from_email('contacts.email') }} as customer_key,
         coalesce(notes.account_id, contacts.account_id, deals.account_id) as account_id,
         deal_offers.offer_id,
-        notes.body as raw_text
+        note_texts.body as evidence_text
     from notes
+    inner join texts_by_row as note_texts
+        on note_texts.source_entity = 'crm/notes'
+        and notes.note_id = note_texts.source_id
+    inner join authors
+        on 'crm_note:' || notes.note_id = authors.evidence_id
+        and authors.author_role = 'customer'
     left join contacts
         on notes.contact_id = contacts.contact_id
     left join deals
@@ -157,14 +205,17 @@ note_items as (
 
 return_items as (
     select
-        'return:' || return_id as evidence_id,
+        'return:' || returns.return_id as evidence_id,
         'return_reason' as evidence_source,
-        return_id as source_id,
-        returned_at as created_at,
-        customer_key,
-        offer_id,
-        reason_text as raw_text
+        returns.return_id as source_id,
+        returns.returned_at as created_at,
+        returns.customer_key,
+        returns.offer_id,
+        return_texts.reason_text as evidence_text
     from returns
+    inner join texts_by_row as return_texts
+        on return_texts.source_entity = 'shop/returns'
+        and returns.return_id = return_texts.source_id
 ),
 
 lost_deal_items as (
@@ -175,8 +226,11 @@ lost_deal_items as (
         coalesce(deals.closed_at, deals.created_at) as created_at,
         deals.account_id,
         deal_offers.offer_id,
-        deals.lost_reason as raw_text
+        deal_texts.lost_reason as evidence_text
     from deals
+    inner join texts_by_row as deal_texts
+        on deal_texts.source_entity = 'crm/deals'
+        and deals.deal_id = deal_texts.source_id
     left join deal_offers
         on deals.deal_id = deal_offers.deal_id
     where deals.outcome = 'lost'
@@ -210,11 +264,11 @@ with_customer as (
         coalesce(unioned.account_id, customers.account_id) as account_id,
         unioned.offer_id,
         unioned.product_id,
-        unioned.raw_text
+        unioned.evidence_text
     from unioned
     left join customers
         on unioned.customer_key = customers.customer_key
-    where nullif(trim(unioned.raw_text), '') is not null
+    where nullif(trim(unioned.evidence_text), '') is not null
         and unioned.created_at is not null
 ),
 
@@ -223,19 +277,20 @@ sku_mentions as (
     -- their text ("my JB-101-BRUT"): the first sku named, by position in the text
     select
         with_customer.evidence_id,
-        arg_min(sku_offers.offer_id, strpos(upper(with_customer.raw_text), upper(sku_offers.sku)))
-            as offer_id
+        arg_min(
+            sku_offers.offer_id, strpos(upper(with_customer.evidence_text), upper(sku_offers.sku))
+        ) as offer_id
     from with_customer
     inner join sku_offers
         on with_customer.offer_id is null
         and length(sku_offers.sku) >= 4
-        and contains(upper(with_customer.raw_text), upper(sku_offers.sku))
+        and contains(upper(with_customer.evidence_text), upper(sku_offers.sku))
     group by all
 ),
 
 linked as (
     select
-        with_customer.* exclude (offer_id, raw_text),  -- noqa: RF02
+        with_customer.* exclude (offer_id),  -- noqa: RF02
         coalesce(with_customer.offer_id, sku_mentions.offer_id) as offer_id,
         case
             when with_customer.offer_id is not null
@@ -248,8 +303,7 @@ linked as (
                         else 'ticket'
                     end
             when sku_mentions.offer_id is not null then 'sku_mention'
-        end as offer_link,
-        {{ redact('with_customer.raw_text') }} as evidence_text
+        end as offer_link
     from with_customer
     left join sku_mentions
         on with_customer.evidence_id = sku_mentions.evidence_id
@@ -257,21 +311,28 @@ linked as (
 
 final as (
     select
-        evidence_id,
-        evidence_source,
-        source_id,
-        created_at,
-        evidence_month,
-        customer_key,
-        account_id,
-        offer_id,
-        offer_link,
-        product_id,
-        evidence_text,
-        length(evidence_text) as text_length,
-        -- matched without what the customer only quotes (see macro strip_quoted)
-        {{ text_for_matching(strip_quoted('evidence_text')) }} as match_text
+        linked.evidence_id,
+        linked.evidence_source,
+        linked.source_id,
+        linked.created_at,
+        linked.evidence_month,
+        linked.customer_key,
+        linked.account_id,
+        linked.offer_id,
+        linked.offer_link,
+        linked.product_id,
+        authors.author_role_source,
+        linked.evidence_text,
+        length(linked.evidence_text) as text_length,
+        -- matched without what the customer only quotes (macro strip_quoted), without
+        -- staff templates (notes and comments: int_voice_authors_resolved.own_text) and
+        -- without the pipeline's tokens ([name], [link]...)
+        {{ text_for_matching(without_tokens(
+            'coalesce(authors.own_text, ' ~ strip_quoted('linked.evidence_text') ~ ')'
+        )) }} as match_text
     from linked
+    left join authors
+        on linked.evidence_id = authors.evidence_id
 )
 
 select * from final

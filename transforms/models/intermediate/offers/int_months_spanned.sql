@@ -17,9 +17,15 @@ activity as (
 bounds as (
     select
         {{ month_of('min(activity_at)') }} as first_month,
-        {{ month_of('max(activity_at)') }} as last_month,
-        cast(max(activity_at) as date) as last_data_date
+        {{ month_of('max(activity_at)') }} as last_month
     from activity
+),
+
+order_bounds as (
+    -- completeness is the shop orders' alone (whichever other source reaches furthest),
+    -- their dates taken in the company's time zone, like the months
+    select max({{ local_date_of('ordered_at') }}) as last_order_date
+    from orders
 ),
 
 months as (
@@ -32,11 +38,14 @@ final as (
     select
         months.month,
         row_number() over (order by months.month) as month_number,
-        -- a month is complete when the data reaches its last day
-        months.month < bounds.last_month
-        or bounds.last_data_date = last_day(bounds.last_month) as is_complete
+        -- a month is complete when the orders reach its last day and that day is over
+        coalesce(
+            last_day(months.month) <= order_bounds.last_order_date
+            and last_day(months.month) < {{ run_date() }},
+            false
+        ) as is_complete
     from months
-    cross join bounds
+    cross join order_bounds
 )
 
 select * from final

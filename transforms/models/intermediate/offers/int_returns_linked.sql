@@ -5,7 +5,7 @@ returns as (
 ),
 
 orders as (
-    select * from {{ ref('stg_shop__orders') }}
+    select * from {{ ref('int_orders_converted') }}
 ),
 
 order_lines as (
@@ -49,7 +49,6 @@ final as (
         {{ month_of('returns.returned_at') }} as return_month,
         returns.quantity,
         returns.reason_code,
-        returns.reason_text,
         shop_keys.customer_key,
         case
             when returns.sku is not null
@@ -68,6 +67,8 @@ final as (
         on returns.sku = sku_offers.sku
     left join order_main_offers
         on returns.order_id = order_main_offers.order_id
+    -- the return of an order left out of every figure (no exchange rate) is left out too
+    where coalesce(orders.is_amount_converted, true)
 )
 
 select * from final

@@ -23,9 +23,7 @@ final as (
             {{ customer_key_from_email('tickets.requester_email') }}
         ) as customer_key,
         tickets.sku,
-        sku_offers.offer_id,
-        tickets.subject,
-        tickets.description
+        sku_offers.offer_id
     from tickets
     left join shop_keys
         on tickets.customer_id = shop_keys.customer_id

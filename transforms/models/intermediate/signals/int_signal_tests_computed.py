@@ -1,7 +1,7 @@
 """Exact and trend tests of the signal engine, computed with scipy inside the warehouse.
 
 One row per tested theme-scope-month (int_theme_months_counted) and per tested
-term-month (int_term_months_counted). SQL prepares the counts and applies the
+term-source-month (int_term_months_counted). SQL prepares the counts and applies the
 thresholds; this model only turns counts into p-values, because an exact binomial
 tail and a normal tail are not SQL functions:
 
@@ -122,6 +122,6 @@ def model(dbt, session):
     terms = dbt.ref("int_term_months_counted").to_arrow_table()
     parts = [
         pa.table(tested(themes, "theme", "theme_scope_month_id", with_trend=True), schema=SCHEMA),
-        pa.table(tested(terms, "term", "term_month_id", with_trend=False), schema=SCHEMA),
+        pa.table(tested(terms, "term", "term_source_month_id", with_trend=False), schema=SCHEMA),
     ]
     return pa.concat_tables(parts)

@@ -5,7 +5,10 @@ order_lines as (
 ),
 
 orders as (
-    select * from {{ ref('stg_shop__orders') }}
+    -- orders no exchange rate converts are left out of every figure
+    -- (listed in fct_amount_exclusions)
+    select * from {{ ref('int_orders_converted') }}
+    where is_amount_converted
 ),
 
 shop_keys as (
@@ -38,9 +41,11 @@ joined as (
         order_lines.sku,
         order_lines.offer_id,
         order_lines.quantity,
-        order_lines.unit_price,
-        order_lines.line_amount,
-        orders.currency
+        -- in the company's currency: never a sum of raw foreign amounts
+        order_lines.unit_price * orders.exchange_rate as unit_price,
+        order_lines.line_amount * orders.exchange_rate as line_amount,
+        orders.currency,
+        orders.exchange_rate
     from order_lines
     inner join orders
         on order_lines.order_id = orders.order_id

@@ -17,7 +17,10 @@ order_lines as (
 ),
 
 deals as (
-    select * from {{ ref('stg_crm__deals') }}
+    -- amounts in the company's currency; a deal no rate converts is left out
+    -- (fct_amount_exclusions lists it)
+    select * from {{ ref('int_deals_converted') }}
+    where is_amount_converted
 ),
 
 products as (
@@ -42,6 +45,8 @@ shop_sales as (
         on order_lines.customer_key = customers.customer_key
     where order_lines.is_counted
         and order_lines.offer_id is not null
+        -- an export without a channel says nothing of where the order came from
+        and order_lines.channel is not null
     group by all
 ),
 

@@ -30,21 +30,22 @@ scored as (
         and tests.p_rise is not null as is_tested
     from counts
     left join tests
-        on counts.term_month_id = tests.subject_month_id
+        on counts.term_source_month_id = tests.subject_month_id
 ),
 
--- Benjamini-Hochberg across the tested terms of the month
+-- Benjamini-Hochberg across the tested terms of the month, every source together
 discoveries as (
     {{ benjamini_hochberg(
-        'scored', 'p_rise', family='month', tie_breaker='term_month_id',
+        'scored', 'p_rise', family='month', tie_breaker='term_source_month_id',
         tested='is_tested', q_as='q_rise'
     ) }}
 ),
 
 final as (
     select
-        term_month_id,
+        term_source_month_id,
         term_key,
+        evidence_source,
         term,
         word_count,
         covering_theme_id,

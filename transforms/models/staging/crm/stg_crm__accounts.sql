@@ -8,7 +8,12 @@ source as (
 renamed as (
     select
         {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('name') }} as account_name,
+        -- a b2c account is a person (or a household): its name is personal data and
+        -- stays in the raw layer (it is one of the names the redactor removes)
+        case
+            when {{ clean_enum('type') }} = 'b2c' then null
+            else {{ clean_text('name') }}
+        end as account_name,
         {{ clean_enum('type') }} as account_type,
         {{ clean_enum('industry') }} as industry,
         {{ clean_enum('size_band') }} as size_band,

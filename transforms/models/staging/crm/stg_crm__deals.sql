@@ -9,14 +9,13 @@ renamed as (
     select
         {{ clean_text('deal_id') }} as deal_id,
         {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('title') }} as title,
+        -- title and lost_reason: redacted in stg_voice__texts (never read here)
         cast(amount as double) as amount,
         upper({{ clean_text('currency') }}) as currency,
         {{ clean_enum('stage') }} as stage,
         {{ to_utc('created_at') }} as created_at,
         {{ to_utc('closed_at') }} as closed_at,
         {{ clean_enum('outcome') }} as outcome,
-        {{ clean_text('lost_reason') }} as lost_reason,
         {{ split_list('skus', '[|]') }} as sku_list
     from source
 ),

@@ -13,8 +13,8 @@ renamed as (
         {{ to_utc('returned_at') }} as returned_at,
         -- a return without quantity is one unit
         coalesce(cast(quantity as bigint), 1) as quantity,
-        {{ clean_enum('reason_code') }} as reason_code,
-        {{ clean_text('reason_text') }} as reason_text
+        -- reason_text: redacted in stg_voice__texts (never read here)
+        {{ clean_enum('reason_code') }} as reason_code
     from source
 ),
 

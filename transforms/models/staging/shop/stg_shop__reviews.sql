@@ -12,9 +12,8 @@ renamed as (
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ to_utc('created_at') }} as created_at,
-        cast(rating as bigint) as rating,
-        {{ clean_text('title') }} as title,
-        {{ clean_text('body') }} as body
+        -- title and body: redacted in stg_voice__texts (never read here)
+        cast(rating as bigint) as rating
     from source
 ),
 

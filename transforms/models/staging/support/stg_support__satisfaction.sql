@@ -10,8 +10,8 @@ renamed as (
         {{ clean_text('rating_id') }} as rating_id,
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ to_utc('created_at') }} as created_at,
-        {{ clean_enum('score') }} as score,
-        {{ clean_text('comment') }} as comment
+        -- comment: redacted in stg_voice__texts (never read here)
+        {{ clean_enum('score') }} as score
     from source
 ),
 

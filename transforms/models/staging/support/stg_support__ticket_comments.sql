@@ -10,8 +10,8 @@ renamed as (
         {{ clean_text('comment_id') }} as comment_id,
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ to_utc('created_at') }} as created_at,
-        {{ clean_enum('author_role') }} as author_role,
-        {{ clean_text('body') }} as body
+        -- body: redacted in stg_voice__texts (never read here)
+        {{ clean_enum('author_role') }} as author_role
     from source
 ),
 

@@ -15,8 +15,7 @@ renamed as (
         {{ clean_enum('channel') }} as channel,
         {{ clean_enum('status') }} as ticket_status,
         {{ clean_enum('priority') }} as priority,
-        {{ clean_text('subject') }} as subject,
-        {{ clean_text('description') }} as description,
+        -- subject and description: redacted in stg_voice__texts (never read here)
         {{ split_list('tags', '[|]', lower=true) }} as tag_list,
         {{ clean_text('sku') }} as sku
     from source

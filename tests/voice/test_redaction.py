@@ -1,11 +1,11 @@
-"""Tests for the personal-data redactor (flows/redaction.py).
+"""Tests for the personal-data redactor (flows/voice/redaction.py).
 
 The adversarial corpus (tests/fixtures/redaction_corpus.yaml, written by hand by
 someone else) gives one test per case: every `pii` string must be gone after redaction
 (case-insensitive), every `keep` string must survive exactly. The summary test prints
 recall and false positives per category; run it with `-s` to see the table:
 
-    .venv/bin/pytest tests/test_redaction.py -k summary -s
+    .venv/bin/pytest tests/voice/test_redaction.py -k summary -s
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.redaction import KINDS, TOKENS, Redactor, describe
+from flows.voice.redaction import KINDS, TOKENS, Redactor, describe
 
-CORPUS_PATH = Path(__file__).parent / "fixtures" / "redaction_corpus.yaml"
+CORPUS_PATH = Path(__file__).parents[1] / "fixtures" / "redaction_corpus.yaml"
 
 
 @dataclass(frozen=True)
@@ -455,3 +455,39 @@ def test_twenty_thousand_names_from_a_generator() -> None:
     names: Iterable[str] = (f"Zu{letters_for(i)}" for i in range(20_000))
     redactor = Redactor(names)
     assert redactor.redact("merci Zuaaaec, pas Zuaaaecz") == "merci [name], pas Zuaaaecz"
+
+
+# --- rules added when the redactor met the demo's texts (not in the corpus) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a person's first and last names side by side, in lower case, ordinary words both
+        ("merci.\ncordialement,\njade robin", "merci.\ncordialement,\n[name]"),
+        ("robin jade a appelé", "[name] a appelé"),
+        # a signature alone on the last line: a name mostly seen as a brand, in capitals...
+        ("Bonjour,\nle jean a craqué.\nJules", "Bonjour,\nle jean a craqué.\n[name]"),
+        # ...or a known name that is an ordinary word, in lower case
+        ("pourriez-vous broder notre logo ?\njade", "pourriez-vous broder notre logo ?\n[name]"),
+        # met with: a person, even when the name is mostly a brand
+        ("Appel de suivi avec Jules, RAS.", "Appel de suivi avec [name], RAS."),
+    ],
+)
+def test_demo_forms_of_names_are_redacted(text: str, expected: str) -> None:
+    redactor = Redactor(["Jade Robin", "Jade", "Robin", "Jules", "Jules Dupont"])
+    assert redactor.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la veste jade et le pull robin",  # the two words apart: colours, not the person
+        "un jean jade, taille 38",  # one ordinary word alone, mid-line
+        "Livré à Lyon depuis Paris\nmerci",  # a town on a line of its own, not a signature
+        "Mon jean est jade. robin",  # lower case, not on its own line
+    ],
+)
+def test_ordinary_words_that_are_names_stay_outside_those_forms(text: str) -> None:
+    redactor = Redactor(["Jade Robin", "Jade", "Robin", "Paris", "Lyon"])
+    assert redactor.redact(text) == text

@@ -6,8 +6,9 @@ with a readable token (`[email]`, `[phone]`, `[iban]`, `[card]`, `[address]`, `[
 so analysts can still read the sentence, while keeping what the brief needs: order and
 ticket numbers, SKUs, prices, dates, quantities, brands, cities.
 
-Standard library only, and no import from the rest of `flows`, so the module can move
-into whichever package owns the raw-to-staging step.
+Standard library only, and no import from the rest of `flows`: the dbt model
+`stg_voice__texts` runs it (through `flows.voice.texts`) on every free-text column of the
+raw layer, and anything else can reuse it as it is.
 
 Rules run in a fixed order, each on the output of the previous one, so that a rule never
 eats the evidence another one needs:
@@ -22,7 +23,7 @@ eats the evidence another one needs:
    name rules only look at words.
 
 `KINDS` describes each kind in French and English for the brief's method appendix.
-Run `python -m flows.redaction --help` for the throughput benchmark.
+Run `python -m flows.voice.redaction --help` for the throughput benchmark.
 """
 
 from __future__ import annotations
@@ -109,16 +110,19 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "name",
         "[name]",
-        "Person names: every name the warehouse holds (customers, contacts, agents), "
-        "accent- and case-insensitive, names that are also ordinary words only where "
-        "used as a name; and any capitalised name after a title (Mme, M., Mr, Dr...), a "
-        "form label (Nom :, Name:), a sign-off, 'my name is', or before an e-mail address.",
+        "Person names: every name the warehouse holds (customers, contacts, support "
+        "requesters, private accounts), accent- and case-insensitive, a person's first and "
+        "last names side by side in any case, names that are also ordinary words only "
+        "where used as a name; and any capitalised name after a title (Mme, M., Mr, "
+        "Dr...), a form label (Nom :, Name:), a sign-off, 'my name is', 'avec', alone on "
+        "the last line of a message, or before an e-mail address.",
         "Noms de personnes : tous les noms connus de l'entrepôt (clients, contacts, "
-        "conseillers), sans tenir compte des accents ni de la casse, ceux qui sont aussi "
-        "des mots courants seulement quand ils sont employés comme nom ; et tout nom en "
-        "majuscule après une civilité (Mme, M., Mr, Dr...), un libellé de formulaire "
-        "(Nom :, Name:), une formule de politesse, « je m'appelle », ou devant une adresse "
-        "e-mail.",
+        "demandeurs du support, comptes de particuliers), sans tenir compte des accents ni "
+        "de la casse, le prénom et le nom d'une même personne côte à côte quelle que soit "
+        "la casse, ceux qui sont aussi des mots courants seulement quand ils sont employés "
+        "comme nom ; et tout nom en majuscule après une civilité (Mme, M., Mr, Dr...), un "
+        "libellé de formulaire (Nom :, Name:), une formule de politesse, « je m'appelle », "
+        "« avec », seul sur la dernière ligne d'un message, ou devant une adresse e-mail.",
     ),
 )
 
@@ -1374,6 +1378,11 @@ _WEAK_CUE = re.compile(
     r"(?i)\b(?:avec|par|from|with|by|contact|agent|conseill[eè]re?|vendeu(?:r|se)|"
     r"livreur|c'est|je[ \t]+suis|i'm|i[ \t]+am)[ \t]*[:,]?[ \t]*\Z"
 )
+# Words after which even a name mostly seen as a place or brand is a person: one talks
+# with, or is served by, a person ("appel avec Jules"; not "from Paris", "by Lacoste").
+_MEETING_CUE = re.compile(
+    r"(?i)\b(?:avec|contact|agent|conseill[eè]re?|vendeu(?:r|se)|livreur)[ \t]*[:,]?[ \t]*\Z"
+)
 # Cues strong enough for a lower-case ordinary word at the end of a clause: "signé: jean".
 _STRONG_CUE = re.compile(
     r"(?i)(?:\b(?:sign[ée]e?|signed|regards|cordialement|from|de[ \t]+la[ \t]+part[ \t]+de|"
@@ -1382,6 +1391,9 @@ _STRONG_CUE = re.compile(
 _TERMINAL_AFTER = re.compile(r"[ \t]*(?:$|[\r\n.,;!?)])")
 _LINE_BEFORE = re.compile(r"(?:\A|\n)[ \t>*•\-]*\Z")
 _LINE_AFTER = re.compile(r"[ \t]*[.,!;:]?[ \t]*(?:\r?\n|$)")
+# Nothing but a full stop or a comma after a word until the end of the text: the word ends
+# the last line, where a message is signed.
+_LAST_LINE = re.compile(r"[ \t]*[.,!]?[ \t]*\Z")
 _NAME_GAP = re.compile(r"[ \t]+|-")
 _JOINED_NAMES_GAP = re.compile(r"[ \t]+")
 
@@ -1435,6 +1447,20 @@ def _protected_char(char: str) -> str:
     return {" ": r"[ \t]+", ".": r"\.?"}.get(char, re.escape(char))
 
 
+def _name_pairs(names: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """Consecutive parts of every multi-word name, folded, in both orders."""
+    pairs: set[tuple[str, str]] = set()
+    for raw in names:
+        parts = [
+            part.strip(".,;:")
+            for part in _fold(str(raw)).split()
+            if part.strip(".,;:") not in _LOWER_PARTICLES
+        ]
+        for first, second in zip(parts, parts[1:], strict=False):
+            pairs.update({(first, second), (second, first)})
+    return frozenset(pairs)
+
+
 def _name_keys(names: Iterable[str]) -> set[str]:
     """Folded keys for every name and every part of a multi-word name."""
     keys: set[str] = set()
@@ -1472,9 +1498,17 @@ class Redactor:
     ) -> None:
         self._common = _COMMON_WORD_NAMES | frozenset(_fold(w) for w in common_words)
         self._proper = _PROPER_NOUN_NAMES
+        known_names = [name for name in known_names if name]
         self._names: dict[str, int] = {
             key: _classify(key, self._common, self._proper) for key in _name_keys(known_names)
         }
+        # Consecutive parts of a full name, both ways ("jade robin", "robin jade"): together
+        # they are that person whatever their case, even when each part is an ordinary word.
+        self._pairs = frozenset(
+            (first, second)
+            for first, second in _name_pairs(known_names)
+            if first in self._names and second in self._names
+        )
         # Every letter run inside a known name: a text sharing none of them cannot
         # contain one, which skips the token scan for most texts.
         self._name_parts = frozenset(
@@ -1630,6 +1664,8 @@ class Redactor:
                 c.is_name = True  # "Bonjour Jean,", "merci à Florence"
             elif capital and common and _WEAK_CUE.search(text, window, c.start):
                 c.is_name = True  # "vu par : Jean"
+            elif capital and _MEETING_CUE.search(text, window, c.start):
+                c.is_name = True  # "appel avec Jules": a place or brand is not met with
             elif _STRONG_CUE.search(text, window, c.start) and _TERMINAL_AFTER.match(text, c.end):
                 c.is_name = True  # "signé: jean."
             elif (
@@ -1639,10 +1675,31 @@ class Redactor:
                 and _LINE_AFTER.match(text, c.end)
             ):
                 c.is_name = True  # a signature line of its own
+            elif (
+                (capital or (common and not shouting))
+                and "\n" in text[: c.start]
+                and _LINE_BEFORE.search(text, window, c.start)
+                and _LAST_LINE.match(text, c.end)
+            ):
+                # alone on the last line of a message: its signature ("...\nJules", and an
+                # ordinary word that is a known name even in lower case: "...\njade")
+                c.is_name = True
             elif capital and (
                 text.endswith(_NAME + " ", window, c.start) or text.startswith(" " + _NAME, c.end)
             ):
                 c.is_name = True  # next to a name found by a title or a label
+        # Two known names next to each other that are one person's first and last names
+        # are that person, in any case ("cordialement, jade robin").
+        for left, right in zip(candidates, candidates[1:], strict=False):
+            if (
+                _NAME_GAP.fullmatch(text, left.end, right.start)
+                and (
+                    _fold(text[left.start : left.end]),
+                    _fold(text[right.start : right.end]),
+                )
+                in self._pairs
+            ):
+                left.is_name = right.is_name = True
         # A word next to a name is part of it ("Jean Dupont"); two capitalised ordinary
         # words that are both known names are a name too ("Rose Blanc").
         changed = True
@@ -1733,7 +1790,7 @@ def _benchmark(corpus: str, texts: int, names: int, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Throughput benchmark: `python -m flows.redaction [--texts N] [--names N]`."""
+    """Throughput benchmark: `python -m flows.voice.redaction [--texts N] [--names N]`."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
