@@ -26,7 +26,7 @@ SCHEMA_VERSION = "1.2"
 # fmt: off
 COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
 DATA_CHECK_COLUMNS = (
-    "stage", "checked_at", "passed", "allow_partial", "is_partial", "failure_count",
+    "stage", "run_date", "passed", "allow_partial", "is_partial", "failure_count",
     "failure_rules", "failure_entities", "failure_files", "failure_messages",
 )
 TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")

@@ -39,7 +39,7 @@ FILLED: dict[str, str] = {
     ),
     "rpt_brief__coverage": "system entity row_count rejected_rows first_at last_at",
     "rpt_brief__data_checks": (
-        "stage checked_at passed allow_partial is_partial failure_count failure_rules "
+        "stage checked_at run_date passed allow_partial is_partial failure_count failure_rules "
         "failure_entities failure_files failure_messages"
     ),
     "rpt_brief__test_warnings": "test_name model failing_rows message",
@@ -164,7 +164,7 @@ COVERAGE = [
 ]
 
 # The last data health check passed; the last build had no test warning.
-DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", True, False, False, 0, [], [], [], [])]
+DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", "2025-04-01", True, False, False, 0, [], [], [], [])]
 
 OFFERS = [
     # report_month, offer_id, name, kind, orders, units, revenue, buyers, off_target_buyers,

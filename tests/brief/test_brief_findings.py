@@ -188,7 +188,7 @@ FINDINGS_KEYS = {
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
     '.data_health': 'partial checks test_warnings',
-    '.data_health.checks[]': 'stage checked_at passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
+    '.data_health.checks[]': 'stage run_date passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
     '.method': 'signals gaps voice redaction',
     '.method.signals': 'signal_recent_months signal_baseline_months signal_baseline_gap_months signal_min_baseline_months signal_min_documents signal_fdr signal_weak_p signal_min_share_ratio signal_weak_min_documents signal_min_customers signal_strong_min_documents signal_trend_test_months signal_trend_p term_min_customers term_fdr term_min_share_ratio',
     '.method.gaps': 'gap_window_months gap_baseline_months gap_min_buyers gap_off_target_tolerance gap_channel_tolerance gap_use_tolerance gap_min_evidence gap_psi_threshold gap_bundle_window_months gap_bundle_min_lift gap_bundle_min_co_orders gap_false_discovery_rate gap_z_threshold gap_target_min_sample gap_rejection_min_sample gap_rejection_min_events experiment_min_reviews experiment_rating_prior_reviews experiment_decision_score decision_window_months',

@@ -47,6 +47,8 @@ RUN_TIME_COLUMNS = {
     "fct_source_freshness": {"last_loaded_at", "last_attempt_at", "failing_since", "attempts"},
     "rpt_brief__freshness": {"last_loaded_at", "last_attempt_at", "failing_since"},
     "rpt_brief__coverage": {"last_rejected_at"},
+    "rpt_brief__data_checks": {"check_id", "checked_at"},
+    "rpt_brief__test_warnings": {"warned_at"},
 }
 
 
