@@ -75,6 +75,7 @@ final as (
         cast({{ var('gap_off_target_tolerance') }} as double) as gap_off_target_tolerance,
         cast({{ var('gap_z_threshold') }} as double) as gap_z_threshold,
         {{ var('gap_target_min_sample') }} as gap_target_min_sample,
+        {{ var('repeat_min_history_months') }} as repeat_min_history_months,
         {{ var('gap_baseline_months') }} as gap_baseline_months,
         cast({{ var('gap_false_discovery_rate') }} as double) as gap_false_discovery_rate,
         {{ var('gap_rejection_min_sample') }} as gap_rejection_min_sample,
