@@ -182,7 +182,8 @@ final as (
         top_offer_figures.offer_smoothed_ratio,
         top_offer_figures.offer_z_score,
         top_offer_figures.offer_classification,
-        overall.trend_documents
+        overall.trend_documents,
+        {{ signal_window_bounds('overall.month') }}
     from overall
     inner join themes
         on overall.theme_id = themes.theme_id
