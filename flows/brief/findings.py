@@ -46,6 +46,7 @@ METHOD_SIGNAL_COLUMNS = (
     "signal_min_baseline_months", "signal_min_documents", "signal_fdr", "signal_weak_p",
     "signal_min_share_ratio", "signal_weak_min_documents", "signal_min_customers",
     "signal_strong_min_documents", "signal_trend_test_months", "signal_trend_p",
+    "signal_trend_months", "signal_smoothing",
     "term_min_customers", "term_fdr", "term_min_share_ratio",
 )
 # The method's gap, experiment and decision thresholds, for the appendix.
@@ -469,6 +470,7 @@ def _signal(signal: Row, verbatims: list[Row]) -> Row:
         "label": {"fr": signal["theme_label_fr"], "en": signal["theme_label_en"]},
         "classification": signal["classification"],
         "rising_scope": signal["rising_scope"],
+        "trend_test_direction": signal["trend_test_direction"],
         "periods": _signal_periods(signal),
         "figures": pick(signal, SIGNAL_FIGURES),
         "verbatims": [

@@ -67,6 +67,8 @@ final as (
         {{ var('signal_strong_min_documents') }} as signal_strong_min_documents,
         {{ var('signal_trend_test_months') }} as signal_trend_test_months,
         cast({{ var('signal_trend_p') }} as double) as signal_trend_p,
+        {{ var('signal_trend_months') }} as signal_trend_months,
+        cast({{ var('signal_smoothing') }} as double) as signal_smoothing,
         {{ var('term_min_customers') }} as term_min_customers,
         cast({{ var('term_fdr') }} as double) as term_fdr,
         cast({{ var('term_min_share_ratio') }} as double) as term_min_share_ratio,
