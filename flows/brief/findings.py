@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flows import shared_lists
 from flows.brief import BriefError
 from flows.brief.report_tables import REPORT_SCHEMA, read_report
 from flows.settings import run_date
@@ -62,6 +63,7 @@ METHOD_GAP_COLUMNS = (
 # How customer voice is told from staff text, for the appendix (docs/voice.md).
 METHOD_VOICE_COLUMNS = (
     "template_min_threads", "note_default_author_role", "comment_default_author_role",
+    "verbatim_max_chars",
 )
 OFFER_FIGURES = (
     "orders", "units", "revenue", "buyers", "off_target_buyers", "off_target_buyer_share",
@@ -248,10 +250,12 @@ def _data_health(
 
 
 def _not_assessed(states: list[Row]) -> list[Row]:
-    """The month's figures in state no_data, grouped by the input they lack."""
+    """The month's figures in state no_data, grouped by the input they lack (a target
+    shares its figure's state: only the figure is named)."""
+    targets = {metric.id for metric in shared_lists.target_metrics()}
     grouped: dict[tuple[str, str], Row] = {}
     for row in states:
-        if row["state"] != "no_data":
+        if row["state"] != "no_data" or row["metric"] in targets:
             continue
         key = (row["input"], row["no_data_reason"])
         entry = grouped.setdefault(
