@@ -205,7 +205,7 @@ def test_segment_and_channel_sentences_need_a_measured_mix(findings: dict) -> No
 
 def test_an_item_without_reviews_is_not_rated_above_the_range(findings: dict) -> None:
     text = text_of(findings, "en")
-    assert "No data: no shop/reviews data in the period" in text
+    assert "Short lin · Rating — No data: no shop/reviews data in the period" in text
     changed = copy.deepcopy(findings)
     for item in changed["findings"]:
         if item["type"] == "experiment":
