@@ -393,10 +393,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "lineage_decisions": "Décisions et leur effet",
         # states of figures (their names are the seed figure_states'; the reasons of
         # no data, the seed no_data_reasons')
-        "state_insufficient": (
+        "note_insufficient": (
             "Données insuffisantes : {observed} {what}, sous le plancher de {floor} ({name})"
         ),
-        "state_no_data": "Pas de données : {reason}",
+        "note_no_data": "Pas de données : {reason}",
         "floor_gap_target_min_sample": "observations",
         "floor_repeat_min_history_months": "mois d'historique de commandes",
         "floor_gap_min_buyers": "acheteurs ou ventes sur la période",
@@ -784,10 +784,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "lineage_decisions": "Decisions and their effect",
         # states of figures (their names are the seed figure_states'; the reasons of
         # no data, the seed no_data_reasons')
-        "state_insufficient": (
+        "note_insufficient": (
             "Insufficient data: {observed} {what}, below the floor of {floor} ({name})"
         ),
-        "state_no_data": "No data: {reason}",
+        "note_no_data": "No data: {reason}",
         "floor_gap_target_min_sample": "observations",
         "floor_repeat_min_history_months": "months of order history",
         "floor_gap_min_buyers": "buyers or sales over the period",
