@@ -246,17 +246,11 @@ components as (
         end as rating_component,
         case
             when repeat_state <> 'no_data'
-                then greatest(
-                    -1,
-                    least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
-                )
+                then greatest(-1, least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05)))
         end as repeat_component,
         case
             when pace_state <> 'no_data'
-                then greatest(
-                    -1,
-                    least(1, log2(units_per_item_month / core_units_per_item_month))
-                )
+                then greatest(-1, least(1, log2(units_per_item_month / core_units_per_item_month)))
         end as pace_component,
         -- five requests per 100 buyers count fully; asking is only ever a good sign
         case

@@ -11,8 +11,6 @@
         {%- do column_inputs.append(metric['input']) -%}
     {%- endif -%}
 {%- endfor -%}
-{#- account attributes a segment rule may match on: they come from crm/accounts -#}
-{%- set account_keys = ['account_type', 'industry', 'size_band', 'country'] -%}
 {#- the entities a figure may need: those the seed names, and the segments' -#}
 {%- set entity_inputs = ['crm/accounts', 'shop/customers'] -%}
 {%- for metric in stated_metrics if metric['input'] -%}
@@ -91,6 +89,15 @@ entity_rows as (
     {% endfor %}
 ),
 
+file_totals as (
+    select
+        system,
+        entity,
+        count(*) as file_count
+    from files
+    group by all
+),
+
 entity_inputs as (
     -- every entity of the export contract: absent (no row held: no file, or none of its
     -- rows loaded) or not
@@ -104,15 +111,7 @@ entity_inputs as (
     from contract_entities
     left join entity_rows
         on contract_entities.entity_key = entity_rows.input
-    left join (
-        select
-            system,
-            entity,
-            count(*) as file_count,
-            sum(rows_loaded) as rows_loaded
-        from files
-        group by all
-    ) as file_totals
+    left join file_totals
         on contract_entities.system = file_totals.system
         and contract_entities.entity = file_totals.entity
 ),
@@ -149,10 +148,11 @@ linked_inputs as (
 ),
 
 segment_input as (
-    -- a segment rule on an account attribute needs crm/accounts; tags need shop/customers
+    -- a segment rule on an account attribute (they come from crm/accounts) needs
+    -- crm/accounts; a rule on customer tags needs shop/customers
     select
         case
-            when count(*) filter (where match_key in ('{{ account_keys | join("', '") }}')) > 0
+            when bool_or(match_key in ('account_type', 'industry', 'size_band', 'country'))
                 then 'crm/accounts'
             else 'shop/customers'
         end as input
@@ -183,6 +183,33 @@ monthly_figures as (
     {% endfor %}
 ),
 
+window_segments as (
+    select
+        offer_id,
+        month,
+        any_value(window_buyers) as window_buyers
+    from segment_mix
+    group by all
+),
+
+window_channels as (
+    select
+        offer_id,
+        month,
+        any_value(window_sales) as window_sales
+    from channel_mix
+    group by all
+),
+
+window_uses as (
+    select
+        offer_id,
+        month,
+        any_value(offer_evidence_items) as offer_evidence_items
+    from use_mix
+    group by all
+),
+
 window_figures as (
     -- the mixes, over their trailing window: only for offers with an intent to compare
     select
@@ -193,14 +220,7 @@ window_figures as (
     from usage
     inner join offers
         on usage.offer_id = offers.offer_id
-    left join (
-        select
-            offer_id,
-            month,
-            any_value(window_buyers) as window_buyers
-        from segment_mix
-        group by all
-    ) as window_segments
+    left join window_segments
         on usage.offer_id = window_segments.offer_id
         and usage.month = window_segments.month
     where len(offers.intended_segment_ids) > 0
@@ -213,14 +233,7 @@ window_figures as (
     from usage
     inner join offers
         on usage.offer_id = offers.offer_id
-    left join (
-        select
-            offer_id,
-            month,
-            any_value(window_sales) as window_sales
-        from channel_mix
-        group by all
-    ) as window_channels
+    left join window_channels
         on usage.offer_id = window_channels.offer_id
         and usage.month = window_channels.month
     where len(offers.intended_channels) > 0
@@ -231,14 +244,7 @@ window_figures as (
         'unintended_use_share' as metric,
         cast(coalesce(window_uses.offer_evidence_items, 0) as double) as sample_size
     from usage
-    left join (
-        select
-            offer_id,
-            month,
-            any_value(offer_evidence_items) as offer_evidence_items
-        from use_mix
-        group by all
-    ) as window_uses
+    left join window_uses
         on usage.offer_id = window_uses.offer_id
         and usage.month = window_uses.month
     union all
