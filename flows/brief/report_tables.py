@@ -72,7 +72,9 @@ ORDER_BY = {
     "rpt_brief__freshness": "source",
     "rpt_brief__data_checks": "checked_at",
     "rpt_brief__test_warnings": "model, test_name",
+    "rpt_brief__data_health": "entity_position",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
+    "rpt_brief__figure_states": "offer_id, metric",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
     "rpt_brief__decisions": "decision_date, decision_id, metric",
@@ -93,6 +95,7 @@ class ReportRows:
     freshness: list[dict[str, Any]]  # rpt_brief__freshness: every source, as of now
     data_checks: list[dict[str, Any]]  # rpt_brief__data_checks (latest check per stage)
     test_warnings: list[dict[str, Any]]  # rpt_brief__test_warnings (last build)
+    data_health: list[dict[str, Any]]  # rpt_brief__data_health (per entity of the contract)
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -115,9 +118,12 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
         freshness = read_table(con, "rpt_brief__freshness")
         data_checks = read_table(con, "rpt_brief__data_checks")
         test_warnings = read_table(con, "rpt_brief__test_warnings")
+        data_health = read_table(con, "rpt_brief__data_health")
     finally:
         con.close()
-    return ReportRows(company_rows[0], coverage, month_rows, freshness, data_checks, test_warnings)
+    return ReportRows(
+        company_rows[0], coverage, month_rows, freshness, data_checks, test_warnings, data_health
+    )
 
 
 def to_json_value(value: Any) -> Any:

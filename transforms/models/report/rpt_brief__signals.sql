@@ -97,7 +97,7 @@ decisive as (
         decided.is_offer_decided,
         {% for column in [
             'classification', 'class_direction', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise',
-            'p_fall', 'q_fall', 'trend_p_rise', 'trend_slope',
+            'p_fall', 'q_fall', 'trend_p_rise', 'trend_p_fall', 'trend_slope',
         ] %}
             case
                 when decided.is_offer_decided then best_offer_rise.{{ column }}
@@ -171,7 +171,14 @@ final as (
             when decisive.class_direction = 'fall' then decisive.q_fall
             else decisive.q_rise
         end as q_value,
-        decisive.trend_p_rise as trend_p_value,
+        -- the trend test in the classification's direction: a fading theme shows the
+        -- falling trend's p
+        case
+            when decisive.class_direction = 'fall' then decisive.trend_p_fall
+            else decisive.trend_p_rise
+        end as trend_p_value,
+        case when decisive.class_direction = 'fall' then 'fall' else 'rise' end
+            as trend_test_direction,
         decisive.trend_slope,
         -- the top offer's voice
         decisive.top_offer_id,
@@ -182,7 +189,8 @@ final as (
         top_offer_figures.offer_smoothed_ratio,
         top_offer_figures.offer_z_score,
         top_offer_figures.offer_classification,
-        overall.trend_documents
+        overall.trend_documents,
+        {{ signal_window_bounds('overall.month') }}
     from overall
     inner join themes
         on overall.theme_id = themes.theme_id

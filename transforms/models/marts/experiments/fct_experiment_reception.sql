@@ -192,24 +192,72 @@ measured as (
         and items.month = core_reference.month
 ),
 
+stated as (
+    -- each component's state: no_data without its input in the period or without the
+    -- core range's reference, insufficient_data below its floor (experiment_min_reviews
+    -- reviews, gap_min_buyers buyers), measured otherwise
+    select
+        *,
+        case
+            when reviews = 0 then 'no_data'
+            when core_avg_rating is null then 'no_data'
+            when reviews < {{ min_reviews }} then 'insufficient_data'
+            else 'measured'
+        end as rating_state,
+        case
+            when reviews = 0 then 'none_in_period'
+            when core_avg_rating is null then 'no_reference'
+        end as rating_no_data_reason,
+        case
+            when coalesce(buyers, 0) = 0 then 'no_data'
+            when core_repeat_rate is null then 'no_data'
+            when buyers < {{ min_buyers }} then 'insufficient_data'
+            else 'measured'
+        end as repeat_state,
+        case
+            when coalesce(buyers, 0) = 0 then 'none_in_period'
+            when core_repeat_rate is null then 'no_reference'
+        end as repeat_no_data_reason,
+        case
+            when units_per_item_month is null then 'no_data'
+            when coalesce(core_units_per_item_month, 0) = 0 then 'no_data'
+            else 'measured'
+        end as pace_state,
+        case
+            when units_per_item_month is null then 'none_in_period'
+            when coalesce(core_units_per_item_month, 0) = 0 then 'no_reference'
+        end as pace_no_data_reason,
+        case when coalesce(buyers, 0) = 0 then 'no_data' else 'measured' end as request_state,
+        case when coalesce(buyers, 0) = 0 then 'none_in_period' end as request_no_data_reason
+    from measured
+),
+
 components as (
-    -- each signal of reception against the core range, on a -1..1 scale
+    -- each signal of reception against the core range, on a -1..1 scale; NULL when its
+    -- state is no_data (DuckDB's least and greatest skip NULLs: a missing rating would
+    -- otherwise become 1)
     select
         *,
         (avg_rating - core_avg_rating) / (rating_stddev / sqrt(nullif(reviews, 0)))
             as rating_z,
-        greatest(-1, least(1, smoothed_rating - core_avg_rating)) as rating_component,
-        greatest(
-            -1,
-            least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
-        ) as repeat_component,
-        greatest(
-            -1,
-            least(1, log2(units_per_item_month / nullif(core_units_per_item_month, 0)))
-        ) as pace_component,
+        case
+            when rating_state <> 'no_data'
+                then greatest(-1, least(1, smoothed_rating - core_avg_rating))
+        end as rating_component,
+        case
+            when repeat_state <> 'no_data'
+                then greatest(-1, least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05)))
+        end as repeat_component,
+        case
+            when pace_state <> 'no_data'
+                then greatest(-1, least(1, log2(units_per_item_month / core_units_per_item_month)))
+        end as pace_component,
         -- five requests per 100 buyers count fully; asking is only ever a good sign
-        least(1, coalesce(requests_per_100_buyers, 0) / 5) as request_component
-    from measured
+        case
+            when request_state <> 'no_data'
+                then least(1, coalesce(requests_per_100_buyers, 0) / 5)
+        end as request_component
+    from stated
 ),
 
 scored as (
@@ -217,10 +265,11 @@ scored as (
         *,
         (
             coalesce(rating_component, 0) + coalesce(repeat_component, 0)
-            + coalesce(pace_component, 0) + request_component
-        ) / (
+            + coalesce(pace_component, 0) + coalesce(request_component, 0)
+        ) / nullif(
             (rating_component is not null)::int + (repeat_component is not null)::int
-            + (pace_component is not null)::int + 1
+            + (pace_component is not null)::int + (request_component is not null)::int,
+            0
         ) as reception_score,
         reviews < {{ min_reviews }} or buyers < {{ min_buyers }} as is_too_early
     from components
@@ -230,22 +279,23 @@ recommended as (
     select
         *,
         case
-            when is_too_early then 'keep_testing'
+            when is_too_early or reception_score is null then 'keep_testing'
             when reception_score >= {{ decision_score }}
                 and coalesce(rating_z, 0) > -{{ z_threshold }} then 'promote'
             when reception_score <= -{{ decision_score }} then 'retire'
             when coalesce(rating_z, 0) <= -{{ z_threshold }} and reception_score < 0 then 'retire'
             else 'keep_testing'
         end as recommendation,
+        -- a reason is given only for a measured component
         list_filter([
             case when is_too_early then 'too_early' end,
-            case when rating_component >= 0.25 then 'rating_above_core' end,
-            case when rating_component <= -0.25 then 'rating_below_core' end,
-            case when repeat_component >= 0.25 then 'repeat_above_core' end,
-            case when repeat_component <= -0.25 then 'repeat_below_core' end,
-            case when pace_component >= 0.25 then 'pace_above_core' end,
-            case when pace_component <= -0.25 then 'pace_below_core' end,
-            case when request_component >= 0.5 then 'keep_requests' end
+            case when rating_state = 'measured' and rating_component >= 0.25 then 'rating_above_core' end,
+            case when rating_state = 'measured' and rating_component <= -0.25 then 'rating_below_core' end,
+            case when repeat_state = 'measured' and repeat_component >= 0.25 then 'repeat_above_core' end,
+            case when repeat_state = 'measured' and repeat_component <= -0.25 then 'repeat_below_core' end,
+            case when pace_state = 'measured' and pace_component >= 0.25 then 'pace_above_core' end,
+            case when pace_state = 'measured' and pace_component <= -0.25 then 'pace_below_core' end,
+            case when request_state = 'measured' and request_component >= 0.5 then 'keep_requests' end
         ], lambda reason: reason is not null) as reasons
     from scored
 ),
@@ -293,6 +343,14 @@ final as (
         recommended.repeat_component,
         recommended.pace_component,
         recommended.request_component,
+        recommended.rating_state,
+        recommended.rating_no_data_reason,
+        recommended.repeat_state,
+        recommended.repeat_no_data_reason,
+        recommended.pace_state,
+        recommended.pace_no_data_reason,
+        recommended.request_state,
+        recommended.request_no_data_reason,
         recommended.reception_score,
         recommended.recommendation,
         recommended.reasons,
