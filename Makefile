@@ -1,6 +1,7 @@
 # Terrain — the two commands of the README, and a few helpers.
 #   make demo   install everything, generate the demo company, run the pipeline, write its brief
-#   make test   install everything, run the test suite
+#   make test   install everything, run the test suite (with the reduced crash matrix)
+#   make crash-matrix   kill a run at every point of the full crash matrix (long)
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint lint-sql clean-demo
+.PHONY: demo test crash-matrix install lint lint-sql clean-demo
 
 install: $(STAMP)
 
@@ -27,6 +28,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Every kill point of tests/operations/test_crash_matrix.py, each from a fresh copy of a
+# company: about two runs per point.
+crash-matrix: $(STAMP)
+	TERRAIN_CRASH_MATRIX=full $(BIN)/python -m pytest tests/operations/test_crash_matrix.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows tests

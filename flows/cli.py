@@ -74,11 +74,14 @@ def _path(value: str) -> Path:
 
 
 def _add_warehouse(parser: argparse.ArgumentParser) -> None:
+    from flows.warehouse.target import warehouse_location
+
     parser.add_argument(
         "--warehouse",
-        type=_path,
+        type=warehouse_location,
         default=settings.warehouse_path(),
-        help="DuckDB file (default: $TERRAIN_WAREHOUSE or warehouse/terrain.duckdb)",
+        help="DuckDB file analysts open (default: $TERRAIN_WAREHOUSE or "
+        "warehouse/terrain.duckdb); md:<database> for a MotherDuck database",
     )
 
 
@@ -214,12 +217,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     brief = sub.add_parser(
         "brief",
-        help="write the PDF brief and findings JSON of one month",
-        description="Render the brief of one month from the report tables of the warehouse.",
+        help="write the PDF brief and findings JSON of one month (or of a range of months)",
+        description="Render the brief of one month from the report tables of the warehouse "
+        "(the published file: it never waits for a run that is writing). With --from and --to, "
+        "render every month of the range (a backfill); running it again rewrites the same files.",
     )
     _add_warehouse(brief)
     _add_brief_options(brief, default_month=None)
+    brief.add_argument(
+        "--from", dest="month_from", type=_month, help="first month of a range, YYYY-MM"
+    )
+    brief.add_argument("--to", dest="month_to", type=_month, help="last month of a range, YYYY-MM")
     _add_allow_partial(brief)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the configuration, the files, the warehouse and the services",
+        description="Check everything a run needs, one line per check with how to fix what "
+        "is wrong: configuration, intent file, export folder, secrets (never printed), "
+        "system libraries and fonts, warehouse health and free disk space, Prefect API, "
+        "writer lock. Exit code 1 when a check fails.",
+    )
+    _add_exports(doctor)
+    _add_intent(doctor)
+    _add_warehouse(doctor)
+    doctor.add_argument(
+        "--out",
+        type=_path,
+        default=settings.briefs_path(),
+        help="folder of the briefs (default: $TERRAIN_OUT or warehouse/briefs)",
+    )
 
     check = sub.add_parser(
         "check-intent",
@@ -397,17 +424,45 @@ def cmd_transform(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from flows.pipeline import brief_flow
+    from flows.pipeline import brief_flow, briefs_flow
 
-    for path in brief_flow(
-        month=args.month,
-        warehouse=str(args.warehouse),
-        out_dir=str(args.out),
-        lang=args.lang,
-        allow_partial=args.allow_partial,
-    ):
+    if args.month_from or args.month_to:
+        if not (args.month_from and args.month_to) or args.month:
+            raise CommandError("give --from and --to together, without --month")
+        if "latest" in (args.month_from, args.month_to):
+            raise CommandError("--from and --to take months written YYYY-MM")
+        paths = briefs_flow(
+            month_from=args.month_from,
+            month_to=args.month_to,
+            warehouse=str(args.warehouse),
+            out_dir=str(args.out),
+            lang=args.lang,
+            allow_partial=args.allow_partial,
+        )
+    else:
+        paths = brief_flow(
+            month=args.month,
+            warehouse=str(args.warehouse),
+            out_dir=str(args.out),
+            lang=args.lang,
+            allow_partial=args.allow_partial,
+        )
+    for path in paths:
         print(path)
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from flows.doctor import run_checks
+
+    checks = run_checks(args.exports, args.intent, args.warehouse, args.out)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if c.failed]
+    print(
+        f"{len(checks)} checks, {len(failed)} failed" if failed else f"{len(checks)} checks, all ok"
+    )
+    return 1 if failed else 0
 
 
 def cmd_check_intent(args: argparse.Namespace) -> int:
@@ -445,6 +500,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "transform": cmd_transform,
     "brief": cmd_brief,
     "check-intent": cmd_check_intent,
+    "doctor": cmd_doctor,
     "eval-signals": cmd_eval_signals,
     "serve": cmd_serve,
 }

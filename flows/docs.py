@@ -8,7 +8,9 @@
   (flows.ingest.export_settings);
 - docs/input-contract.md: the canonical export files (flows.ingest.contract_doc);
 - docs/findings.schema.json: its shape is written by hand, its lists come from the
-  seeds (flows.brief.findings_schema).
+  seeds (flows.brief.findings_schema);
+- docs/duckdb-sql.md: the SQL of transforms/ only DuckDB understands
+  (flows.transform.portability).
 
 tests/test_docs.py fails when a committed file differs from what the code writes, so
 a change to the models or to the contract comes with its documentation.
@@ -25,12 +27,14 @@ from flows.ingest.contract_doc import input_contract
 from flows.ingest.export_settings import export_settings_schema
 from flows.intent.schema import intent_schema
 from flows.settings import PROJECT_DIR
+from flows.transform.portability import duckdb_only_sql
 
 GENERATED: dict[str, Callable[[], str]] = {
     "docs/intent.schema.json": intent_schema,
     "docs/export-settings.schema.json": export_settings_schema,
     "docs/input-contract.md": input_contract,
     "docs/findings.schema.json": findings_schema,
+    "docs/duckdb-sql.md": duckdb_only_sql,
 }
 
 

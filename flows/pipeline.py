@@ -5,9 +5,22 @@ flows/transform, flows/health, flows/brief); the flows only chain them. Paths de
 to the configuration of flows/settings.py (environment variables), so the same
 deployments run on the demo or on a company's own exports.
 
-The data health check (flows/health) follows ingestion and the transform, and comes
-before every brief: a failure fails the task, hence the flow (exit code 2 from the
-CLI), unless `allow_partial` (the flows' parameter, `--allow-partial`, or
+The warehouse path names the *published* file analysts and briefs open. The flows
+that write (ingest, transform, refresh) hold the warehouse for writing
+(`flows.warehouse.session.writing`: one run at a time, a working copy) and publish it
+when the outermost of them succeeds; `pipeline` keeps the writer lock until its brief,
+rendered from the file it just published, is written.
+
+Each source (shop, crm, support) is loaded by its own task, retried when it fails: a
+source still failing after its retries fails its task, the others load, the run goes
+on (transform, publication, brief, which names the stale source) and then fails with
+SourceFailedError, so the failure shows in Prefect and in the exit code.
+
+The data health check (flows/health) follows ingestion and the transform (on the
+working copy, under the writer lock), and comes before every brief: a failure fails
+the task, hence the flow (exit code 2 from the CLI), and nothing is published (analysts
+keep the last data that passed; the working copy keeps the failed check for the next
+run), unless `allow_partial` (the flows' parameter, `--allow-partial`, or
 `allow_partial: true` in export-settings.yaml) lets the run go on, which the warehouse
 records for the brief's cover.
 """
@@ -18,33 +31,49 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from flows import settings
+from flows import faults, settings
 from flows.brief import BriefError
-from flows.brief.period import MonthError, resolve_month
+from flows.brief.period import MonthError, month_range, resolve_month
 from flows.brief.write import write_brief
 from flows.health import DataHealthError
 from flows.health.check import check_before_brief, check_ingest, check_transform
 from flows.ingest.export_settings import load_export_settings
-from flows.ingest.run import IngestError, WarehouseBusyError, ingest_exports
+from flows.ingest.folder import scan_export_folder
+from flows.ingest.freshness import new_run_id
+from flows.ingest.run import IngestError, SourceFailedError, WarehouseBusyError, ingest_exports
 from flows.intent.load import IntentError, load_intent
 from flows.intent.model import Intent
 from flows.intent.tables import write_intent_tables
 from flows.transform.dbt import TransformError, company_timezone, run_dbt
+from flows.warehouse.lock import WarehouseLockedError, writer_lock
+from flows.warehouse.session import writing
+from flows.warehouse.target import warehouse_location
 
 
 def _path(value: str | Path | None, default: Path) -> Path:
-    return Path(value).expanduser().resolve() if value else default
+    """A path argument (absolute), or a MotherDuck warehouse (`md:<database>`) as is."""
+    return warehouse_location(value) if value else default
 
 
-# Errors the user must fix: retrying them only delays the message.
-USER_ERRORS = (IngestError, IntentError, TransformError, BriefError, MonthError, DataHealthError)
+# Errors the user must fix: retrying them only delays the message. Another run writing
+# the warehouse was already waited for (TERRAIN_LOCK_WAIT_SECONDS).
+USER_ERRORS = (
+    IngestError,
+    IntentError,
+    TransformError,
+    BriefError,
+    MonthError,
+    WarehouseLockedError,
+    DataHealthError,
+)
 
 
 def _transient(task, task_run, state) -> bool:
-    """Retry what may pass by itself (the warehouse file held by another process)."""
+    """Retry what may pass by itself (the warehouse file held by another process, a
+    source that could not be loaded)."""
     try:
         state.result()
-    except WarehouseBusyError:
+    except (WarehouseBusyError, SourceFailedError):
         return True
     except DataHealthError:
         return False  # its message quotes the data, which may say "lock" or anything
@@ -58,10 +87,20 @@ def _transient(task, task_run, state) -> bool:
 
 # I/O against the DuckDB file can fail transiently (another process holding the
 # file lock), so the tasks that write it retry; the pure checks do not.
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient)
-def ingest_exports_task(exports_dir: Path, warehouse: Path) -> dict[str, dict[str, int]]:
+@task(
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=_transient,
+    task_run_name="ingest-{system}",
+)
+def ingest_source_task(
+    exports_dir: Path, database: Path, system: str, run_id: str
+) -> dict[str, dict[str, int]]:
+    """Load one source (system) of the export folder."""
     logger = get_run_logger()
-    report = ingest_exports(exports_dir, warehouse, progress=logger.info)
+    report = ingest_exports(
+        exports_dir, database, progress=logger.info, systems=[system], run_id=run_id
+    )
     for level, line in report.summary_levels():
         logger.log(level, line)
     return report.as_dict()
@@ -123,17 +162,63 @@ def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | No
     return [str(pdf), str(findings)]
 
 
+def _ingest_sources(exports_dir: Path, database: Path) -> dict[str, dict[str, int]]:
+    """One task per source; SourceFailedError at the end when some could not load."""
+    systems = scan_export_folder(exports_dir).systems()
+    if not systems:
+        # no source at all: the plain function says what the folder should hold
+        return ingest_exports(exports_dir, database).as_dict()
+    run_id = new_run_id()
+    delay = settings.retry_delay_seconds()
+    counts: dict[str, dict[str, int]] = {}
+    failures: dict[str, str] = {}
+    errors: list[IngestError] = []
+    for system in systems:
+        state = ingest_source_task.with_options(retry_delay_seconds=delay)(
+            exports_dir, database, system, run_id, return_state=True
+        )
+        try:
+            counts.update(state.result())
+        except SourceFailedError as error:
+            failures.update(error.failures)
+            if error.report is not None:
+                counts.update(error.report.as_dict())
+        except IngestError as error:
+            errors.append(error)
+    if errors:
+        # a file the user must fix stops the run (after every source was tried)
+        raise errors[0] if len(errors) == 1 else IngestError("\n".join(map(str, errors)))
+    if failures:
+        reasons = "\n".join(f"  {system}: {reason}" for system, reason in failures.items())
+        raise SourceFailedError(
+            f"{len(failures)} source(s) could not be loaded after their retries; the others "
+            f"were, and the warehouse keeps their last loaded data (stale):\n{reasons}",
+            failures=failures,
+        )
+    return counts
+
+
 @flow(name="ingest", log_prints=False)
 def ingest_flow(
     exports_dir: str | None = None, warehouse: str | None = None, allow_partial: bool = False
 ) -> dict:
     """Load the export folder into the raw datasets (merge on primary keys), then check
-    the data's health. allow_partial: go on (and say so) when the check fails."""
+    the data's health. allow_partial: go on (and say so) when the check fails.
+
+    A source that could not be loaded does not stop the others: the check judges what
+    loaded, the warehouse is published, then the run fails with SourceFailedError."""
+    published = _path(warehouse, settings.warehouse_path())
     exports = _path(exports_dir, settings.exports_path())
-    warehouse_file = _path(warehouse, settings.warehouse_path())
-    counts = ingest_exports_task(exports, warehouse_file)
-    check_ingest_task(warehouse_file, exports, allow_partial)
-    return counts
+    with writing(published, "terrain ingest", publish_despite=(SourceFailedError,)) as database:
+        stale: SourceFailedError | None = None
+        try:
+            counts = _ingest_sources(exports, database)
+        except SourceFailedError as error:
+            stale, counts = error, {}
+        check_ingest_task(database, exports, allow_partial)
+        if stale is not None:
+            raise stale
+        return counts
 
 
 @flow(name="transform")
@@ -142,11 +227,14 @@ def transform_flow(
 ) -> None:
     """Validate and load the intent file, build and test every dbt model, then check
     the amounts left without an exchange rate."""
-    warehouse_file = _path(warehouse, settings.warehouse_path())
-    intent = validate_intent_task(_path(intent_file, settings.intent_path()))
-    write_intent_task(intent, warehouse_file)
-    build_models_task(warehouse_file)
-    check_transform_task(warehouse_file, allow_partial)
+    published = _path(warehouse, settings.warehouse_path())
+    with writing(published, "terrain transform") as database:
+        intent = validate_intent_task(_path(intent_file, settings.intent_path()))
+        write_intent_task(intent, database)
+        faults.reached("transform.intent-written")
+        build_models_task(database)
+        faults.reached("transform.built")
+        check_transform_task(database, allow_partial)
 
 
 @flow(name="brief")
@@ -160,7 +248,8 @@ def brief_flow(
     """Render the PDF brief and its findings JSON for one month.
 
     month: YYYY-MM, `latest` (last complete month of the shop orders) or empty for the
-    previous calendar month (what the monthly schedule wants). Refuses data whose latest
+    previous calendar month (what the monthly schedule wants). Reads the published
+    warehouse only: it never waits for a run that is writing. Refuses data whose latest
     health check failed, unless that check or allow_partial allowed it.
     """
     warehouse_file = _path(warehouse, settings.warehouse_path())
@@ -170,6 +259,29 @@ def brief_flow(
     return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
 
 
+@flow(name="briefs")
+def briefs_flow(
+    month_from: str,
+    month_to: str,
+    warehouse: str | None = None,
+    out_dir: str | None = None,
+    lang: str | None = None,
+    allow_partial: bool = False,
+) -> list[str]:
+    """Backfill: the brief of every month from `month_from` to `month_to` (YYYY-MM, both
+    included). Each month's pair is written whole; running it again rewrites the same
+    files. Refuses data whose latest health check failed, as `brief_flow` does."""
+    warehouse_file = _path(warehouse, settings.warehouse_path())
+    check_before_brief_task(warehouse_file, allow_partial)
+    out = _path(out_dir, settings.briefs_path())
+    months = month_range(month_from, month_to, warehouse_file)
+    get_run_logger().info("briefs for %s to %s (%d months)", months[0], months[-1], len(months))
+    outputs: list[str] = []
+    for month in months:
+        outputs += render_brief_task(warehouse_file, month, out, lang)
+    return outputs
+
+
 @flow(name="refresh")
 def refresh_flow(
     exports_dir: str | None = None,
@@ -177,9 +289,23 @@ def refresh_flow(
     warehouse: str | None = None,
     allow_partial: bool = False,
 ) -> None:
-    """Nightly: ingest then transform, each followed by its data health check."""
-    ingest_flow(exports_dir, warehouse, allow_partial)
-    transform_flow(intent_file, warehouse, allow_partial)
+    """Nightly: ingest then transform, each followed by its data health check, then
+    publish for analysts.
+
+    A source that could not be loaded does not stop the others nor the transform: the
+    warehouse is rebuilt and published with its last loaded data, then the run fails.
+    A failed health check stops the run and publishes nothing.
+    """
+    published = _path(warehouse, settings.warehouse_path())
+    with writing(published, "terrain refresh", publish_despite=(SourceFailedError,)):
+        stale: SourceFailedError | None = None
+        try:
+            ingest_flow(exports_dir, warehouse, allow_partial)
+        except SourceFailedError as error:
+            stale = error
+        transform_flow(intent_file, warehouse, allow_partial)
+        if stale is not None:
+            raise stale
 
 
 @flow(name="pipeline")
@@ -192,6 +318,17 @@ def pipeline_flow(
     lang: str | None = None,
     allow_partial: bool = False,
 ) -> list[str]:
-    """Everything: ingest, transform, brief."""
-    refresh_flow(exports_dir, intent_file, warehouse, allow_partial)
-    return brief_flow(month, warehouse, out_dir, lang, allow_partial)
+    """Everything: ingest, transform (each with its data health check), publish, brief
+    (from the published file)."""
+    published = _path(warehouse, settings.warehouse_path())
+    # the lock stays held until the brief is written: no other run publishes in between
+    with writer_lock(published, command="terrain run"):
+        stale: SourceFailedError | None = None
+        try:
+            refresh_flow(exports_dir, intent_file, warehouse, allow_partial)
+        except SourceFailedError as error:
+            stale = error
+        outputs = brief_flow(month, warehouse, out_dir, lang, allow_partial)
+        if stale is not None:
+            raise stale
+        return outputs

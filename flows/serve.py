@@ -80,7 +80,14 @@ def local_prefect_server(port: int, timeout_s: float = 120) -> Iterator[str]:
 
 def deployments() -> list:
     """The scheduled deployments, as prefect.yaml declares them for workers."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
+
+    # a run scheduled while the previous one still runs waits for it (then the writer
+    # lock of flows/warehouse/lock.py keeps the warehouse to one writer)
+    one_at_a_time = ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+    )
 
     from flows.pipeline import brief_flow, refresh_flow
 
@@ -88,13 +95,13 @@ def deployments() -> list:
         refresh_flow.to_deployment(
             name="nightly-refresh",
             schedules=[Cron(settings.REFRESH_CRON, timezone=settings.SCHEDULE_TIMEZONE)],
-            concurrency_limit=1,
+            concurrency_limit=one_at_a_time,
             description="Ingest the exports and rebuild the warehouse, every night.",
         ),
         brief_flow.to_deployment(
             name="monthly-brief",
             schedules=[Cron(settings.BRIEF_CRON, timezone=settings.SCHEDULE_TIMEZONE)],
-            concurrency_limit=1,
+            concurrency_limit=one_at_a_time,
             description="The brief of the previous month, on the 1st.",
         ),
     ]

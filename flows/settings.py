@@ -45,7 +45,11 @@ def env_path(name: str, default: Path) -> Path:
 
 
 def warehouse_path() -> Path:
-    """The DuckDB file: $TERRAIN_WAREHOUSE, or warehouse/terrain.duckdb."""
+    """The DuckDB file: $TERRAIN_WAREHOUSE, or warehouse/terrain.duckdb; `md:<database>`
+    names a MotherDuck database instead (flows.warehouse.target)."""
+    value = os.environ.get("TERRAIN_WAREHOUSE", "")
+    if value.startswith("md:"):
+        return Path(value)
     return env_path("TERRAIN_WAREHOUSE", DEFAULT_WAREHOUSE)
 
 
@@ -62,6 +66,16 @@ def intent_path() -> Path:
 def briefs_path() -> Path:
     """Where briefs are written: $TERRAIN_OUT, or warehouse/briefs."""
     return env_path("TERRAIN_OUT", DEFAULT_OUT_DIR)
+
+
+def retry_delay_seconds() -> float:
+    """Seconds between the retries of a task that may pass by itself (a source down, the
+    warehouse file held): $TERRAIN_RETRY_DELAY_SECONDS, or 10."""
+    value = os.environ.get("TERRAIN_RETRY_DELAY_SECONDS", "")
+    try:
+        return max(0.0, float(value)) if value else 10.0
+    except ValueError:
+        return 10.0
 
 
 def raw_dataset(system: str) -> str:

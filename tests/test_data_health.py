@@ -32,6 +32,7 @@ from flows.health import DataHealthError
 from flows.health.check import check_before_brief, check_ingest, check_transform
 from flows.ingest.run import ingest_exports
 from flows.settings import EXAMPLES_DIR, PROJECT_DIR
+from flows.warehouse.paths import WarehousePaths
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +193,9 @@ def test_a_settings_mistake_rejecting_every_order_fails_the_run(mistaken_run) ->
     assert "Traceback" not in err
     assert not (root / "briefs").exists()
 
-    warehouse = root / "terrain.duckdb"
+    # nothing is published for analysts; the working copy keeps the failed check
+    assert not (root / "terrain.duckdb").exists()
+    warehouse = WarehousePaths.of(root / "terrain.duckdb").working
     assert query(warehouse, "select stage, passed, allow_partial from raw_health.checks") == [
         ("ingest", False, False)
     ]

@@ -36,3 +36,23 @@ def test_schedules_match_settings_and_served_deployments():
         (schedule,) = served[name].schedules
         assert schedule.schedule.cron == cron
         assert schedule.schedule.timezone == settings.SCHEDULE_TIMEZONE
+
+
+def test_the_deployments_that_write_wait_for_each_other():
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+
+    deployed = load_deployments()
+    writers = {"nightly-refresh", "pipeline"}
+    for name, deployment in deployed.items():
+        # Prefect's own model of a deployment's limit: one run, later ones enqueued
+        limit = ConcurrencyLimitConfig(**deployment["concurrency_limit"])
+        assert (limit.limit, limit.collision_strategy.value) == (1, "ENQUEUE"), name
+        queue = deployment["work_pool"]["work_queue_name"]
+        assert (queue == "warehouse-writers") == (name in writers), name
+    text = (settings.PROJECT_DIR / "prefect.yaml").read_text()
+    assert "prefect work-queue create warehouse-writers --pool terrain-local --limit 1" in text
+    from flows.serve import deployments
+
+    for served in deployments():
+        assert served.concurrency_limit == 1
+        assert served.concurrency_options.collision_strategy.value == "ENQUEUE"

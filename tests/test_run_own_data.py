@@ -10,6 +10,7 @@ import json
 import shutil
 
 import pytest
+from fixtures.own_data import write_own_exports
 
 from flows.brief.period import latest_complete_month
 from flows.brief.write import write_brief
@@ -19,56 +20,11 @@ from flows.intent.tables import write_intent_tables
 from flows.settings import EXAMPLES_DIR
 from flows.transform.dbt import run_dbt
 
-CUSTOMERS = """customer_id,email,created_at
-C1, Alice@Example.com ,2026-01-03
-C2,bob@example.com,2026-01-10
-C3,carla@example.com,2026-02-01
-"""
-PRODUCTS = """product_id,sku,name,category,unit_price,currency,status
-P1,GP-01,Veste,vestes,100,EUR,active
-P2,AC-01,Ceinture,accessoires,20,EUR,active
-"""
-# February: 3 orders, 4 units of the main range (2 + 1 + 1), 400 EUR; one cancelled.
-# O7 is 28 February 23:30 UTC, already 1 March in Paris (the company's time zone).
-ORDERS = """order_id,customer_id,ordered_at,channel,currency,total_amount,status
-O1,C1,2026-01-05T10:00:00Z,web,EUR,120,paid
-O2,C1,2026-02-02T10:00:00Z,web,EUR,200,paid
-O3,C2,2026-02-14T10:00:00Z,store,EUR,120,paid
-O4,C3,2026-02-20T10:00:00Z,web,EUR,100,paid
-O5,C3,2026-02-21T10:00:00Z,web,EUR,100,cancelled
-O6,C2,2026-03-02T10:00:00Z,web,EUR,100,paid
-O7,C1,2026-02-28T23:30:00Z,web,EUR,100,paid
-"""
-ORDER_LINES = """order_id,line_number,sku,quantity,unit_price
-O1,1,GP-01,1,100
-O1,2,AC-01,1,20
-O2,1,GP-01,2,100
-O3,1,GP-01,1,100
-O3,2,AC-01,1,20
-O4,1,GP-01,1,100
-O5,1,GP-01,1,100
-O6,1,GP-01,1,100
-O7,1,GP-01,1,100
-"""
-REVIEWS = """review_id,sku,customer_id,created_at,rating,body
-R1,GP-01,C1,2026-02-10,5,"Super veste, je l'ai fait réparer une fois déjà"
-R2,GP-01,C2,2026-02-18,3,"Livraison en retard, écrivez-moi à bob@example.com"
-"""
-
 
 @pytest.fixture(scope="module")
 def own_data(tmp_path_factory):
     root = tmp_path_factory.mktemp("own")
-    shop = root / "exports" / "shop"
-    shop.mkdir(parents=True)
-    for name, text in [
-        ("customers", CUSTOMERS),
-        ("products", PRODUCTS),
-        ("orders", ORDERS),
-        ("order_lines", ORDER_LINES),
-        ("reviews", REVIEWS),
-    ]:
-        (shop / f"{name}.csv").write_text(text, encoding="utf-8")
+    write_own_exports(root / "exports")
     intent = root / "intent.yaml"
     shutil.copy(EXAMPLES_DIR / "starter" / "intent.yaml", intent)
     warehouse = root / "terrain.duckdb"

@@ -16,20 +16,30 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flows import shared_lists
 from flows.brief import BriefError
 from flows.brief.report_tables import REPORT_SCHEMA, read_report
+from flows.settings import run_date
 from flows.voice.redaction import KINDS
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 # The columns of the report tables each part of the findings carries, as they name them.
 # fmt: off
 COVERAGE_COLUMNS = ("system", "entity", "row_count", "rejected_rows", "first_at", "last_at")
 DATA_CHECK_COLUMNS = (
-    "stage", "checked_at", "passed", "allow_partial", "is_partial", "failure_count",
+    "stage", "run_date", "passed", "allow_partial", "is_partial", "failure_count",
     "failure_rules", "failure_entities", "failure_files", "failure_messages",
 )
 TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")
+DATA_HEALTH_COLUMNS = (
+    "entity_key", "system", "entity", "is_required", "status", "file_count", "rows_received",
+    "rows_loaded", "rows_rejected", "rows_excluded", "reject_share", "first_date", "last_date",
+)
+# What a state says about a figure (report.rpt_brief__figure_states, rpt_brief__gaps).
+STATE_COLUMNS = (
+    "state", "input", "no_data_reason", "floor_name", "floor_value", "observed_value",
+)
 # The method's signal thresholds (dbt vars, columns of rpt_brief__company) the
 # appendix states in plain words.
 METHOD_SIGNAL_COLUMNS = (
@@ -41,6 +51,7 @@ METHOD_SIGNAL_COLUMNS = (
     "signal_spike_reference_months", "signal_spike_min_ratio", "signal_spike_fdr",
     "signal_seasonal_share", "signal_seasonal_p", "signal_established_min_rise_months",
     "signal_established_min_ratio", "signal_established_p",
+    "signal_trend_months", "signal_smoothing",
     "term_min_customers", "term_fdr", "term_min_share_ratio",
 )
 # The method's gap, experiment and decision thresholds, for the appendix.
@@ -49,12 +60,14 @@ METHOD_GAP_COLUMNS = (
     "gap_channel_tolerance", "gap_use_tolerance", "gap_min_evidence", "gap_psi_threshold",
     "gap_bundle_window_months", "gap_bundle_min_lift", "gap_bundle_min_co_orders",
     "gap_false_discovery_rate", "gap_z_threshold", "gap_target_min_sample",
+    "repeat_min_history_months",
     "gap_rejection_min_sample", "gap_rejection_min_events", "experiment_min_reviews",
     "experiment_rating_prior_reviews", "experiment_decision_score", "decision_window_months",
 )
 # How customer voice is told from staff text, for the appendix (docs/voice.md).
 METHOD_VOICE_COLUMNS = (
     "template_min_threads", "note_default_author_role", "comment_default_author_role",
+    "verbatim_max_chars",
 )
 OFFER_FIGURES = (
     "orders", "units", "revenue", "buyers", "off_target_buyers", "off_target_buyer_share",
@@ -93,6 +106,45 @@ TERM_FIGURES = (
     "baseline_documents", "baseline_share", "smoothed_ratio", "p_value", "q_value",
     "trend_documents",
 )
+
+# The metric whose state (report.rpt_brief__figure_states) each figure of an offer
+# shares, and its period: the month, or the trailing window (var gap_window_months). A
+# rate's parts share the rate's state (returns with the return rate), a mix's parts the
+# mix's. A figure without a metric (customer texts counted) is a count of the month.
+OFFER_FIGURE_STATES: dict[str, tuple[str | None, str]] = {
+    "orders": ("units", "month"), "units": ("units", "month"),
+    "revenue": ("revenue", "month"), "buyers": ("units", "month"),
+    "off_target_buyers": ("off_target_share", "window"),
+    "off_target_buyer_share": ("off_target_share", "window"),
+    "off_target_revenue_share": ("off_target_share", "window"),
+    "top_off_target_segment_share": ("off_target_share", "window"),
+    "returns": ("return_rate", "month"), "return_rate": ("return_rate", "month"),
+    "repeat_rate": ("repeat_rate", "month"),
+    "tickets": ("tickets_per_100_orders", "month"),
+    "tickets_per_100_orders": ("tickets_per_100_orders", "month"),
+    "csat": ("csat", "month"), "avg_rating": ("rating", "month"), "reviews": ("rating", "month"),
+    "evidence_items": (None, "month"),
+    "window_revenue": ("revenue", "window"), "window_revenue_share": ("revenue", "window"),
+    "segment_psi_vs_intended": ("off_target_share", "window"),
+    "segment_psi_vs_past": ("off_target_share", "window"),
+    "off_target_channel_share": ("off_target_channel_share", "window"),
+    "top_off_target_channel_share": ("off_target_channel_share", "window"),
+    "top_unintended_use_share": ("unintended_use_share", "window"),
+    "window_return_rate": ("return_rate", "window"),
+    "window_cancellation_rate": ("cancellation_rate", "window"),
+    "window_lost_deals": ("lost_deal_rate", "window"),
+    "window_lost_deal_rate": ("lost_deal_rate", "window"),
+}
+# The components of an experiment's reception: the input each needs, and the method
+# column (rpt_brief__company) of its floor with the figure compared with it
+# (fct_experiment_reception gives the states: no_data, insufficient_data, measured).
+EXPERIMENT_COMPONENTS: dict[str, tuple[str | None, str | None, str | None]] = {
+    "rating": ("shop/reviews", "experiment_min_reviews", "reviews"),
+    "repeat": ("shop/orders", "gap_min_buyers", "buyers"),
+    "pace": ("shop/orders", None, None),
+    "request": (None, None, None),
+    "return": ("shop/returns", "gap_target_min_sample", "units"),
+}
 # fmt: on
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -113,24 +165,33 @@ def pick(row: Row, names: tuple[str, ...]) -> Row:
 
 
 def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
-    """The findings dict for `month` ('YYYY-MM') from the warehouse's report tables."""
+    """The findings dict for `month` ('YYYY-MM') from the warehouse's report tables.
+
+    A month with no data at all (no order, no customer text) gives the findings of a
+    short brief that says so (`month_state` no_data); a month after the day of the run
+    is an error.
+    """
     report_month = parse_month(month)
     warehouse = Path(warehouse)
-    report = read_report(warehouse, report_month)
-    company, rows = report.company, report.months
-    if not rows["rpt_brief__offers"] and not rows["rpt_brief__signals"]:
+    if report_month > run_date().replace(day=1):
         raise BriefError(
-            f"no data for {month} in {warehouse}: the data covers "
-            f"{company['first_data_date']} to {company['last_data_date']}; choose a month "
-            "in that range (or load newer exports and run `terrain transform`)"
+            f"no data for {month}: the month is after the day of the run ({run_date()}); "
+            "choose a month that has begun"
         )
+    report = read_report(warehouse, report_month)
     return shape_findings(
         warehouse,
         report_month,
-        company,
+        report.company,
         report.coverage,
-        rows,
-        _data_health(report.data_checks, report.test_warnings),
+        report.months,
+        report.freshness,
+        _data_health(
+            report.data_checks,
+            report.test_warnings,
+            report.data_health,
+            report.months["rpt_brief__figure_states"],
+        ),
     )
 
 
@@ -140,9 +201,11 @@ def shape_findings(
     company: Row,
     coverage: list[Row],
     rows: dict[str, list[Row]],
+    freshness: list[Row] | None = None,
     data_health: Row | None = None,
 ) -> dict[str, Any]:
     """Rename the selected rows into the documented findings shape."""
+    states = rows.get("rpt_brief__figure_states", [])
     return {
         "schema_version": SCHEMA_VERSION,
         "month": report_month.strftime("%Y-%m"),
@@ -151,27 +214,89 @@ def shape_findings(
             company["last_complete_month"] is not None
             and report_month.isoformat() <= company["last_complete_month"]
         ),
+        "month_state": "measured" if _has_data(rows) else "no_data",
         "generated_from": warehouse.name,
         "company": _company(company),
         "coverage": [pick(row, COVERAGE_COLUMNS) for row in coverage],
-        "data_health": data_health or _data_health([], []),
+        "stale_sources": [_stale(row) for row in freshness or () if row["is_stale"]],
+        "data_health": data_health or _data_health([], [], [], states),
         "method": _method(company),
         "at_a_glance": [_glance(row) for row in rows["rpt_brief__at_a_glance"]],
-        "offers": [_offer(offer) for offer in rows["rpt_brief__offers"]],
-        "findings": _findings(rows),
+        "offers": [_offer(offer, states, company) for offer in rows["rpt_brief__offers"]],
+        "findings": _findings(rows, company),
         "labels": _labels(rows),
         "sources": _sources(),
     }
 
 
-def _data_health(checks: list[Row], test_warnings: list[Row]) -> Row:
-    """The data health checks behind the brief; `partial`: rendered from data that
-    failed a check, because partial data was allowed (the cover must say so)."""
+def _stale(row: Row) -> Row:
+    """A source the latest ingestion did not load: since when its data have not moved."""
+    return {
+        "source": row["source"],
+        "last_loaded_at": row["last_loaded_at"],
+        "failing_since": row["failing_since"],
+        "last_error": row["last_error"],
+    }
+
+
+def _has_data(rows: dict[str, list[Row]]) -> bool:
+    """The month holds an order or a customer text (as the report tables count them)."""
+    return any(
+        (offer["orders"] or 0) > 0 or (offer["evidence_items"] or 0) > 0
+        for offer in rows["rpt_brief__offers"]
+    ) or any((signal["documents"] or 0) > 0 for signal in rows["rpt_brief__signals"])
+
+
+def _data_health(
+    checks: list[Row],
+    test_warnings: list[Row],
+    sources: list[Row] | None = None,
+    states: list[Row] | None = None,
+) -> Row:
+    """The data health behind the brief. `partial`: rendered from data that failed a
+    check, because partial data was allowed (the cover must say so); `sources`: each
+    entity of the export contract, loaded or missing; `not_assessed`: the figures of the
+    month with no data, by the input they lack."""
+    sources = sources or []
     return {
         "partial": any(check["is_partial"] for check in checks),
         "checks": [pick(check, DATA_CHECK_COLUMNS) for check in checks],
         "test_warnings": [pick(warning, TEST_WARNING_COLUMNS) for warning in test_warnings],
+        "sources": [pick(row, DATA_HEALTH_COLUMNS) for row in sources],
+        "missing_sources": [row["entity_key"] for row in sources if row["status"] != "loaded"],
+        "not_assessed": _not_assessed(states or []),
     }
+
+
+def _not_assessed(states: list[Row]) -> list[Row]:
+    """The month's figures in state no_data, grouped by the input they lack (a target
+    shares its figure's state: only the figure is named)."""
+    targets = {metric.id for metric in shared_lists.target_metrics()}
+    grouped: dict[tuple[str, str], Row] = {}
+    for row in states:
+        if row["state"] != "no_data" or row["metric"] in targets:
+            continue
+        key = (row["input"], row["no_data_reason"])
+        entry = grouped.setdefault(
+            key,
+            {
+                "input": row["input"],
+                "no_data_reason": row["no_data_reason"],
+                "metrics": [],
+                "offer_ids": [],
+            },
+        )
+        if row["metric"] not in entry["metrics"]:
+            entry["metrics"].append(row["metric"])
+        if row["offer_id"] not in entry["offer_ids"]:
+            entry["offer_ids"].append(row["offer_id"])
+    return list(grouped.values())
+
+
+def _state(row: Row | None, period_start: Any, period_end: Any) -> Row:
+    """A figure's state and its period; no row: the figure does not apply (state null)."""
+    state = {name: (row[name] if row else None) for name in STATE_COLUMNS}
+    return {**state, "period_start": period_start, "period_end": period_end}
 
 
 def _company(company: Row) -> Row:
@@ -216,7 +341,23 @@ def _glance(row: Row) -> Row:
     }
 
 
-def _offer(offer: Row) -> Row:
+def _offer(offer: Row, states: list[Row], company: Row) -> Row:
+    by_metric = {row["metric"]: row for row in states if row["offer_id"] == offer["offer_id"]}
+    periods = {
+        "month": (offer["report_month"], offer["month_end"]),
+        "window": (offer["window_start"], offer["month_end"]),
+    }
+    figure_states = {}
+    for figure, (metric, period) in OFFER_FIGURE_STATES.items():
+        start, end = periods[period]
+        if metric is None:  # a count of the month: what was found is what there is
+            figure_states[figure] = {
+                **_state(None, start, end),
+                "state": "measured",
+                "metric": None,
+            }
+        else:
+            figure_states[figure] = {**_state(by_metric.get(metric), start, end), "metric": metric}
     return {
         "offer_id": offer["offer_id"],
         "offer_name": offer["offer_name"],
@@ -224,21 +365,28 @@ def _offer(offer: Row) -> Row:
         "top_off_target_segment_id": offer["top_off_target_segment_id"],
         "top_off_target_channel": offer["top_off_target_channel"],
         "top_unintended_use_theme_id": offer["top_unintended_use_theme_id"],
+        "period": {"start": offer["report_month"], "end": offer["month_end"]},
+        "window": {
+            "start": offer["window_start"],
+            "end": offer["month_end"],
+            "months": company["gap_window_months"],
+        },
         "figures": pick(offer, OFFER_FIGURES),
+        "figure_states": figure_states,
     }
 
 
 # ----------------------------------------------------------------------- findings
 
 
-def _findings(rows: dict[str, list[Row]]) -> list[Row]:
+def _findings(rows: dict[str, list[Row]], company: Row) -> list[Row]:
     """Every finding, by type: gaps, experiments, decisions, signals, emerging terms."""
     verbatims = rows["rpt_brief__verbatims"]
     # the brief shows significant gaps and every target; the other candidates stay in
     # the warehouse (report.rpt_brief__gaps), selected there by is_reported
     return [
         *(_gap(gap) for gap in rows["rpt_brief__gaps"] if gap["is_reported"]),
-        *(_experiment(item) for item in rows["rpt_brief__experiments"]),
+        *(_experiment(item, company) for item in rows["rpt_brief__experiments"]),
         *(_decision(decision) for decision in rows["rpt_brief__decisions"]),
         *(_signal(signal, verbatims) for signal in rows["rpt_brief__signals"]),
         *(_emerging_term(term) for term in rows["rpt_brief__emerging_terms"]),
@@ -267,9 +415,13 @@ def _gap(gap: Row) -> Row:
         "is_significant": gap["is_significant"],
         "is_beyond": gap["is_beyond"],
         "has_sample": gap["has_sample"],
-        "classification": "breach" if gap["is_breach"] else "ok",
+        # "ok" (on target, within tolerance) only for a measured gap
+        "classification": (
+            "breach" if gap["is_breach"] else "ok" if gap["state"] == "measured" else gap["state"]
+        ),
         "rank": gap["gap_rank"],
         "type_rank": gap["type_rank"],
+        "state": _state(gap, gap["period_start"], gap["period_end"]),
         "figures": pick(gap, GAP_FIGURES),
         "evidence": {
             "evidence_ids": gap["evidence_ids"] or [],
@@ -280,7 +432,19 @@ def _gap(gap: Row) -> Row:
     }
 
 
-def _experiment(item: Row) -> Row:
+def _experiment(item: Row, company: Row) -> Row:
+    components = {}
+    for component, (input_key, floor, observed) in EXPERIMENT_COMPONENTS.items():
+        components[component] = {
+            "state": item[f"{component}_state"],
+            "input": input_key,
+            "no_data_reason": item[f"{component}_no_data_reason"],
+            "floor_name": floor,
+            "floor_value": company[floor] if floor else None,
+            "observed_value": item[observed] if observed else None,
+            "period_start": item["period_start"],
+            "period_end": item["period_end"],
+        }
     return {
         "type": "experiment",
         "finding_id": f"experiment/{item['offer_id']}/{item['item_id']}",
@@ -293,6 +457,7 @@ def _experiment(item: Row) -> Row:
         "rank": item["recommendation_rank"],
         "period": {"start": item["period_start"], "end": item["period_end"]},
         "figures": pick(item, EXPERIMENT_FIGURES),
+        "component_states": components,
         "evidence": {"evidence_ids": item["evidence_ids"] or []},
     }
 
@@ -328,6 +493,8 @@ def _signal(signal: Row, verbatims: list[Row]) -> Row:
         "label": {"fr": signal["theme_label_fr"], "en": signal["theme_label_en"]},
         "classification": signal["classification"],
         "rising_scope": signal["rising_scope"],
+        "trend_test_direction": signal["trend_test_direction"],
+        "periods": _signal_periods(signal),
         "figures": pick(signal, SIGNAL_FIGURES),
         "verbatims": [
             {
@@ -344,6 +511,15 @@ def _signal(signal: Row, verbatims: list[Row]) -> Row:
     }
 
 
+def _signal_periods(row: Row) -> Row:
+    """The windows a signal's (or a term's) figures cover: recent, baseline, trend test."""
+    return {
+        "recent": {"start": row["recent_start"], "end": row["recent_end"]},
+        "baseline": {"start": row["baseline_start"], "end": row["baseline_end"]},
+        "trend": {"start": row["trend_start"], "end": row["recent_end"]},
+    }
+
+
 def _emerging_term(term: Row) -> Row:
     return {
         "type": "emerging_term",
@@ -354,6 +530,7 @@ def _emerging_term(term: Row) -> Row:
         "word_count": term["word_count"],
         "classification": "emerging",
         "rank": term["term_rank"],
+        "periods": _signal_periods(term),
         "figures": pick(term, TERM_FIGURES),
         "verbatims": term["examples"],
     }
@@ -444,7 +621,10 @@ def _sources() -> dict[str, str]:
     return {
         "company": f"{REPORT_SCHEMA}.rpt_brief__company",
         "coverage": f"{REPORT_SCHEMA}.rpt_brief__coverage",
+        "stale_sources": f"{REPORT_SCHEMA}.rpt_brief__freshness",
         "data_health": f"{REPORT_SCHEMA}.rpt_brief__data_checks",
+        "data_health_sources": f"{REPORT_SCHEMA}.rpt_brief__data_health",
+        "figure_states": f"{REPORT_SCHEMA}.rpt_brief__figure_states",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",
         "gap": f"{REPORT_SCHEMA}.rpt_brief__gaps",

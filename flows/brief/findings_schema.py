@@ -17,9 +17,12 @@ from flows.settings import PROJECT_DIR
 
 SCHEMA_FILE = PROJECT_DIR / "docs" / "findings.schema.json"
 
-# (finding type, or None for the top of the file; key path) -> the seed whose ids it takes
+# (finding type, None for the top of the file, or "$defs" for the shared definitions; key
+# path) -> the seed whose ids it takes (null stays allowed where the schema allows it)
 SEEDED_ENUMS: dict[tuple[str | None, tuple[str, ...]], str] = {
     (None, ("company", "properties", "language")): "languages",
+    ("$defs", ("state", "properties", "state")): "figure_states",
+    ("$defs", ("state", "properties", "no_data_reason")): "no_data_reasons",
     ("gap", ("gap_type",)): "gap_types",
     ("experiment", ("classification",)): "experiment_recommendations",
     ("decision", ("classification",)): "decision_statuses",
@@ -37,14 +40,18 @@ def findings_schema() -> str:
         node = _properties(schema, finding_type)
         for key in path:
             node = node[key]
-        node["enum"] = list(shared_lists.ids(seed))
+        nullable = None in node.get("enum", [])
+        node["enum"] = [*shared_lists.ids(seed), *([None] if nullable else [])]
     return _compact(schema, 0) + "\n"
 
 
 def _properties(schema: dict[str, Any], finding_type: str | None) -> dict[str, Any]:
-    """The properties of the file, or those of the findings of one type."""
+    """The properties of the file, its shared definitions, or the properties of the
+    findings of one type."""
     if finding_type is None:
         return schema["properties"]
+    if finding_type == "$defs":
+        return schema["$defs"]
     for case in schema["properties"]["findings"]["items"]["allOf"]:
         if case["if"]["properties"]["type"] == {"const": finding_type}:
             return case["then"]["properties"]

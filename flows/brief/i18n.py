@@ -19,7 +19,9 @@ LISTED_CODES: dict[str, tuple[str, ...]] = {
     "metric": ("metrics",),
     "kind": ("offer_kinds", "signal_kinds"),
     "channel": ("channels",),
-    "class": ("signal_classes", "experiment_recommendations", "decision_statuses"),
+    "class": ("signal_classes", "experiment_recommendations", "decision_statuses", "figure_states"),
+    "state": ("figure_states",),
+    "no_data": ("no_data_reasons",),
     "dim": ("gap_dimensions",),
     "source": ("evidence_sources",),
 }
@@ -36,6 +38,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Mois incomplet : les données s'arrêtent au {date}. "
             "Les chiffres de ce mois peuvent encore évoluer."
         ),
+        "stale_source": (
+            "Source non à jour : {source}, chargée pour la dernière fois le {since}. "
+            "Ses chiffres s'arrêtent à cette date."
+        ),
+        "stale_source_never": "Source jamais chargée : {source}. Ses chiffres manquent.",
         "cover_coverage": "Données analysées",
         "cover_span": "du {start} au {end}",
         "cover_systems": "Sources",
@@ -93,6 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "segment_mix_top": "Premier segment hors cible : {segment} ({share} des acheteurs).",
         "segment_mix_none": "Tous les acheteurs appartiennent aux segments visés.",
+        "segment_mix_no_intent": "Aucun segment visé n'est déclaré pour cette offre.",
         "gaps_heading": "Intention et réalité",
         "gap_metric": "Indicateur",
         "gap_expected": "Attendu",
@@ -109,7 +117,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "baseline_share": "Habituellement",
         "share_ratio": "Rapport",
         "z_score": "Score z",
-        "trend_12m": "12 derniers mois",
+        "trend_months": "{months} derniers mois",
         "top_offer": "Offre la plus citée\u00a0:",
         "verbatims": "Ce qu'ils disent",
         "no_verbatims": "Pas de citation disponible.",
@@ -125,8 +133,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_off_target": "Hors cible",
         "signal_recent": "Mentions, {months} mois",
         "signal_recent_customers": "Clients, {months} mois",
-        "signal_ratio": "Rapport lissé",
-        "signal_test": "p {p} · q {q} · tendance p {trend}",
+        "signal_ratio": "Rapport lissé, {scope}",
+        "scope_all": "tous échanges",
+        "scope_offer": "échanges sur l'offre",
+        "scope_source": "textes de la source",
+        "signal_test": "p {p} · q {q} · tendance à la hausse p {trend}",
+        "signal_test_fall": "p {p} · q {q} · tendance à la baisse p {trend}",
+        "signal_periods": "Récent : {start} – {end} · référence : {baseline_start} – {baseline_end}",
         "signal_in_offer": "Lu dans les échanges sur l'offre",
         "signal_month": "Ce mois : {documents} mentions, {share} des échanges",
         "terms_title": "Termes émergents",
@@ -150,9 +163,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "compléments, objectifs) est comparée à ce que montrent les commandes, le CRM et "
             "le support sur les {window} derniers mois : part des acheteurs d'un segment non "
             "visé (tolérance {segment_tolerance}) et dérive de la clientèle par rapport à ses "
-            "{baseline} mois précédents (indice de stabilité, seuil {psi}) ; part des ventes "
-            "par un canal non prévu (tolérance {channel_tolerance}), affaires gagnées du CRM "
-            "comprises ; part des verbatims sur l'offre citant un usage non prévu (tolérance "
+            "{baseline} mois précédents (indice de stabilité, seuil {psi}) ; part des "
+            "commandes passées par un canal non prévu (tolérance {channel_tolerance}), "
+            "affaires gagnées du CRM comprises ; part des verbatims sur l'offre citant un usage non prévu (tolérance "
             "{use_tolerance}) ; achats associés sur {bundle_window} mois (indice de "
             "co-achat : 1 = hasard) ; retours par motif, annulations, affaires perdues, avis à "
             "1 ou 2 étoiles et insatisfaction comparés au passé de l'offre ; chaque objectif "
@@ -164,11 +177,21 @@ STRINGS: dict[str, dict[str, str]] = {
             "verbatims, {min_sample} événements selon le cas) et s'il reste significatif "
             "quand on teste tous les écarts du mois ensemble (procédure de Benjamini-Hochberg, "
             "au plus {fdr} de fausses alertes) : 50 % d'acheteurs hors cible sur 4 acheteurs "
-            "n'est pas un constat. Score = taille × certitude × poids. Taille : combien de fois "
-            "la référence, sur une échelle logarithmique où quatre fois est le maximum. "
-            "Certitude : 1 − p (test unilatéral). Poids : racine carrée de la part de l'offre "
+            "n'est pas un constat. Score = taille × significativité × poids. Taille : combien "
+            "de fois la référence, sur une échelle logarithmique où quatre fois est le "
+            "maximum. Significativité : 1 − p, où p est la probabilité d'observer un écart au "
+            "moins aussi grand s'il n'y en avait aucun (test unilatéral) ; ce n'est pas la "
+            "probabilité que l'écart soit réel. Poids : racine carrée de la part de l'offre "
             "dans le chiffre d'affaires de la période. Chaque écart cite ses chiffres, ses "
             "verbatims ou ses comptes, et la ligne de l'entrepôt qui les porte."
+        ),
+        "method_states": (
+            "États. Un chiffre n'est jugé (conforme, hors objectif, hors cible...) que s'il "
+            "est mesuré : ses données sont présentes et il atteint son plancher — {min_sample} "
+            "observations pour un taux du mois, {history} mois complets d'historique de "
+            "commandes pour un taux de réachat, {min_buyers} acheteurs ou ventes pour une "
+            "répartition. Sinon il est signalé « données insuffisantes » (plancher nommé) ou "
+            "« pas de données » (fichier absent nommé), et n'est pas jugé."
         ),
         "method_experiments": (
             "Expérimentations. Chaque article d'une offre expérimentale est comparé à la "
@@ -276,7 +299,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Confidentialité. Avant tout calcul, la mise en forme est retirée du texte des "
             "clients (balises HTML, entités, liens remplacés par [link]), puis ces données "
             "personnelles y sont remplacées par un jeton ; les citations sont ensuite "
-            "limitées à 280 caractères et prises chez des clients distincts :"
+            "limitées à {max_chars} caractères et prises chez des clients distincts :"
         ),
         "method_privacy_limits": (
             "Ce que le retrait ne garantit pas : un prénom inconnu de l'entrepôt sans "
@@ -309,8 +332,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "gaps_ranked_title": "Les écarts à lire d'abord",
         "gaps_ranked_intro": (
             "Là où l'usage réel s'écarte de l'intention, toutes dimensions confondues, du "
-            "plus important au moins important : taille de l'écart × certitude statistique × "
-            "poids de l'offre dans le chiffre d'affaires. Seuls les écarts significatifs "
+            "plus important au moins important : taille de l'écart × significativité "
+            "statistique (1 − p) × poids de l'offre dans le chiffre d'affaires. Seuls les écarts significatifs "
             "figurent ici, avec ce qui les prouve."
         ),
         "gaps_ranked_none": "Aucun écart significatif ce mois-ci.",
@@ -343,16 +366,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_watch": "À surveiller",
         "channel_heading": "Par où",
         "channel_mix_text": (
-            "{share} des ventes passent par des canaux non prévus ; le premier : {channel} "
-            "({channel_share})."
+            "{share} des commandes (affaires gagnées du CRM comprises) passent par des "
+            "canaux non prévus ; le premier : {channel} ({channel_share} des commandes)."
         ),
-        "channel_mix_none": "Toutes les ventes passent par les canaux prévus.",
+        "channel_mix_none": "Toutes les commandes passent par les canaux prévus.",
+        "channel_mix_no_intent": "Aucun canal prévu n'est déclaré pour cette offre.",
         "use_heading": "Pour quoi faire",
         "use_text": "Usage non prévu le plus cité : {theme} ({share} des verbatims sur l'offre).",
         "use_none": "Aucun usage non prévu ne ressort des verbatims.",
         "drift_text": (
             "Indice de dérive de la clientèle : {intended} par rapport à la cible, {past} par "
-            "rapport aux mois précédents (au-delà de 0,25 : changement net)."
+            "rapport aux mois précédents (au-delà de {threshold} : changement net)."
         ),
         "glance_vs_core": "gamme {value}",
         "glance_vs_before": "avant {value}",
@@ -370,6 +394,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exp_repeat": "Réachat",
         "exp_pace": "Ventes / mois",
         "exp_requests": "Demandes / 100 acheteurs",
+        "exp_returns": "Retours",
         "exp_score": "Score",
         "exp_reasons": "Pourquoi",
         "exp_core": "gamme {value}",
@@ -378,7 +403,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_rating_above_core": "mieux noté que la gamme",
         "why_rating_below_core": "moins bien noté que la gamme",
         "why_repeat_above_core": "racheté plus souvent",
-        "why_repeat_below_core": "racheté moins souvent",
         "why_pace_above_core": "se vend plus vite",
         "why_pace_below_core": "se vend moins vite",
         "why_returns_below_core": "moins retourné que la gamme",
@@ -403,6 +427,51 @@ STRINGS: dict[str, dict[str, str]] = {
         "dec_too_early": "{months} mois écoulés sur les {needed} nécessaires",
         "lineage_experiments": "Expérimentations",
         "lineage_decisions": "Décisions et leur effet",
+        # states of figures (their names are the seed figure_states'; the reasons of
+        # no data, the seed no_data_reasons')
+        "note_insufficient": (
+            "Données insuffisantes : {observed} {what}, sous le plancher de {floor} ({name})"
+        ),
+        "note_no_data": "Pas de données : {reason}",
+        "floor_gap_target_min_sample": "observations",
+        "floor_repeat_min_history_months": "mois d'historique de commandes",
+        "floor_gap_min_buyers": "acheteurs ou ventes sur la période",
+        "floor_gap_min_evidence": "verbatims sur la période",
+        "floor_gap_rejection_min_sample": "observations sur la période",
+        "floor_gap_bundle_min_co_orders": "commandes communes",
+        "floor_experiment_min_reviews": "avis",
+        "card_period": "Chiffres du mois : du {start} au {end}",
+        "window_period": "Sur {months} mois, du {start} au {end}",
+        # cover: data health
+        "health_title": "Santé des données",
+        "health_source": "Source",
+        "health_rows": "Lignes chargées",
+        "health_rejected": "Rejetées",
+        "health_dates": "Dates",
+        "health_span": "{start} – {end}",
+        "health_missing": "Sources absentes : {sources}.",
+        "health_none_missing": "Aucune source absente.",
+        "health_not_assessed": "Non évalué faute de données :",
+        "health_not_assessed_item": "{metrics} — {reason}",
+        "health_partial": (
+            "Brief produit malgré un contrôle de santé des données en échec (données "
+            "partielles autorisées) : {problems}. Les chiffres qui dépendent de ces données "
+            "peuvent être incomplets."
+        ),
+        "health_more": "Le détail des rejets est en annexe.",
+        "rule_file_refused": "un fichier refusé en entier",
+        "rule_too_many_rejects": "trop de lignes rejetées",
+        "rule_required_entity_empty": "une source indispensable sans aucune ligne",
+        "rule_too_many_excluded": "trop de montants écartés faute de taux de change",
+        "no_data_month_title": "Aucune donnée pour ce mois",
+        "no_data_month": (
+            "Aucune commande ni aucun texte client n'est daté de {month} dans les données "
+            "chargées, qui vont du {start} au {end}. Ce brief ne présente donc aucun constat."
+        ),
+        "glance_empty_partial": (
+            "Aucun constat marquant parmi ce qui a pu être évalué ce mois-ci (voir la santé "
+            "des données en couverture)."
+        ),
     },
     "en": {
         "doc_title": "Strategy brief",
@@ -413,6 +482,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "incomplete_month": (
             "Incomplete month: data ends on {date}. This month's figures may still change."
         ),
+        "stale_source": (
+            "Stale source: {source}, last loaded on {since}. Its figures stop at that date."
+        ),
+        "stale_source_never": "Source never loaded: {source}. Its figures are missing.",
         "cover_coverage": "Data analysed",
         "cover_span": "from {start} to {end}",
         "cover_systems": "Sources",
@@ -467,6 +540,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "segment_mix_top": "Largest off-target segment: {segment} ({share} of buyers).",
         "segment_mix_none": "All buyers belong to the intended segments.",
+        "segment_mix_no_intent": "No intended segment is declared for this offer.",
         "gaps_heading": "Intent and reality",
         "gap_metric": "Measure",
         "gap_expected": "Expected",
@@ -482,7 +556,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "baseline_share": "Usually",
         "share_ratio": "Ratio",
         "z_score": "z-score",
-        "trend_12m": "Last 12 months",
+        "trend_months": "Last {months} months",
         "top_offer": "Most mentioned offer:",
         "verbatims": "In their words",
         "no_verbatims": "No quote available.",
@@ -497,8 +571,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_off_target": "Outside target",
         "signal_recent": "Mentions, {months} months",
         "signal_recent_customers": "Customers, {months} months",
-        "signal_ratio": "Smoothed ratio",
-        "signal_test": "p {p} · q {q} · trend p {trend}",
+        "signal_ratio": "Smoothed ratio, {scope}",
+        "scope_all": "all voice",
+        "scope_offer": "the offer's voice",
+        "scope_source": "the source's texts",
+        "signal_test": "p {p} · q {q} · rising trend p {trend}",
+        "signal_test_fall": "p {p} · q {q} · falling trend p {trend}",
+        "signal_periods": "Recent: {start} – {end} · baseline: {baseline_start} – {baseline_end}",
         "signal_in_offer": "Read in the voice of the offer",
         "signal_month": "This month: {documents} mentions, {share} of voice",
         "terms_title": "Emerging terms",
@@ -522,8 +601,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "over the last {window} months: the share of buyers from a segment it was not "
             "designed for (tolerance {segment_tolerance}) and the drift of its customers "
             "against their previous {baseline} months (stability index, threshold {psi}); "
-            "the share of sales through an unplanned channel (tolerance {channel_tolerance}), "
-            "won CRM deals included; the share of the offer's customer texts citing an "
+            "the share of orders through an unplanned channel (tolerance "
+            "{channel_tolerance}), won CRM deals included; the share of the offer's customer texts citing an "
             "unplanned use (tolerance {use_tolerance}); co-purchases over {bundle_window} "
             "months (lift: 1 = chance); returns by reason, cancellations, lost deals, 1- and "
             "2-star reviews and dissatisfaction against the offer's own past; every target "
@@ -534,11 +613,21 @@ STRINGS: dict[str, dict[str, str]] = {
             "least {min_buyers} buyers or sales, {min_evidence} texts, {min_sample} events as "
             "the case may be) and stays significant when all the month's gaps are tested "
             "together (Benjamini-Hochberg, at most {fdr} false alarms): 50% off-target buyers "
-            "out of 4 is not a finding. Score = size x confidence x weight. Size: how many "
+            "out of 4 is not a finding. Score = size x significance x weight. Size: how many "
             "times the reference, on a log scale where four times is the maximum. "
-            "Confidence: 1 - p (one-sided test). Weight: square root of the offer's share of "
+            "Significance: 1 - p, where p is the chance of a gap at least this large if there "
+            "were none (one-sided test); it is not the probability that the gap is real. "
+            "Weight: square root of the offer's share of "
             "revenue over the period. Each gap cites its figures, its customer texts or "
             "accounts, and the warehouse row that holds them."
+        ),
+        "method_states": (
+            "States. A figure is judged (on target, off target, outside the intent...) only "
+            "when it is measured: its data is present and it reaches its floor — {min_sample} "
+            "observations for a monthly rate, {history} complete months of order history for "
+            "a repeat rate, {min_buyers} buyers or sales for a mix. Otherwise it is shown as "
+            "\u201cinsufficient data\u201d (the floor named) or \u201cno data\u201d (the "
+            "missing file named), and is not judged."
         ),
         "method_experiments": (
             "Experiments. Each item of an experimental offer is compared with the core range "
@@ -638,7 +727,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_privacy": (
             "Privacy. Before anything is computed, formatting is removed from customer "
             "text (HTML tags, entities, links replaced by [link]), then this personal data "
-            "is replaced by a token; quotes are then cut to 280 characters and taken from "
+            "is replaced by a token; quotes are then cut to {max_chars} characters and taken from "
             "distinct customers:"
         ),
         "method_privacy_limits": (
@@ -672,7 +761,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "gaps_ranked_title": "The gaps to read first",
         "gaps_ranked_intro": (
             "Where real usage departs from the intent, across every dimension, most "
-            "important first: size of the gap x statistical confidence x the offer's weight "
+            "important first: size of the gap x statistical significance (1 - p) x the offer's weight "
             "in revenue. Only significant gaps are listed, with what proves them."
         ),
         "gaps_ranked_none": "No significant gap this month.",
@@ -702,16 +791,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_watch": "Watch",
         "channel_heading": "Through which channels",
         "channel_mix_text": (
-            "{share} of sales go through unplanned channels; the largest: {channel} "
-            "({channel_share})."
+            "{share} of orders (won CRM deals included) go through unplanned channels; the "
+            "largest: {channel} ({channel_share} of orders)."
         ),
-        "channel_mix_none": "Every sale goes through the planned channels.",
+        "channel_mix_none": "Every order goes through the planned channels.",
+        "channel_mix_no_intent": "No planned channel is declared for this offer.",
         "use_heading": "For what",
         "use_text": "Most cited unplanned use: {theme} ({share} of the offer's customer texts).",
         "use_none": "No unplanned use stands out in customer texts.",
         "drift_text": (
             "Customer drift index: {intended} against the intended mix, {past} against the "
-            "previous months (above 0.25: a clear shift)."
+            "previous months (above {threshold}: a clear shift)."
         ),
         "glance_vs_core": "core range {value}",
         "glance_vs_before": "before {value}",
@@ -729,6 +819,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exp_repeat": "Repeat",
         "exp_pace": "Sales / month",
         "exp_requests": "Requests / 100 buyers",
+        "exp_returns": "Returns",
         "exp_score": "Score",
         "exp_reasons": "Why",
         "exp_core": "range {value}",
@@ -737,7 +828,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "why_rating_above_core": "rated above the range",
         "why_rating_below_core": "rated below the range",
         "why_repeat_above_core": "bought again more often",
-        "why_repeat_below_core": "bought again less often",
         "why_pace_above_core": "sells faster",
         "why_pace_below_core": "sells slower",
         "why_returns_below_core": "returned less than the range",
@@ -762,6 +852,50 @@ STRINGS: dict[str, dict[str, str]] = {
         "dec_too_early": "{months} of the {needed} months needed have passed",
         "lineage_experiments": "Experiments",
         "lineage_decisions": "Decisions and their effect",
+        # states of figures (their names are the seed figure_states'; the reasons of
+        # no data, the seed no_data_reasons')
+        "note_insufficient": (
+            "Insufficient data: {observed} {what}, below the floor of {floor} ({name})"
+        ),
+        "note_no_data": "No data: {reason}",
+        "floor_gap_target_min_sample": "observations",
+        "floor_repeat_min_history_months": "months of order history",
+        "floor_gap_min_buyers": "buyers or sales over the period",
+        "floor_gap_min_evidence": "customer texts over the period",
+        "floor_gap_rejection_min_sample": "observations over the period",
+        "floor_gap_bundle_min_co_orders": "orders together",
+        "floor_experiment_min_reviews": "reviews",
+        "card_period": "Figures of the month: {start} to {end}",
+        "window_period": "Over {months} months, {start} to {end}",
+        # cover: data health
+        "health_title": "Data health",
+        "health_source": "Source",
+        "health_rows": "Rows loaded",
+        "health_rejected": "Rejected",
+        "health_dates": "Dates",
+        "health_span": "{start} – {end}",
+        "health_missing": "Missing sources: {sources}.",
+        "health_none_missing": "No source missing.",
+        "health_not_assessed": "Not assessed for want of data:",
+        "health_not_assessed_item": "{metrics} — {reason}",
+        "health_partial": (
+            "Rendered although the data health check failed (partial data allowed): "
+            "{problems}. Figures that depend on this data may be incomplete."
+        ),
+        "health_more": "Rejects are detailed in the appendix.",
+        "rule_file_refused": "a file refused whole",
+        "rule_too_many_rejects": "too many rows rejected",
+        "rule_required_entity_empty": "a required source with no row",
+        "rule_too_many_excluded": "too many amounts left out for want of an exchange rate",
+        "no_data_month_title": "No data for this month",
+        "no_data_month": (
+            "No order and no customer text is dated {month} in the data loaded, which runs "
+            "from {start} to {end}. This brief therefore presents no finding."
+        ),
+        "glance_empty_partial": (
+            "No notable finding among what could be assessed this month (see the data "
+            "health on the cover)."
+        ),
     },
 }
 

@@ -24,6 +24,7 @@ from flows import shared_lists
 from flows.brief import BriefError
 from flows.brief.formatting import register_filters
 from flows.brief.i18n import Translator
+from flows.outputs import write_files_atomically
 from flows.settings import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
@@ -104,14 +105,13 @@ def render_html(findings: dict[str, Any], lang: str, templates: Path = TEMPLATES
     return env.get_template(ENTRY_TEMPLATE).render(f=findings)
 
 
-def render_pdf(
+def pdf_bytes(
     findings: dict[str, Any],
     lang: str,
-    pdf_path: Path,
     templates: Path = TEMPLATES_DIR,
     fetcher: TemplateFilesOnlyFetcher | None = None,
-) -> Path:
-    """Write the brief of `findings` in `lang` to `pdf_path`.
+) -> bytes:
+    """The PDF of the brief of `findings` in `lang`, in memory (a few hundred KB).
 
     The output is byte-identical for the same findings when SOURCE_DATE_EPOCH is
     set (font subsets otherwise carry the current time).
@@ -123,6 +123,17 @@ def render_pdf(
         base_url=templates.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     )
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(pdf_path, font_config=FontConfiguration())
+    return document.write_pdf(font_config=FontConfiguration())
+
+
+def render_pdf(
+    findings: dict[str, Any],
+    lang: str,
+    pdf_path: Path,
+    templates: Path = TEMPLATES_DIR,
+    fetcher: TemplateFilesOnlyFetcher | None = None,
+) -> Path:
+    """Write the brief of `findings` in `lang` to `pdf_path`, replacing it whole
+    (`flows.outputs`: a reader never finds half a PDF)."""
+    write_files_atomically([(pdf_path, pdf_bytes(findings, lang, templates, fetcher))])
     return pdf_path

@@ -3,8 +3,8 @@
 `TABLES` lists every `report.rpt_brief__*` table with its columns, read from their one
 declaration: the enforced dbt contracts of transforms/models/report/_report__models.yml
 (docs/architecture.md, section 4). `read_report` opens the warehouse read-only and
-returns the company row, the coverage rows and the rows of one month of every other
-table, as JSON-ready values, in the order the brief shows them (ordering only: ranks
+returns the company row, the coverage and freshness rows and the rows of one month of
+every other table, as JSON-ready values, in the order the brief shows them (ordering only: ranks
 come from SQL). Which of those values the findings carry is chosen in
 `flows.brief.findings`.
 """
@@ -69,9 +69,12 @@ def _by_signal_class() -> str:
 # Ordering only (no ranking is computed here): the order rows are shown in.
 ORDER_BY = {
     "rpt_brief__coverage": "system, entity",
+    "rpt_brief__freshness": "source",
     "rpt_brief__data_checks": "checked_at",
     "rpt_brief__test_warnings": "model, test_name",
+    "rpt_brief__data_health": "entity_position",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
+    "rpt_brief__figure_states": "offer_id, metric",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
     "rpt_brief__experiments": "scope desc, recommendation_rank, item_id",
     "rpt_brief__decisions": "decision_date, decision_id, metric",
@@ -89,8 +92,10 @@ class ReportRows:
     company: dict[str, Any]  # the one row of rpt_brief__company
     coverage: list[dict[str, Any]]  # rpt_brief__coverage, every month
     months: dict[str, list[dict[str, Any]]]  # table -> its rows of the month
+    freshness: list[dict[str, Any]]  # rpt_brief__freshness: every source, as of now
     data_checks: list[dict[str, Any]]  # rpt_brief__data_checks (latest check per stage)
     test_warnings: list[dict[str, Any]]  # rpt_brief__test_warnings (last build)
+    data_health: list[dict[str, Any]]  # rpt_brief__data_health (per entity of the contract)
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -110,11 +115,15 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
             if "report_month" in TABLES[table]
         }
         coverage = read_table(con, "rpt_brief__coverage")
+        freshness = read_table(con, "rpt_brief__freshness")
         data_checks = read_table(con, "rpt_brief__data_checks")
         test_warnings = read_table(con, "rpt_brief__test_warnings")
+        data_health = read_table(con, "rpt_brief__data_health")
     finally:
         con.close()
-    return ReportRows(company_rows[0], coverage, month_rows, data_checks, test_warnings)
+    return ReportRows(
+        company_rows[0], coverage, month_rows, freshness, data_checks, test_warnings, data_health
+    )
 
 
 def to_json_value(value: Any) -> Any:

@@ -4,15 +4,21 @@
     pdf_path, json_path = write_brief(warehouse, "2025-03", out_dir)
 
 Both files come from one findings dict (`findings.build_findings`), so the numbers
-in the JSON, in the PDF and in the warehouse are the same.
+in the JSON, in the PDF and in the warehouse are the same. Both are rendered in
+memory, then written to temporary files and renamed into place, the JSON last
+(`flows.outputs`): a kill, a full disk or an out-of-memory error at any moment leaves
+the previous month's pair as it was, never a truncated PDF or a new JSON beside an
+old PDF.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from flows import faults
 from flows.brief.findings import build_findings, findings_json
-from flows.brief.render import render_pdf, resolve_language
+from flows.brief.render import pdf_bytes, resolve_language
+from flows.outputs import write_files_atomically
 
 
 def write_brief(
@@ -27,9 +33,9 @@ def write_brief(
     findings = build_findings(Path(warehouse), month)
     language = resolve_language(findings, lang)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / f"brief-{findings['month']}.json"
     pdf_path = out_dir / f"brief-{findings['month']}-{language}.pdf"
-    json_path.write_text(findings_json(findings), encoding="utf-8")
-    render_pdf(findings, language, pdf_path)
+    pdf = pdf_bytes(findings, language)
+    faults.reached("brief.rendered")
+    write_files_atomically([(pdf_path, pdf), (json_path, findings_json(findings).encode("utf-8"))])
     return pdf_path, json_path

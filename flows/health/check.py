@@ -2,8 +2,9 @@
 
 Rules (docs/architecture.md, "Data health"):
 
-- `file_refused`: a file refused whole (a required column missing, unreadable): nothing
-  of it loaded, and when it could not be read its rows could not even be counted;
+- `file_refused`: a file refused whole (a required column missing, unreadable, a link or
+  a device refused unread): nothing of it loaded, and when it could not be read its
+  rows could not even be counted;
 - `too_many_rejects`: a file whose share of rejected rows is above its limit
   (`max_reject_share` in export-settings.yaml, default 5 %);
 - `required_entity_empty`: a required entity (`contract.REQUIRED_ENTITIES`: shop orders,

@@ -12,10 +12,19 @@ from __future__ import annotations
 from flows import settings
 from flows.ingest import contract
 from flows.ingest.contract import Column, Entity
-from flows.ingest.export_settings import DATE_DIRECTIVES, DECIMALS, DELIMITERS, ISO, FileFormat
+from flows.ingest.deleted import DELETED_AT, DELETES_SUFFIX
+from flows.ingest.export_settings import (
+    DATE_DIRECTIVES,
+    DECIMALS,
+    DELIMITERS,
+    INCREMENT,
+    ISO,
+    SNAPSHOT,
+    FileFormat,
+)
 from flows.ingest.raw_layer import DUCKDB_TYPES
 from flows.ingest.readers import EXTENSIONS
-from flows.ingest.rejects import MAX_VALUE_CHARS, REASON_CODES
+from flows.ingest.rejects import MAX_REASON_CHARS, MAX_VALUE_CHARS, QUOTED_CHARS, REASON_CODES
 
 _TYPES = {
     contract.TEXT: "any text; trimmed of surrounding spaces, blank is empty",
@@ -51,10 +60,16 @@ def input_contract() -> str:
         _multi_valued(),
         _EXCHANGE_RATES,
         _export_settings(),
+        _DELETED.format(suffix=DELETES_SUFFIX, deleted_at=DELETED_AT),
         _REJECTS.format(
-            max_chars=MAX_VALUE_CHARS, rejects=settings.REJECTS_TABLE, files=settings.FILES_TABLE
+            max_chars=MAX_VALUE_CHARS,
+            quoted=QUOTED_CHARS,
+            reason_chars=MAX_REASON_CHARS,
+            rejects=settings.REJECTS_TABLE,
+            files=settings.FILES_TABLE,
         ),
         _reason_codes(),
+        _BOUNDARY,
         _health(),
     ]
     return "\n".join(part.rstrip() + "\n" for part in parts)
@@ -335,6 +350,10 @@ def _export_settings() -> str:
             "byte-order mark is accepted), `utf-8-sig`, `latin-1`, `cp1252`... |",
             f"| timezone | `{defaults.timezone}` | an IANA time zone name such as "
             "`Europe/Paris`: the zone of timestamps written without an offset |",
+            f"| mode | `{defaults.mode}` | `{SNAPSHOT}`: the file holds every row of the "
+            "entity, and a row missing from a new file is marked deleted (see Deleted "
+            f"rows); `{INCREMENT}`: only rows added or changed since the previous export, "
+            "deletions come in a deletes file |",
             f"| earliest_year | `{defaults.earliest_year}` | a year with 4 digits: event dates "
             "before it are rejected |",
             f"| max_reject_share | `{defaults.max_reject_share}` | a share from 0 to 1 (`0.05`) "
@@ -376,19 +395,72 @@ def _delimiters() -> str:
     )
 
 
+_DELETED = """\
+## Deleted rows: snapshots and increments
+
+A file is a snapshot (`mode: snapshot`, the default: it holds every row of its entity)
+or an increment (`mode: increment`: only rows added or changed since the previous
+export), set in `export-settings.yaml` per file, per system or for all. A raw row is
+never removed: `{deleted_at}` (UTC) says when it was deleted, NULL while it is in the
+exports, and the warehouse models leave deleted rows out.
+
+- Snapshot: when an entity's files are read again, a row loaded earlier and in none of
+  them is marked deleted; if it comes back in a later file it is live again. A row
+  rejected for a bad value is still in the export: it is not deleted (its last good
+  version stays). Nothing is marked deleted when a file of the entity is empty (no
+  bytes), misses required columns, cannot be read, has lines that cannot be split into
+  values, or when every file of the entity is gone: such exports prove nothing about
+  which rows went. A header without rows is an empty snapshot.
+- Deletes file, for increments (honoured for snapshots too):
+  `<system>/<entity>{suffix}.csv|.jsonl|.parquet` lists the primary key of each
+  deleted row (same columns as the entity's key, required) and optionally
+  `deleted_at` (when; the load time otherwise). It is read when it changes and
+  whenever a file of its entity is read, and wins over the data files: a row it lists
+  stays deleted while it lists it. Its bad lines are rejects like any other.
+
+Change detection is by content: a file is read again when the SHA-256 of its bytes (and
+of its export settings) changed. Its size, modification time, inode and change time
+(ctime, which a user cannot set back) only let an unchanged file be skipped without
+hashing it; a file edited in place with its old size and modification time is read
+again.
+"""
+
+
+_BOUNDARY = """\
+## The export folder is a boundary
+
+Only regular files inside the export folder are read. A symbolic link (even to a file
+inside the folder), a device, a named pipe or a socket, whether a system folder, an
+export file or `export-settings.yaml`, is refused unread: nothing of it is read or
+stored. A refused export file counts as a file not loaded (one reject without a line,
+reason code `refused_file`, a row of `ingest_files` whose rows are not counted), and the
+data health check fails the run for it after the others load; a refused system folder
+is a source that could not be loaded (the other systems load, then the run fails and
+the brief shows that source as stale); a refused entry with another name is reported
+and skipped.
+"""
+
+
 _REJECTS = """\
 ## Rejected rows
 
 A row with a value that breaks the rules above (or an empty required value, or a
 primary key already loaded) is not loaded: each value at fault becomes one row of
 `raw_<system>.{rejects}`, with the file, the line, the column, the value as written
-(cut to {max_chars} characters), the reason in plain words and its `reason_code`. Lines
-are the file's lines as an editor shows them (CSV: the line where the record starts;
-the header is line 1 unless blank lines precede it; a line that cannot be decoded is
-named itself); Parquet has no lines: the row's position, first row = 1. A file missing
-a required column, or that cannot be read at all (broken Parquet, an undecodable
-header), is one reject without a line and loads nothing; the others load, and the
-data health check then fails the run (below). An extra column whose stored name
+(cut to {max_chars} characters), the reason in plain words (quoting at most {quoted}
+characters of the value, at most {reason_chars} characters in all) and its
+`reason_code`. Values and reasons are redacted before they are stored: secret
+assignments (`API_KEY=...`), credentials in URLs and long key-like strings become
+`[secret]` or `[token]`, and personal data (e-mails, phones, bank details, cards,
+addresses, names) the tokens of the customer-voice redactor (`[email]`, `[phone]`...).
+Lines are the file's lines as an editor shows them (CSV: the line where the record
+starts; the header is line 1 unless blank lines precede it; a line that cannot be
+decoded is named itself); Parquet has no lines: the row's position, first row = 1. A
+file missing a required column, that cannot be read at all (broken Parquet, an
+undecodable header) or that is refused unread (a link, a device, a path outside the
+export folder: see "The export folder is a boundary"), is one reject without a line
+and loads nothing; the others load, and the data health check then fails the run
+(below). An extra column whose stored name
 (snake_case, as dlt names columns) would be that of another column is dropped with a
 warning and one reject; the rest of the file loads.
 

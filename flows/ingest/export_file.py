@@ -36,6 +36,7 @@ from dlt.common.normalizers.naming.snake_case import NamingConvention
 from flows import settings
 from flows.ingest import contract
 from flows.ingest import rejects as reasons
+from flows.ingest.boundary import OutsideExportFolderError, read_regular_file
 from flows.ingest.casting import (
     ARROW_TYPES,
     Cast,
@@ -53,6 +54,7 @@ from flows.ingest.contract import (
     RANGE_RULES,
     Entity,
 )
+from flows.ingest.deleted import DELETED_AT
 from flows.ingest.export_settings import FileFormat
 from flows.ingest.readers import ExportFileError, RawFile, read_raw
 from flows.ingest.rejects import Reject, truncate, value_text
@@ -60,7 +62,7 @@ from flows.ingest.rejects import Reject, truncate, value_text
 # How dlt names columns in the warehouse (its default naming convention, snake_case):
 # extra columns are checked against it so that two columns never get the same name.
 _DLT_NAMING = NamingConvention()
-_DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
+_DLT_COLUMNS = ("_dlt_load_id", "_dlt_id", DELETED_AT)
 
 # Primary key -> the file (label) that loaded it, across the files of one entity.
 EarlierKeys = dict[tuple[object, ...], str]
@@ -78,10 +80,17 @@ class ParsedFile:
     missing_columns: tuple[str, ...] = ()  # not empty: the whole file was rejected
     warnings: list[str] = field(default_factory=list)  # loaded, but worth telling
     refused: str | None = None  # why the whole file was refused (nothing loaded)
+    # the primary keys of every row of the file, rejected rows included (a row with a
+    # bad value is still in the export: it was not deleted); None when unknown (a file
+    # not read, or empty: an export that wrote nothing proves no deletion)
+    present_keys: pa.Table | None = None
+    # rows of `table` a deletes file lists, moved out of it and loaded marked deleted
+    # (flows.ingest.deleted): still loaded rows of this file
+    rows_marked_deleted: int = 0
 
     @property
     def rows_loaded(self) -> int:
-        return self.table.num_rows
+        return self.table.num_rows + self.rows_marked_deleted
 
     def date_range(self, entity: Entity) -> tuple[object, object]:
         """The first and last value of the entity's date column among the loaded rows."""
@@ -117,9 +126,11 @@ def read_export_file(
     """
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_regular_file(path)
+        except OutsideExportFolderError as exc:
+            raise ExportFileError(f"{label}: {exc}") from exc
         except OSError as exc:
-            raise ExportFileError(f"{label}: cannot read the file ({exc}).") from exc
+            raise ExportFileError(f"{label}: cannot read the file ({exc.strerror}).") from exc
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         return ParsedFile(
             label, canonical_schema(entity).empty_table(), warnings=[f"{label}: file is empty"]
@@ -172,6 +183,7 @@ def _to_canonical(
     if earlier_keys is not None:
         bad_rows = _check_earlier_keys(table, entity, bad_rows, earlier_keys, raw, label, rejects)
 
+    present = _present_keys(table, entity)
     if pc.any(bad_rows).as_py():
         rejected = pc.sum(pc.cast(bad_rows, pa.int64())).as_py()
         table = table.filter(pc.invert(bad_rows))
@@ -185,7 +197,19 @@ def _to_canonical(
         rows_read=raw.num_rows + raw.rows_dropped,
         rows_rejected=rejected + raw.rows_dropped,
         warnings=warnings,
+        # a line the reader could not split has no key: its row cannot be told apart
+        present_keys=present if not raw.rows_dropped else None,
     )
+
+
+def _present_keys(table: pa.Table, entity: Entity) -> pa.Table:
+    """The primary keys of the rows whose key values could be read, bad rows included."""
+    keys = table.select(list(entity.primary_key))
+    complete = None
+    for name in entity.primary_key:
+        valid = pc.is_valid(keys[name])
+        complete = valid if complete is None else pc.and_(complete, valid)
+    return keys.filter(complete) if complete is not None else keys
 
 
 def _match_columns(

@@ -18,6 +18,7 @@ its key path and what is accepted (`flows.yaml_config`).
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -30,11 +31,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from flows import settings
 from flows.ingest import contract
+from flows.ingest.boundary import read_regular_file, refusal
 from flows.yaml_config import Problem, Wording, json_schema, problem, read_document, validate
 
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t"}
 DECIMALS = (".", ",")
 ISO = "iso"
+# What a file holds: every row of the entity (a row missing from a new file was deleted)
+# or only rows added or changed since the previous export (deletions come in a deletes
+# file, flows.ingest.deletions).
+SNAPSHOT, INCREMENT = "snapshot", "increment"
+MODES = (SNAPSHOT, INCREMENT)
 
 # strftime directives a date pattern may use (the ones Arrow's strptime understands).
 DATE_DIRECTIVES = set("aAbBdHIjmMpSyYzZ%")
@@ -54,6 +61,7 @@ class FileFormat:
     date_format: str = ISO
     encoding: str = "utf-8"
     timezone: str = "UTC"
+    mode: str = SNAPSHOT
     earliest_year: int = contract.DEFAULT_EARLIEST_YEAR  # of event dates
     max_reject_share: float = contract.DEFAULT_MAX_REJECT_SHARE  # above: the run fails
 
@@ -107,12 +115,18 @@ class ExportSettings:
 def load_export_settings(exports_dir: Path) -> ExportSettings:
     """Read `<exports_dir>/export-settings.yaml`; an absent file means the standard CSV."""
     path = Path(exports_dir) / settings.EXPORT_SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ExportSettings()
+    # the export folder is a boundary: a link or a device is refused, unread
+    reason = refusal(path, Path(exports_dir))
+    if reason is not None:
+        raise ExportSettingsError(f"{path}: {reason}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular_file(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExportSettingsError(f"{path}: the file is not UTF-8 text ({exc}).") from exc
+    except OSError as exc:
+        raise ExportSettingsError(f"{path}: {exc.strerror or exc}") from exc
     return parse_export_settings(text, path)
 
 
@@ -220,6 +234,13 @@ def _timezone(value: Any) -> str:
     return value
 
 
+def _mode(value: Any) -> str:
+    value = _single_text(value)
+    if value.lower() not in MODES:
+        raise problem(f"{value!r} is not supported; use {' or '.join(MODES)}.")
+    return value.lower()
+
+
 def _earliest_year(value: Any) -> int:
     value = _single_text(value)
     if not re.fullmatch(r"\d{4}", value.strip()):
@@ -313,6 +334,16 @@ class FormatBlock(_Model):
             json_schema_extra={"examples": ["UTC", "Europe/Paris"]},
         ),
     ] = _DEFAULT.timezone
+    mode: Annotated[
+        str,
+        BeforeValidator(_mode),
+        Field(
+            description="snapshot: the file holds every row of the entity, and a row missing "
+            "from a new file is marked deleted; increment: only rows added or changed since "
+            "the previous export, deletions listed in <entity>_deleted.<ext>.",
+            json_schema_extra={"enum": list(MODES)},
+        ),
+    ] = _DEFAULT.mode
     earliest_year: Annotated[
         int,
         BeforeValidator(_earliest_year),

@@ -1,20 +1,29 @@
 """What earlier loads saw of each export file, so that unchanged files are not read again.
 
 Each entity resource keeps, in its dlt resource state (`files`: label -> fingerprint),
-a fingerprint per file: size, modification time and a SHA-256 of the file's bytes
-together with the file's effective export settings and PARSER_VERSION. A file whose
-size, mtime and settings are unchanged is skipped without being read; otherwise it is
-hashed and only read again when the hash differs. dlt commits the state with the
-load, so a failed load reads the files again next time, and editing
-`export-settings.yaml` reads again the files it affects.
+a fingerprint per file: a SHA-256 of the file's bytes together with the file's
+effective export settings and PARSER_VERSION, and the file's status when it was
+hashed. Change detection is by content: a file is read again when its hash differs.
 
-A file recorded by an earlier load and no longer in the folder has "vanished": its
-record is dropped (the source then deletes its rejects).
+Hashing means reading the whole file, so a file whose status is exactly the recorded
+one is skipped without hashing. The status is not only size and modification time,
+which a same-size edit can keep (`touch -d`, a copy that preserves times, an editor
+restoring the mtime): it also holds the inode and the status-change time (ctime),
+which the kernel sets on every write or `touch` and no user can set back. As git does
+for its index, a file whose ctime is too close to the moment it was hashed is hashed
+again ("racily clean": a write in the same clock tick would keep every time equal).
+
+dlt commits the state with the load, so a failed load reads the files again next
+time, and editing `export-settings.yaml` reads again the files it affects. A file
+recorded by an earlier load and no longer in the folder has "vanished": its record is
+dropped (the source then deletes its rejects).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +31,15 @@ from typing import Any
 
 import dlt
 
+from flows.ingest.boundary import OutsideExportFolderError, read_regular_file
 from flows.ingest.export_settings import FileFormat
 
 # Bump when parsing changes the values it produces, so every file is read again.
 PARSER_VERSION = "3"
+
+# A file whose status changed less than this before it was hashed is hashed again next
+# time: file systems with coarse timestamps (FAT: 2 s) cannot tell two writes apart.
+RACY_NANOSECONDS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,7 @@ class FilePlan:
     path: Path
     data: bytes | None  # the file's bytes when it changed; None when unchanged
     fingerprint: dict[str, Any] | None  # to record once the file loaded; None when unchanged
+    error: str | None = None  # the file could not be read (refused, or an I/O error)
 
     @property
     def changed(self) -> bool:
@@ -45,6 +60,24 @@ class FilePlan:
 def settings_fingerprint(fmt: FileFormat) -> str:
     """The part of a fingerprint that is not the file: parser version and export settings."""
     return f"{PARSER_VERSION}|{fmt.fingerprint()}"
+
+
+def _status(stat: os.stat_result) -> dict[str, int]:
+    return {
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns,
+        "inode": stat.st_ino,
+    }
+
+
+def _unchanged_without_hashing(previous: Mapping[str, Any], status: Mapping[str, int]) -> bool:
+    """Whether the recorded hash still holds for a file of this status."""
+    if not previous.get("sha256") or "hashed_at_ns" not in previous:
+        return False
+    if any(previous.get(key) != value for key, value in status.items()):
+        return False
+    return status["ctime_ns"] < previous["hashed_at_ns"] - RACY_NANOSECONDS
 
 
 class FileState:
@@ -72,26 +105,34 @@ class FileState:
     def plan(self, labels: Mapping[str, Path], fmt: FileFormat) -> list[FilePlan]:
         """A plan per file (label -> path): its bytes when it changed since the last load.
 
-        A file touched without changing (same hash) gets its new size and mtime
-        recorded at once, so the next run skips it without hashing it.
+        A file touched without changing (same hash) gets its new status recorded at
+        once, so the next run skips it without hashing it.
         """
         settings_text = settings_fingerprint(fmt)
         plans: list[FilePlan] = []
         for label, path in labels.items():
-            stat = path.stat()
             previous = self.files.get(label) or {}
-            if (
-                previous.get("size") == stat.st_size
-                and previous.get("mtime_ns") == stat.st_mtime_ns
-                and previous.get("settings") == settings_text
-            ):
-                plans.append(FilePlan(label, path, None, None))
+            try:
+                status = _status(os.lstat(path))
+                if previous.get("settings") == settings_text and _unchanged_without_hashing(
+                    previous, status
+                ):
+                    plans.append(FilePlan(label, path, None, None))
+                    continue
+                hashed_at = time.time_ns()
+                data = read_regular_file(path)
+            except OutsideExportFolderError as error:
+                plans.append(FilePlan(label, path, None, None, f"{label}: {error}"))
                 continue
-            data = path.read_bytes()
+            except OSError as error:
+                plans.append(
+                    FilePlan(label, path, None, None, f"{label}: cannot read ({error.strerror})")
+                )
+                continue
             digest = hashlib.sha256(settings_text.encode() + b"\0" + data).hexdigest()
             fingerprint = {
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
+                **status,
+                "hashed_at_ns": hashed_at,
                 "settings": settings_text,
                 "sha256": digest,
             }

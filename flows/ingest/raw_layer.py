@@ -21,8 +21,9 @@ import duckdb
 import pyarrow as pa
 
 from flows import settings
-from flows.ingest import contract
+from flows.ingest import contract, freshness
 from flows.ingest.contract import Entity
+from flows.ingest.deleted import DELETED_AT
 from flows.ingest.rejects import Reject
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def column_hints(entity: Entity) -> dict[str, dict[str, Any]]:
         if column.type == contract.TIMESTAMP:
             hint["timezone"] = True
         hints[column.name] = hint
+    # NULL while the row is in the exports; when it disappeared otherwise (flows.ingest.deleted)
+    hints[DELETED_AT] = {"data_type": "timestamp", "timezone": True, "nullable": True}
     return hints
 
 
@@ -132,7 +135,7 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                 entity.name: ", ".join(
                     f"{column.name} {DUCKDB_TYPES[column.type]}" for column in entity.columns
                 )
-                + ", _dlt_load_id varchar, _dlt_id varchar"
+                + f", _dlt_load_id varchar, _dlt_id varchar, {DELETED_AT} timestamp with time zone"
                 for entity in contract.ENTITIES
                 if entity.system == system
             }
@@ -142,6 +145,12 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                 if (dataset, table) not in existing:
                     con.execute(f"create table {dataset}.{table} ({ddl})")
                     created.append(f"{dataset}.{table}")
+                elif table not in (settings.REJECTS_TABLE, settings.FILES_TABLE):
+                    # a table of a warehouse built before rows could be marked deleted
+                    con.execute(
+                        f"alter table {dataset}.{table} add column if not exists "
+                        f"{DELETED_AT} timestamp with time zone"
+                    )
             # a warehouse loaded before rejects had a reason code: add the column
             columns = {
                 name
@@ -155,6 +164,8 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
                 con.execute(
                     f"alter table {dataset}.{settings.REJECTS_TABLE} add column reason_code varchar"
                 )
+        if (freshness.SCHEMA, freshness.TABLE) not in existing:
+            freshness.ensure_table(con)
     if created:
         log.info("no export file for %s: created empty", ", ".join(created))
     return created

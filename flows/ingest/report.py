@@ -24,7 +24,9 @@ class EntityStats:
     rows_received: int = 0  # of the files whose rows could be counted
     rows_loaded: int = 0
     rows_rejected: int = 0
-    files_uncounted: int = 0  # files that could not be read: their rows are not counted
+    # raw rows marked deleted (missing from a snapshot, or listed in a deletes file)
+    rows_deleted: int = 0
+    files_uncounted: int = 0  # files refused whole or unreadable: their rows are not counted
     # files that miss required columns: (file, missing columns)
     missing_required: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # files that could not be read at all: (file, reason)
@@ -41,6 +43,9 @@ class IngestReport:
     warehouse: Path
     entities: dict[str, EntityStats] = field(default_factory=dict)
     ignored_files: list[str] = field(default_factory=list)
+    # entries refused that are not files of an entity (a linked system folder, a link
+    # with another name): (path, reason); nothing of them was read
+    refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     allow_partial: bool = False  # export-settings.yaml's allow_partial
 
@@ -80,6 +85,7 @@ class IngestReport:
                 "rows_received": s.rows_received,
                 "rows_loaded": s.rows_loaded,
                 "rows_rejected": s.rows_rejected,
+                "rows_deleted": s.rows_deleted,
                 "files_uncounted": s.files_uncounted,
             }
             for name, s in sorted(self.entities.items())
@@ -111,7 +117,8 @@ class IngestReport:
                     warning if s.rows_rejected or s.files_uncounted else info,
                     f"  {name}: {s.files_read} file(s) read, {s.files_skipped_unchanged} "
                     f"unchanged, {s.rows_received} rows received, {s.rows_loaded} loaded, "
-                    f"{s.rows_rejected} rejected{uncounted}",
+                    f"{s.rows_rejected} rejected{uncounted}"
+                    + (f", {s.rows_deleted} marked deleted" if s.rows_deleted else ""),
                 )
             )
         if self.rows_rejected:
@@ -132,4 +139,6 @@ class IngestReport:
             lines.append((warning, f"  warning: {message}"))
         for file in self.ignored_files:
             lines.append((warning, f"  ignored {file}: not a canonical export file name"))
+        for file, reason in self.refused:
+            lines.append((warning, f"  NOT READ {file}: {reason}"))
         return lines

@@ -3,7 +3,8 @@
 `ingest_exports` is what the CLI and the Prefect flow call. It runs one dlt pipeline
 per system found in the folder (datasets `raw_shop`, `raw_crm`, `raw_support` in the
 DuckDB file), each loading parquet files. The pipelines' working directories live
-next to the warehouse (`<warehouse dir>/.dlt_pipelines/`), never in `~/.dlt`.
+in the warehouse's state folder (`flows.warehouse.paths`), never in `~/.dlt` and
+never shared by two warehouses.
 
 Safe re-runs: unchanged files are skipped (see `flows.ingest.source`). A load
 package left behind by a run that crashed or failed is aborted at the start of the
@@ -16,7 +17,7 @@ are first told through the progress callback (or logged: INFO, WARNING for rejec
 and files not loaded), since the caller gets no report to print.
 
 Files refused whole (a required column missing, unreadable) do not stop the load: they
-are counted, and the data health check that follows (`flows.ingest.health`) fails the
+are counted, and the data health check that follows (`flows.health.check`) fails the
 run for them, as for any file with too many rejected rows.
 
 dlt merges through a `<dataset>_staging` schema; once the load is done those schemas
@@ -30,7 +31,7 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,12 +39,15 @@ import dlt
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from flows import settings
-from flows.ingest.export_settings import ExportSettingsError, load_export_settings
-from flows.ingest.folder import find_export_files, unrecognized_files
+from flows import faults, settings
+from flows.ingest.export_settings import ExportSettings, ExportSettingsError, load_export_settings
+from flows.ingest.folder import ExportFolder, scan_export_folder
+from flows.ingest.freshness import FAILED, LOADED, SourceAttempt, new_run_id, record_attempt
 from flows.ingest.raw_layer import ensure_contract_tables
 from flows.ingest.report import IngestReport
 from flows.ingest.source import exports_source
+from flows.warehouse.paths import WarehousePaths
+from flows.warehouse.target import dlt_destination, is_motherduck, warehouse_location
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,21 @@ class IngestError(Exception):
         self.report = report
 
 
+class SourceFailedError(IngestError):
+    """Some systems could not be loaded at all (the others were): worth retrying; their
+    data in the warehouse are those of their last successful load. `failures`: system
+    -> reason."""
+
+    def __init__(
+        self,
+        message: str,
+        report: IngestReport | None = None,
+        failures: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, report)
+        self.failures = dict(failures or {})
+
+
 class WarehouseBusyError(IngestError):
     """Another process holds the DuckDB file: worth retrying a little later."""
 
@@ -80,18 +99,28 @@ def ingest_exports(
     exports_dir: Path,
     warehouse: Path,
     progress: Callable[[str], None] | None = None,
+    systems: Sequence[str] | None = None,
+    run_id: str | None = None,
     today: dt.date | None = None,
 ) -> IngestReport:
     """Load every canonical file of `exports_dir` into the raw schemas of `warehouse`.
 
+    `systems` limits the load to some systems (the flows load one per task); `run_id`
+    groups the attempts of one run in raw_ingest.source_loads (flows.ingest.freshness).
     `today` is the day of the run (UTC; `settings.run_date()` when None): events dated
-    after it are rejected. Raises IngestError when the folder or its settings cannot be
-    used, or holds no recognizable file, or when a load fails; files refused whole are
-    only counted (the data health check judges them).
+    after it are rejected.
+
+    A system that cannot be loaded at all (its folder cannot be listed or is a link,
+    its load fails) does not stop the others: they load, and then SourceFailedError
+    names it (its data in the warehouse stay those of its last successful load).
+    Raises IngestError when the folder or its settings cannot be used, or holds no
+    recognizable file. Files refused whole (a required column missing, unreadable, a
+    link or a device) are only counted, in ingest_files and ingest_rejects: the data
+    health check judges them.
     """
     started = time.perf_counter()
     exports_dir = Path(exports_dir).resolve()
-    warehouse = Path(warehouse).resolve()
+    warehouse = warehouse_location(warehouse)
     notify = progress or log.info
     report = IngestReport(exports_dir, warehouse)
     today = today or settings.run_date()
@@ -103,13 +132,18 @@ def ingest_exports(
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
     report.allow_partial = export_settings.allow_partial
-    files = find_export_files(exports_dir)
-    report.ignored_files = [
-        p.relative_to(exports_dir).as_posix() for p in unrecognized_files(exports_dir)
-    ]
+    folder = scan_export_folder(exports_dir)
+    report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
         log.warning("ignoring %s: not a canonical export file name", ignored)
-    if not files:
+    report.refused = [(folder.label(p), reason) for p, reason in folder.refused_other]
+    for label, reason in report.refused:
+        log.warning("%s: %s", label, reason)
+    # a system folder that is a link is refused unread: that source is down
+    refused_systems = {label.lower(): reason for label, reason in _refused_folders(report)}
+    present = [s for s in settings.SYSTEMS if s in folder.systems() or s in refused_systems]
+    wanted = [s for s in present if systems is None or s in systems]
+    if not present:
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
@@ -119,34 +153,160 @@ def ingest_exports(
 
     for name, value in _DLT_ENV_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if not is_motherduck(warehouse):
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
     rejected_at = datetime.now(UTC)
-    systems = [s for s in settings.SYSTEMS if any(e.system == s for e in files)]
-    for system in systems:
+    run_id = run_id or new_run_id()
+    failures: dict[str, str] = {}
+    busy = False
+    for system in wanted:
+        attempt_started = datetime.now(UTC)
         notify(f"ingesting {system} exports")
-        pipeline = _pipeline(system, warehouse)
-        _abort_unfinished_loads(pipeline)
-        source = exports_source(
-            exports_dir, system, export_settings, report.entities, notify, rejected_at, today
-        )
-        try:
-            pipeline.run(source, loader_file_format="parquet")
-        except PipelineStepFailed as exc:
-            _abort_unfinished_loads(pipeline)
-            message = _failure_message(system, warehouse, exc)
-            error = WarehouseBusyError if "lock" in str(exc.exception).lower() else IngestError
-            # nothing of this system was loaded: its counts would mislead
-            for name in [n for n in report.entities if n.startswith(f"{system}/")]:
-                del report.entities[name]
-            report.seconds = time.perf_counter() - started
-            _tell_summary(report, progress)
-            raise error(message, report) from exc
+        failure = folder.unlisted.get(system) or refused_systems.get(system)
+        if failure is None:
+            try:
+                _load_system(
+                    system,
+                    warehouse,
+                    exports_dir,
+                    folder,
+                    export_settings,
+                    report,
+                    notify,
+                    rejected_at,
+                    today,
+                )
+            except _SystemFailed as failed:
+                failure, busy = failed.message, busy or failed.busy
+                # nothing of this system was loaded: its counts would mislead
+                for name in [n for n in report.entities if n.startswith(f"{system}/")]:
+                    del report.entities[name]
+        if failure is not None:
+            failures[system] = failure
+            log.error("%s", failure)
+        _record(warehouse, system, run_id, attempt_started, failure, report)
+        faults.reached("ingest.loaded")
 
-    ensure_contract_tables(warehouse)
+    _ensure_contract_tables(warehouse)
     drop_staging_datasets(warehouse)
+    faults.reached("ingest.done")
     report.seconds = time.perf_counter() - started
+    if failures:
+        _tell_summary(report, progress)
+        if busy and len(failures) == len(wanted):
+            raise WarehouseBusyError(_failed_message(failures, report), report)
+        raise SourceFailedError(_failed_message(failures, report), report, failures)
     log.debug("\n".join(report.summary()))
     return report
+
+
+class _SystemFailed(Exception):
+    def __init__(self, message: str, busy: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.busy = busy
+
+
+def _load_system(
+    system: str,
+    warehouse: Path,
+    exports_dir: Path,
+    folder: ExportFolder,
+    export_settings: ExportSettings,
+    report: IngestReport,
+    notify: Callable[[str], None],
+    loaded_at: datetime,
+    today: dt.date,
+) -> None:
+    """Run the dlt pipeline of one system; _SystemFailed when it cannot load."""
+    try:
+        pipeline = _pipeline(system, warehouse)
+        _abort_unfinished_loads(pipeline)
+    except IngestError as exc:
+        raise _SystemFailed(str(exc), busy="lock" in str(exc).lower()) from exc
+    except Exception as exc:  # its working folder, its destination: this source is down
+        raise _SystemFailed(
+            f"the {system} pipeline cannot start ({type(exc).__name__}: {exc}); "
+            f"check {pipelines_dir(warehouse)} and the disk"
+        ) from exc
+    source = exports_source(
+        exports_dir,
+        system,
+        export_settings,
+        report.entities,
+        notify,
+        loaded_at,
+        warehouse=warehouse,
+        folder=folder,
+        today=today,
+    )
+    try:
+        pipeline.run(source, loader_file_format="parquet")
+    except PipelineStepFailed as exc:
+        try:
+            _abort_unfinished_loads(pipeline)
+        except IngestError as abort_error:
+            log.warning("%s", abort_error)
+        busy = "lock" in str(exc.exception).lower()
+        raise _SystemFailed(_failure_message(system, warehouse, exc), busy) from exc
+
+
+def _record(
+    warehouse: Path,
+    system: str,
+    run_id: str,
+    started_at: datetime,
+    failure: str | None,
+    report: IngestReport,
+) -> None:
+    """Append the attempt to raw_ingest.source_loads (a held file only loses the record)."""
+    attempt = SourceAttempt(
+        run_id,
+        system,
+        started_at,
+        datetime.now(UTC),
+        FAILED if failure else LOADED,
+        tuple(s for n, s in report.entities.items() if n.startswith(f"{system}/")),
+        failure,
+    )
+    try:
+        record_attempt(warehouse, attempt)
+    except duckdb.Error as exc:
+        log.warning("could not record the load of %s in %s: %s", system, warehouse, exc)
+
+
+def _ensure_contract_tables(warehouse: Path) -> None:
+    try:
+        ensure_contract_tables(warehouse)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise WarehouseBusyError(
+            f"cannot write {warehouse}: another process has it open (DuckDB allows one "
+            "process to hold the file). Close it (DBeaver, a notebook, duckdb CLI) and run "
+            f"again. ({str(exc).splitlines()[0]})"
+        ) from exc
+
+
+def _refused_folders(report: IngestReport) -> list[tuple[str, str]]:
+    """Refused entries that are system folders (a whole system not read)."""
+    return [(label, reason) for label, reason in report.refused if "/" not in label]
+
+
+def _failed_message(failures: dict[str, str], report: IngestReport) -> str:
+    lines = [
+        f"{len(failures)} source(s) could not be loaded; the others were, and the "
+        "warehouse keeps the data of the last successful load of these (stale):"
+    ]
+    lines += [f"  {system}: {reason}" for system, reason in failures.items()]
+    refused = [*report.unreadable_files]
+    refused += [
+        (file, f"missing required column(s) {', '.join(c)}") for file, c in report.missing_required
+    ]
+    if refused:
+        lines.append("files refused whole (counted; the data health check judges them):")
+        lines += [f"  {report.exports_dir / file}: {reason}" for file, reason in refused]
+    return "\n".join(lines)
 
 
 def drop_staging_datasets(warehouse: Path) -> list[str]:
@@ -186,16 +346,19 @@ def _tell_summary(report: IngestReport, progress: Callable[[str], None] | None) 
 
 
 def pipelines_dir(warehouse: Path) -> Path:
-    """Where the dlt pipelines of `warehouse` keep their working files."""
-    return warehouse.parent / ".dlt_pipelines"
+    """Where the dlt pipelines of `warehouse` keep their working files: the state folder
+    of the warehouse (of the one it is the working copy of), shared with no other."""
+    return WarehousePaths.owning(warehouse).dlt_dir
 
 
 def _pipeline(system: str, warehouse: Path) -> dlt.Pipeline:
     dataset = settings.raw_dataset(system)
+    # named after the published file, so a working copy keeps its pipelines' state
+    owner = WarehousePaths.owning(warehouse).published
     return dlt.pipeline(
-        pipeline_name=f"{warehouse.stem}_{dataset}",
+        pipeline_name=f"{owner.stem}_{dataset}",
         pipelines_dir=str(pipelines_dir(warehouse)),
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=dlt_destination(warehouse),
         dataset_name=dataset,
     )
 

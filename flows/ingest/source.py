@@ -36,19 +36,27 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.extract.resource import DltResource
 
 from flows import settings
 from flows.ingest import contract
 from flows.ingest import rejects as reasons
 from flows.ingest.contract import Entity
+from flows.ingest.deleted import (
+    DELETES_SUFFIX,
+    deletes_entity,
+    rows_to_mark,
+    split_deleted,
+    with_live_marker,
+)
 from flows.ingest.export_file import EarlierKeys, ParsedFile, canonical_schema, read_export_file
-from flows.ingest.export_settings import ExportSettings, FileFormat
+from flows.ingest.export_settings import SNAPSHOT, ExportSettings, FileFormat
 from flows.ingest.file_state import FilePlan, FileState
-from flows.ingest.folder import find_export_files
+from flows.ingest.folder import ExportFolder, scan_export_folder
 from flows.ingest.raw_layer import FILES_SCHEMA, REJECTS_SCHEMA, column_hints, reject_id
 from flows.ingest.readers import ExportFileError
-from flows.ingest.rejects import Reject
+from flows.ingest.rejects import Reject, stored_reason, truncate
 from flows.ingest.report import EntityStats
 
 log = logging.getLogger(__name__)
@@ -59,8 +67,12 @@ class _EntityBatch:
     """The result of reading an entity's changed files in this run."""
 
     files: list[ParsedFile] = field(default_factory=list)
+    # deletes files read in this run (their tables hold the deleted keys)
+    deletes: list[ParsedFile] = field(default_factory=list)
     # files read by an earlier run and gone from the folder (their rejects are deleted)
     vanished: list[str] = field(default_factory=list)
+    # rows written again with `_deleted_at` set (flows.ingest.deleted)
+    deleted_rows: list[pa.Table] = field(default_factory=list)
 
 
 class _FolderReader:
@@ -72,18 +84,20 @@ class _FolderReader:
 
     def __init__(
         self,
-        exports_dir: Path,
-        files: Mapping[Entity, list[Path]],
+        folder: ExportFolder,
         export_settings: ExportSettings,
         stats: dict[str, EntityStats],
         progress: Callable[[str], None],
+        loaded_at: datetime,
+        warehouse: Path | None,
         today: dt.date,
     ) -> None:
-        self.exports_dir = exports_dir
-        self.files = files
+        self.folder = folder
         self.export_settings = export_settings
         self.stats = stats
         self.progress = progress
+        self.loaded_at = loaded_at
+        self.warehouse = warehouse
         self.today = today
         self._batches: dict[str, _EntityBatch] = {}
 
@@ -94,35 +108,90 @@ class _FolderReader:
         key = f"{entity.system}/{entity.name}"
         batch = _EntityBatch()
         self._batches[entity.name] = batch
-        paths = self.files.get(entity, [])
-        labels = {path.relative_to(self.exports_dir).as_posix(): path for path in paths}
-        for label in state.forget_vanished(labels):
-            batch.vanished.append(label)
+        label = self.folder.label
+        data_files = {label(p): p for p in self.folder.files.get(entity, [])}
+        deletes_files = {label(p): p for p in self.folder.deletes.get(entity, [])}
+        refused = [(label(p), reason) for p, reason in self.folder.refused.get(entity, [])]
+        # a refused file keeps its record: it is reported as not loaded, not as gone
+        known = [*data_files, *deletes_files, *(name for name, _ in refused)]
+        fmt = self.export_settings.for_file(entity.system, entity.name)
+        for name in state.forget_vanished(known):
+            batch.vanished.append(name)
+            # a snapshot is the files there are now; with none left, nothing is deleted
+            # (an export that wrote no file proves nothing)
+            kept = "its rows stay in the warehouse"
+            if fmt.mode == SNAPSHOT and data_files and not _is_deletes_label(name):
+                kept = "the rows no other file of the entity holds are marked deleted"
             message = (
-                f"{label} was loaded before and is no longer in the export folder: "
-                "its rows stay in the warehouse, its rejects were removed"
+                f"{name} was loaded before and is no longer in the export folder: "
+                f"{kept}, its rejects were removed"
             )
             log.warning(message)
             self.stats.setdefault(key, EntityStats()).warnings.append(message)
-        if not paths:
+        if not (data_files or deletes_files or refused):
             return batch
 
         stats = self.stats.setdefault(key, EntityStats())
-        fmt = self.export_settings.for_file(entity.system, entity.name)
-        plans = state.plan(labels, fmt)
+        for name, reason in refused:
+            self._not_loaded(entity, batch, stats, name, reason, reasons.REFUSED_FILE)
+        plans = state.plan(data_files, fmt)
         # several files of one entity: a key must be in one of them only, so when one
-        # changed they are all read again and checked together
+        # changed they are all read again and checked together; a snapshot that lost a
+        # file is read again whole, to find the rows that went with it
         several = len(plans) > 1
-        changed = any(plan.changed for plan in plans)
+        changed = any(plan.changed or plan.error for plan in plans)
+        lost_file = fmt.mode == SNAPSHOT and any(
+            not _is_deletes_label(name) for name in batch.vanished
+        )
+        read_all = (several and changed) or (lost_file and bool(plans))
         earlier_keys: EarlierKeys | None = {} if several else None
+        complete = not refused
         for plan in plans:
-            if not plan.changed and not (several and changed):
+            if plan.error is not None:
+                self._not_loaded(entity, batch, stats, plan.label, plan.error)
+                complete = False
+                continue
+            if not plan.changed and not read_all:
                 stats.files_skipped_unchanged += 1
+                complete = False
                 continue
             parsed = self._read_file(entity, plan, batch, stats, earlier_keys)
+            if parsed is None or parsed.missing_columns or parsed.present_keys is None:
+                complete = False
             if parsed is not None and not parsed.missing_columns:
                 state.record(plan)
+        data_read = any(parsed.file in data_files for parsed in batch.files)
+        deleted = self._read_deletes(entity, state, deletes_files, fmt, batch, stats, data_read)
+        self._mark_deleted(entity, batch, stats, fmt, complete and data_read, deleted)
         return batch
+
+    def _not_loaded(
+        self,
+        entity: Entity,
+        batch: _EntityBatch,
+        stats: EntityStats,
+        name: str,
+        reason: str,
+        code: str = reasons.UNREADABLE_FILE,
+    ) -> None:
+        """A file refused whole, unread or unreadable: one reject, and an ingest_files
+        row whose rows could not be counted (the data health check decides whether the
+        run fails). No fingerprint is recorded, so every run reports it until it is
+        fixed."""
+        reason = stored_reason(reason)
+        stats.unreadable.append((name, reason))
+        stats.files_uncounted += 1
+        reject = Reject(name, None, None, None, reason, code)
+        batch.files.append(
+            ParsedFile(
+                name,
+                canonical_schema(entity).empty_table(),
+                [reject],
+                rows_read=None,
+                rows_rejected=None,
+                refused=reason,
+            )
+        )
 
     def _read_file(
         self,
@@ -131,10 +200,12 @@ class _FolderReader:
         batch: _EntityBatch,
         stats: EntityStats,
         earlier_keys: EarlierKeys | None,
+        into: list[ParsedFile] | None = None,
+        fmt: FileFormat | None = None,
     ) -> ParsedFile | None:
         """Read one file into `batch` and count it; None when it cannot be read at all."""
         label = plan.label
-        fmt = self.export_settings.for_file(entity.system, entity.name)
+        fmt = fmt or self.export_settings.for_file(entity.system, entity.name)
         self.progress(f"reading {label}")
         stats.files_read += 1
         try:
@@ -142,23 +213,9 @@ class _FolderReader:
                 plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
             )
         except ExportFileError as exc:
-            # the whole file is out: one reject, and no fingerprint so that every
-            # run reports it until it is fixed; its rows could not be counted
-            stats.unreadable.append((label, str(exc)))
-            stats.files_uncounted += 1
-            reject = Reject(label, None, None, None, str(exc), reasons.UNREADABLE_FILE)
-            batch.files.append(
-                ParsedFile(
-                    label,
-                    canonical_schema(entity).empty_table(),
-                    [reject],
-                    rows_read=None,
-                    rows_rejected=None,
-                    refused=str(exc),
-                )
-            )
+            self._not_loaded(entity, batch, stats, label, str(exc))
             return None
-        batch.files.append(parsed)
+        (batch.files if into is None else into).append(parsed)
         stats.rows_received += parsed.rows_read or 0
         stats.rows_loaded += parsed.rows_loaded
         stats.rows_rejected += parsed.rows_rejected or 0
@@ -169,12 +226,108 @@ class _FolderReader:
             stats.missing_required.append((label, parsed.missing_columns))
         return parsed
 
+    def _read_deletes(
+        self,
+        entity: Entity,
+        state: FileState,
+        files: Mapping[str, Path],
+        fmt: FileFormat,
+        batch: _EntityBatch,
+        stats: EntityStats,
+        data_read: bool,
+    ) -> pa.Table | None:
+        """The keys the entity's deletes files list, with `deleted_at`, when they changed
+        or when a data file was read (they win over the data files); else None."""
+        if not files:
+            return None
+        plans = state.plan(files, fmt)
+        if not data_read and not any(plan.changed or plan.error for plan in plans):
+            stats.files_skipped_unchanged += len(plans)
+            return None
+        shape = deletes_entity(entity)
+        earlier_keys: EarlierKeys | None = {} if len(plans) > 1 else None
+        tables: list[pa.Table] = []
+        for plan in plans:
+            if plan.error is not None:
+                self._not_loaded(shape, batch, stats, plan.label, plan.error)
+                continue
+            parsed = self._read_file(
+                shape, plan, batch, stats, earlier_keys, into=batch.deletes, fmt=fmt
+            )
+            if parsed is not None and not parsed.missing_columns:
+                tables.append(parsed.table)
+                state.record(plan)
+        return pa.concat_tables(tables) if tables else None
+
+    def _mark_deleted(
+        self,
+        entity: Entity,
+        batch: _EntityBatch,
+        stats: EntityStats,
+        fmt: FileFormat,
+        complete_snapshot: bool,
+        deleted: pa.Table | None,
+    ) -> None:
+        """Give every table read its `_deleted_at` (NULL, or the deletes file's time for
+        a key it lists) and find the raw rows to mark deleted."""
+        key = entity.primary_key
+        empty = pa.table({name: pa.array([], pa.string()) for name in key})
+        loaded: list[pa.Table] = []
+        for parsed in batch.files:
+            if deleted is None:
+                parsed.table = with_live_marker(parsed.table)
+            else:
+                kept, removed = split_deleted(parsed.table, key, deleted)
+                parsed.table = kept
+                parsed.rows_marked_deleted = removed.num_rows
+                if removed.num_rows:
+                    batch.deleted_rows.append(removed)
+            loaded.append(_keys_as_text(parsed.table, key))
+        loaded += [_keys_as_text(t, key) for t in batch.deleted_rows]
+        present = None
+        if fmt.mode == SNAPSHOT and complete_snapshot:
+            present = pa.concat_tables(
+                [p.present_keys for p in batch.files if p.present_keys is not None]
+            )
+        elif fmt.mode == SNAPSHOT and any(p.file for p in batch.files):
+            log.info(
+                "%s/%s: rows missing from the files were not looked for (a file was not "
+                "read whole this run)",
+                entity.system,
+                entity.name,
+            )
+        if self.warehouse is None:
+            return
+        rows = rows_to_mark(
+            self.warehouse,
+            settings.raw_dataset(entity.system),
+            entity,
+            self.loaded_at,
+            present=present,
+            deleted=deleted,
+            loaded_now=pa.concat_tables(loaded) if loaded else empty,
+        )
+        if rows is not None:
+            batch.deleted_rows.append(rows)
+        stats.rows_deleted += sum(t.num_rows for t in batch.deleted_rows)
+
+
+def _is_deletes_label(label: str) -> bool:
+    """Whether the file `label` names is a deletes file (`<entity>_deleted.<ext>`)."""
+    return Path(label).stem.lower().endswith(DELETES_SUFFIX)
+
+
+def _keys_as_text(table: pa.Table, key: tuple[str, ...]) -> pa.Table:
+    return pa.table({name: pc.cast(table[name], pa.string()) for name in key})
+
 
 def _entity_resource(reader: _FolderReader, entity: Entity) -> DltResource:
     def rows() -> Iterator[pa.Table]:
-        for parsed in reader.read(entity).files:
+        batch = reader.read(entity)
+        for parsed in batch.files:
             # an empty table still creates the raw table with every canonical column
             yield parsed.table
+        yield from batch.deleted_rows
 
     return dlt.resource(
         rows,
@@ -193,7 +346,7 @@ def _rejects_resource(
         rows: list[dict[str, Any]] = []
         for entity in entities:
             batch = reader.read(entity)
-            for parsed in batch.files:
+            for parsed in [*batch.files, *batch.deletes]:
                 # a marker row per re-read file: the merge deletes that file's earlier
                 # rejects, and the source filter keeps the marker itself out of the table
                 rows.append(_file_marker_row(entity, parsed.file, rejected_at))
@@ -230,8 +383,8 @@ def _reject_row(entity: Entity, reject: Reject, rejected_at: datetime) -> dict[s
         "file": reject.file,
         "line": reject.line,
         "column_name": reject.column,
-        "value": reject.value,
-        "reason": reject.reason,
+        "value": truncate(reject.value),
+        "reason": stored_reason(reject.reason),
         "reason_code": reject.code,
         "rejected_at": rejected_at,
     }
@@ -256,6 +409,10 @@ def _files_resource(
             batch = reader.read(entity)
             fmt = export_settings.for_file(entity.system, entity.name)
             rows += [_file_row(entity, parsed, fmt, read_at) for parsed in batch.files]
+            # a deletes file is a file received too: its keys are its loaded rows
+            rows += [
+                _file_row(entity, parsed, fmt, read_at, dated=False) for parsed in batch.deletes
+            ]
             # a vanished file: its row is deleted (hard_delete), not inserted
             rows += [_vanished_file_row(entity, label, read_at) for label in batch.vanished]
         if rows:
@@ -289,9 +446,9 @@ def _as_timestamp(value: object) -> datetime | None:
 
 
 def _file_row(
-    entity: Entity, parsed: ParsedFile, fmt: FileFormat, read_at: datetime
+    entity: Entity, parsed: ParsedFile, fmt: FileFormat, read_at: datetime, dated: bool = True
 ) -> dict[str, Any]:
-    first, last = parsed.date_range(entity)
+    first, last = parsed.date_range(entity) if dated else (None, None)
     return {
         "file": parsed.file,
         "system": entity.system,
@@ -328,26 +485,35 @@ def exports_source(
     stats: dict[str, EntityStats],
     progress: Callable[[str], None] | None = None,
     rejected_at: datetime | None = None,
+    warehouse: Path | None = None,
+    folder: ExportFolder | None = None,
     today: dt.date | None = None,
 ) -> Any:
     """The dlt source for `<exports_dir>/<system>/`: a resource per entity file present,
     plus `ingest_rejects` and `ingest_files`. `stats` (keyed "<system>/<entity>") is
     filled while dlt extracts. `today` is the day of the run (later events are rejected).
+
+    `warehouse`, the DuckDB file the source loads into, is read for the rows to mark
+    deleted (without it, only deletes files' keys among the rows read are marked).
+    `folder` is the scan of the export folder when the caller already made it.
     """
-    files = {e: p for e, p in find_export_files(exports_dir).items() if e.system == system}
-    entities = [e for e in contract.ENTITIES if e in files]
+    scan = (folder or scan_export_folder(exports_dir)).of_system(system)
+    entities = [
+        e for e in contract.ENTITIES if e in scan.files or e in scan.deletes or e in scan.refused
+    ]
+    loaded_at = rejected_at or datetime.now(UTC)
     reader = _FolderReader(
-        exports_dir,
-        files,
+        scan,
         export_settings,
         stats,
         progress or log.info,
+        loaded_at,
+        warehouse,
         today or settings.run_date(),
     )
     resources = [_entity_resource(reader, entity) for entity in entities]
     # every entity of the system, to find the files of earlier runs that are gone
     every = [e for e in contract.ENTITIES if e.system == system]
-    loaded_at = rejected_at or datetime.now(UTC)
     resources.append(_rejects_resource(reader, every, loaded_at))
     resources.append(_files_resource(reader, every, export_settings, loaded_at))
 

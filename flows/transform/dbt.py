@@ -2,8 +2,8 @@
 
 `run_dbt` is the one entry point the flows, the CLI and the tests use: it runs dbt
 in-process (dbtRunner), points the profile at the warehouse through
-TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ next to the warehouse instead of in
-the repository, and turns any model error or failing test into a TransformError
+TERRAIN_WAREHOUSE, keeps dbt's target/ and logs/ in the warehouse's state folder
+instead of in the repository, and turns any model error or failing test into a TransformError
 that names the nodes and their messages. When it returns, the warehouse file is
 closed again, so the caller (or another process) can open it.
 
@@ -27,6 +27,8 @@ import duckdb
 
 from flows.health.store import TestWarning, ensure_health_tables, record_test_warnings
 from flows.settings import TRANSFORMS_DIR, run_date
+from flows.warehouse.paths import WarehousePaths
+from flows.warehouse.target import dbt_target, is_motherduck, warehouse_location
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +58,9 @@ class TransformError(RuntimeError):
 
 
 def dbt_work_dir(warehouse: Path) -> Path:
-    """Where dbt's target/ and logs/ go for this warehouse (outside the repository)."""
-    return warehouse.resolve().parent / ".dbt"
+    """Where dbt's target/ and logs/ go for this warehouse: its state folder (of the
+    warehouse it is the working copy of), outside the repository, shared with no other."""
+    return WarehousePaths.owning(warehouse).dbt_dir
 
 
 @contextmanager
@@ -131,7 +134,7 @@ def _release_warehouse() -> None:
 
 def company_timezone(warehouse: Path) -> str:
     """The company's time zone from the loaded intent file (UTC before any is loaded)."""
-    if not Path(warehouse).exists():
+    if not is_motherduck(warehouse) and not Path(warehouse).exists():
         return "UTC"
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -155,7 +158,7 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner  # slow import: only when dbt actually runs
 
-    warehouse = Path(warehouse).resolve()
+    warehouse = warehouse_location(warehouse)
     work_dir = dbt_work_dir(warehouse)
     work_dir.mkdir(parents=True, exist_ok=True)
 
@@ -167,6 +170,8 @@ def run_dbt(
         *args,
         # With a progress callback dbt's own console output would print every line twice.
         *(["--quiet"] if progress is not None else []),
+        "--target",
+        dbt_target(warehouse),
         "--project-dir",
         str(TRANSFORMS_DIR),
         "--profiles-dir",

@@ -39,10 +39,14 @@ FILLED: dict[str, str] = {
     ),
     "rpt_brief__coverage": "system entity row_count rejected_rows first_at last_at",
     "rpt_brief__data_checks": (
-        "stage checked_at passed allow_partial is_partial failure_count failure_rules "
+        "stage checked_at run_date passed allow_partial is_partial failure_count failure_rules "
         "failure_entities failure_files failure_messages"
     ),
     "rpt_brief__test_warnings": "test_name model failing_rows message",
+    "rpt_brief__data_health": (
+        "entity_key system entity entity_position is_required file_count rows_received "
+        "rows_loaded rows_rejected rows_excluded reject_share first_date last_date status"
+    ),
     "rpt_brief__offers": (
         "report_month offer_id offer_name offer_kind orders units revenue buyers "
         "off_target_buyers off_target_buyer_share off_target_revenue_share "
@@ -136,7 +140,95 @@ update report.rpt_brief__company set
     signal_seasonal_p = 0.05,
     signal_established_min_rise_months = 1,
     signal_established_min_ratio = 1.3,
-    signal_established_p = 0.1
+    signal_established_p = 0.1,
+    repeat_min_history_months = 3,
+    signal_trend_months = 12,
+    signal_smoothing = 0.5,
+    verbatim_max_chars = 280
+"""
+
+# The states and periods of 1.3: every figure measured, except a repeat rate on too
+# short a history (care-kit), satisfaction no ticket could be linked to
+# (linen-limited) and an experiment item without a review (LIN-02).
+STATES_COMPLETED = """
+update report.rpt_brief__offers set
+    month_end = last_day(report_month),
+    window_start = cast(report_month - interval 2 month as date);
+update report.rpt_brief__offers set
+    off_target_channel_share = 0.25, top_off_target_channel = 'marketplace',
+    top_off_target_channel_share = 0.25, segment_psi_vs_intended = 0.41,
+    segment_psi_vs_past = 0.12
+where offer_id = 'raw-denim';
+update report.rpt_brief__gaps set
+    state = 'measured',
+    floor_name = case gap_type when 'target' then 'gap_target_min_sample' else 'gap_min_buyers' end,
+    floor_value = case gap_type when 'target' then 10 else 20 end,
+    observed_value = sample_size,
+    period_start = case gap_type when 'target' then report_month
+        else cast(report_month - interval 2 month as date) end,
+    period_end = last_day(report_month);
+update report.rpt_brief__gaps set
+    state = 'insufficient_data', floor_name = 'repeat_min_history_months', floor_value = 3,
+    observed_value = 1, is_breach = false, is_significant = false
+where gap_id = 'care-kit|repeat_rate_min|';
+insert into report.rpt_brief__figure_states (
+    offer_figure_month_id, report_month, offer_id, metric, state, input, no_data_reason,
+    floor_name, floor_value, observed_value, period_start, period_end, sample_size,
+    period_months
+)
+select
+    offers.offer_id || ':' || metrics.metric || ':' || strftime(offers.report_month, '%Y-%m'),
+    offers.report_month, offers.offer_id, metrics.metric, 'measured', metrics.input, null,
+    metrics.floor_name, metrics.floor_value, 100, 
+    case when metrics.months = 1 then offers.report_month else offers.window_start end,
+    offers.month_end, 100, metrics.months
+from report.rpt_brief__offers as offers
+cross join (values
+    ('units', 'shop/orders', null, null, 1), ('revenue', 'shop/orders', null, null, 1),
+    ('monthly_units', 'shop/orders', null, null, 1),
+    ('return_rate', 'shop/returns', 'gap_target_min_sample', 10, 1),
+    ('return_rate_max', 'shop/returns', 'gap_target_min_sample', 10, 1),
+    ('repeat_rate', 'shop/orders', 'gap_target_min_sample', 10, 1),
+    ('repeat_rate_min', 'shop/orders', 'gap_target_min_sample', 10, 1),
+    ('tickets_per_100_orders', 'support/tickets', 'gap_target_min_sample', 10, 1),
+    ('tickets_per_100_orders_max', 'support/tickets', 'gap_target_min_sample', 10, 1),
+    ('csat', 'support/satisfaction', 'gap_target_min_sample', 10, 1),
+    ('rating', 'shop/reviews', 'gap_target_min_sample', 10, 1),
+    ('rating_min', 'shop/reviews', 'gap_target_min_sample', 10, 1),
+    ('off_target_share', 'crm/accounts', 'gap_min_buyers', 20, 3),
+    ('off_target_channel_share', 'shop/orders.channel', 'gap_min_buyers', 20, 3),
+    ('unintended_use_share', null, 'gap_min_evidence', 30, 3),
+    ('cancellation_rate', 'shop/orders', 'gap_rejection_min_sample', 30, 3),
+    ('lost_deal_rate', 'crm/deals', 'gap_rejection_min_sample', 30, 3)
+) as metrics (metric, input, floor_name, floor_value, months);
+update report.rpt_brief__figure_states set
+    state = 'insufficient_data', floor_name = 'repeat_min_history_months', floor_value = 3,
+    observed_value = 1
+where offer_id = 'care-kit' and metric in ('repeat_rate', 'repeat_rate_min');
+update report.rpt_brief__figure_states set
+    state = 'no_data', no_data_reason = 'not_linked', floor_name = null, floor_value = null,
+    observed_value = null
+where offer_id = 'linen-limited' and metric = 'csat';
+update report.rpt_brief__figure_states set state = 'no_data', no_data_reason = 'no_file'
+where metric = 'lost_deal_rate';
+update report.rpt_brief__experiments set
+    rating_state = case when reviews = 0 then 'no_data' else 'measured' end,
+    rating_no_data_reason = case when reviews = 0 then 'none_in_period' end,
+    repeat_state = 'measured', pace_state = 'measured', request_state = 'measured',
+    return_state = 'measured';
+update report.rpt_brief__signals set
+    recent_start = cast(report_month - interval 2 month as date),
+    recent_end = last_day(report_month),
+    baseline_start = cast(report_month - interval 11 month as date),
+    baseline_end = last_day(cast(report_month - interval 6 month as date)),
+    trend_start = cast(report_month - interval 5 month as date),
+    trend_test_direction = case classification when 'fading' then 'fall' else 'rise' end;
+update report.rpt_brief__emerging_terms set
+    recent_start = cast(report_month - interval 2 month as date),
+    recent_end = last_day(report_month),
+    baseline_start = cast(report_month - interval 11 month as date),
+    baseline_end = last_day(cast(report_month - interval 6 month as date)),
+    trend_start = cast(report_month - interval 5 month as date);
 """
 
 # The 1.0 gap rows, completed with the intent-versus-usage columns of 1.1.
@@ -174,8 +266,19 @@ COVERAGE = [
     ("support", "ticket_comments", 4120, 0, "2024-01-04 08:30:00+00", "2025-04-12 17:10:00+00"),
 ]
 
+# The sources of the export contract: one without a file.
+DATA_HEALTH = [
+    ("shop/customers", "shop", "customers", 1, True, 1, 1840, 1840, 0, 0, 0.0, "2024-01-03",
+     "2025-04-10", "loaded"),
+    ("shop/orders", "shop", "orders", 3, True, 1, 5216, 5213, 3, 0, 0.000575, "2024-01-03",
+     "2025-04-12", "loaded"),
+    ("shop/reviews", "shop", "reviews", 6, False, 1, 904, 903, 1, 0, 0.0011, "2024-01-21",
+     "2025-04-11", "loaded"),
+    ("crm/deals", "crm", "deals", 9, False, 0, None, 0, None, 0, None, None, None, "no_file"),
+]
+
 # The last data health check passed; the last build had no test warning.
-DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", True, False, False, 0, [], [], [], [])]
+DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", "2025-04-01", True, False, False, 0, [], [], [], [])]
 
 OFFERS = [
     # report_month, offer_id, name, kind, orders, units, revenue, buyers, off_target_buyers,
@@ -298,6 +401,10 @@ EXPERIMENTS = [
      20.3, 31.0, 58, 0.31, 0.04, 14, 4.7, 4.52, 4.2, 3.1, 9, 15.5, 0.32, 1.0, -0.6, 1.0, 0.43,
      "promote", ["rating_above_core", "repeat_above_core", "pace_below_core", "keep_requests"],
      ["rev-8830"], 1),
+    # no review of the item over the period: its rating has no data and is no reason
+    (M, "linen-limited", "LIN-02", "item", "Short lin", "2025-01-01", "2025-03-01", 3, 43,
+     14.3, 31.0, 35, 0.2, 0.04, 0, None, 4.2, 4.2, None, 1, 2.9, None, 0.1, -0.8, 0.57,
+     -0.04, "keep_testing", ["too_early", "pace_below_core"], [], 2),
     (M, "linen-limited", "*", "offer", "Édition limitée lin", "2025-01-01", "2025-03-01", 3,
      104, 17.3, 31.0, 93, 0.2, 0.04, 12, 3.9, 4.0, 4.2, -1.1, 9, 9.7, -0.2, 1.0, -0.8, 1.0,
      0.25, "keep_testing", ["repeat_above_core", "pace_below_core", "keep_requests"],
@@ -322,7 +429,7 @@ TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__coverage": COVERAGE,
     "rpt_brief__data_checks": DATA_CHECKS,
     "rpt_brief__test_warnings": [],
-    "rpt_brief__data_health": [],
+    "rpt_brief__data_health": DATA_HEALTH,
     "rpt_brief__offers": OFFERS,
     "rpt_brief__gaps": GAPS,
     "rpt_brief__signals": SIGNALS,
@@ -331,6 +438,7 @@ TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__at_a_glance": AT_A_GLANCE,
     "rpt_brief__experiments": EXPERIMENTS,
     "rpt_brief__decisions": DECISIONS,
+    "rpt_brief__figure_states": [],
 }
 
 
@@ -360,10 +468,17 @@ def make_report_warehouse(
             con.executemany(
                 f"insert into report.{table} ({', '.join(filled)}) values ({marks})", rows
             )
+        # the contract's other tables, empty (rpt_brief__freshness: every source fresh)
+        for table in CONTRACT:
+            if table not in TABLE_ROWS and tables is None:
+                columns = ", ".join(f'"{c.name}" {c.data_type}' for c in CONTRACT[table])
+                con.execute(f"create table report.{table} ({columns})")
         if "rpt_brief__company" in wanted:
             con.execute(COMPANY_COMPLETED)
         if "rpt_brief__gaps" in wanted:
             con.execute(GAPS_COMPLETED)
+        if set(TABLE_ROWS) <= set(wanted):
+            con.execute(STATES_COMPLETED)
     finally:
         con.close()
     return path

@@ -72,7 +72,8 @@ def test_every_problem_is_reported_at_once_in_reading_order() -> None:
     where = "exports/export-settings.yaml"
     assert str(caught.value).splitlines() == [
         f"{where}, line 1, key 'defaults.delimeter': unknown key 'delimeter'; expected one of: "
-        "delimiter, decimal, date_format, encoding, timezone, earliest_year, max_reject_share.",
+        "delimiter, decimal, date_format, encoding, timezone, mode, earliest_year, "
+        "max_reject_share.",
         f"{where}, line 1, key 'defaults.decimal': 'x' is not supported; use \".\" or \",\".",
         f"{where}, line 3, key 'systems.erp': unknown key 'erp'; expected one of: "
         "shop, crm, support.",

@@ -32,8 +32,8 @@ def test_failing_test_raises_with_node_names_and_releases_the_file(
     assert [node for node, _ in caught.value.failures if failing in node]
     assert failing in str(caught.value)
     assert any("stg_intent__company" in line for line in lines)
-    # dbt's target/ and logs/ stay next to the warehouse, not in the repository
-    assert (tmp_path / ".dbt" / "target").is_dir()
+    # dbt's target/ and logs/ stay in the warehouse's state folder, not in the repository
+    assert (tmp_path / ".broken.duckdb.state" / "dbt" / "target").is_dir()
     # the file is closed again: a read-only reader can open it in this process
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_intent__company").fetchall() == [(1,)]

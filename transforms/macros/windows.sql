@@ -45,3 +45,21 @@
     coalesce(sum(total_documents) over baseline_window, 0) as baseline_total_documents,
     count(*) filter (where total_documents > 0) over baseline_window as baseline_months
 {%- endmacro %}
+
+
+{#- The first and last days of a month's signal windows (signal_windows), and of its
+    trend test (the signal_trend_test_months months ending with the month), as columns:
+    the periods the brief prints next to a signal's figures. -#}
+{% macro signal_window_bounds(month_column) -%}
+    {%- set recent_months = var('signal_recent_months') -%}
+    {%- set gap_months = var('signal_baseline_gap_months') -%}
+    {%- set baseline_months = var('signal_baseline_months') -%}
+    {%- set trend_months = var('signal_trend_test_months') -%}
+    cast({{ month_column }} - to_months({{ recent_months - 1 }}) as date) as recent_start,
+    last_day({{ month_column }}) as recent_end,
+    cast({{ month_column }} - to_months({{ recent_months + gap_months + baseline_months - 1 }}) as date)
+        as baseline_start,
+    last_day(cast({{ month_column }} - to_months({{ recent_months + gap_months }}) as date))
+        as baseline_end,
+    cast({{ month_column }} - to_months({{ trend_months - 1 }}) as date) as trend_start
+{%- endmacro %}

@@ -164,7 +164,8 @@ final as (
         ranked.p_rise as p_value,
         ranked.q_rise as q_value,
         ranked.trend_documents,
-        coalesce(examples.examples, []) as examples
+        coalesce(examples.examples, []) as examples,
+        {{ signal_window_bounds('ranked.month') }}
     from ranked
     left join examples
         on ranked.month = examples.month

@@ -16,6 +16,55 @@ themes as (
     select * from {{ ref('stg_intent__themes') }}
 ),
 
+metrics as (
+    select * from {{ ref('metrics') }}
+),
+
+figure_states as (
+    select * from {{ ref('fct_offer_figure_states') }}
+),
+
+stated as (
+    -- a target's state is its figure's; another gap is measured on enough observations
+    -- (its floor, the dbt var the seed metrics names) and insufficient_data below them
+    select
+        gaps.*,
+        case
+            when gaps.gap_type = 'target' then coalesce(figure_states.state, 'no_data')
+            when gaps.has_sample then 'measured'
+            else 'insufficient_data'
+        end as state,
+        figure_states.input,
+        figure_states.no_data_reason,
+        case
+            when gaps.gap_type = 'target' then figure_states.floor_name
+            else metrics.floor_var
+        end as floor_name,
+        case
+            when gaps.gap_type = 'target' then figure_states.floor_value
+            else cast(gaps.min_sample_size as double)
+        end as floor_value,
+        case
+            when gaps.gap_type = 'target' then figure_states.observed_value
+            else cast(gaps.sample_size as double)
+        end as observed_value,
+        -- the period the gap's figures cover: the month, or its trailing window
+        case metrics.window_var
+            {% for window in seed_rows('metrics', 'window_var is not null') | map(attribute='window_var') | unique -%}
+                when '{{ window }}' then {{ var(window) }}
+            {% endfor -%}
+            else 1
+        end as period_months
+    from gaps
+    left join metrics
+        on gaps.metric = metrics.metric_id
+    left join figure_states
+        on gaps.gap_type = 'target'
+        and gaps.offer_id = figure_states.offer_id
+        and gaps.month = figure_states.month
+        and gaps.metric = figure_states.metric
+),
+
 final as (
     select
         gaps.gap_month_id,
@@ -60,8 +109,16 @@ final as (
         gaps.source_model,
         gaps.source_id,
         gaps.evidence_ids,
-        gaps.account_ids
-    from gaps
+        gaps.account_ids,
+        gaps.state,
+        gaps.input,
+        gaps.no_data_reason,
+        gaps.floor_name,
+        gaps.floor_value,
+        gaps.observed_value,
+        cast(gaps.month - to_months(gaps.period_months - 1) as date) as period_start,
+        last_day(gaps.month) as period_end
+    from stated as gaps
     inner join offers
         on gaps.offer_id = offers.offer_id
     left join segments

@@ -147,7 +147,11 @@ final as (
         rejection.return_rate as window_return_rate,
         rejection.cancellation_rate as window_cancellation_rate,
         rejection.window_lost_deals,
-        rejection.lost_deal_rate as window_lost_deal_rate
+        rejection.lost_deal_rate as window_lost_deal_rate,
+        -- the periods of the figures: the month, and the trailing window of the mixes
+        -- and the window_* figures (var gap_window_months)
+        last_day(usage.month) as month_end,
+        cast(usage.month - to_months({{ var('gap_window_months') }} - 1) as date) as window_start
     from usage
     inner join offers
         on usage.offer_id = offers.offer_id

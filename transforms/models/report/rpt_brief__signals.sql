@@ -98,7 +98,7 @@ decisive as (
         {% for column in [
             'classification', 'class_direction', 'log_ratio', 'smoothed_ratio', 'p_rise', 'q_rise',
             'p_fall', 'q_fall', 'p_spike', 'q_spike', 'p_established', 'trend_p_rise',
-            'trend_slope',
+            'trend_p_fall', 'trend_slope',
         ] %}
             case
                 when decided.is_offer_decided then best_offer_rise.{{ column }}
@@ -180,7 +180,14 @@ final as (
             when 'established' then null
             else decisive.q_rise
         end as q_value,
-        decisive.trend_p_rise as trend_p_value,
+        -- the trend test in the classification's direction: a fading theme shows the
+        -- falling trend's p
+        case
+            when decisive.class_direction = 'fall' then decisive.trend_p_fall
+            else decisive.trend_p_rise
+        end as trend_p_value,
+        case when decisive.class_direction = 'fall' then 'fall' else 'rise' end
+            as trend_test_direction,
         decisive.trend_slope,
         -- the top offer's voice
         decisive.top_offer_id,
@@ -191,7 +198,8 @@ final as (
         top_offer_figures.offer_smoothed_ratio,
         top_offer_figures.offer_z_score,
         top_offer_figures.offer_classification,
-        overall.trend_documents
+        overall.trend_documents,
+        {{ signal_window_bounds('overall.month') }}
     from overall
     inner join themes
         on overall.theme_id = themes.theme_id

@@ -212,35 +212,88 @@ measured as (
         and items.month = core_reference.month
 ),
 
+stated as (
+    -- each component's state: no_data without its input in the period or without the
+    -- core range's reference, insufficient_data below its floor (experiment_min_reviews
+    -- reviews, gap_min_buyers buyers, gap_target_min_sample units for returns), measured
+    -- otherwise
+    select
+        *,
+        case
+            when reviews = 0 then 'no_data'
+            when core_avg_rating is null then 'no_data'
+            when reviews < {{ min_reviews }} then 'insufficient_data'
+            else 'measured'
+        end as rating_state,
+        case
+            when reviews = 0 then 'none_in_period'
+            when core_avg_rating is null then 'no_reference'
+        end as rating_no_data_reason,
+        case
+            when coalesce(buyers, 0) = 0 then 'no_data'
+            when core_repeat_rate is null then 'no_data'
+            when buyers < {{ min_buyers }} then 'insufficient_data'
+            else 'measured'
+        end as repeat_state,
+        case
+            when coalesce(buyers, 0) = 0 then 'none_in_period'
+            when core_repeat_rate is null then 'no_reference'
+        end as repeat_no_data_reason,
+        case
+            when units_per_item_month is null then 'no_data'
+            when coalesce(core_units_per_item_month, 0) = 0 then 'no_data'
+            else 'measured'
+        end as pace_state,
+        case
+            when units_per_item_month is null then 'none_in_period'
+            when coalesce(core_units_per_item_month, 0) = 0 then 'no_reference'
+        end as pace_no_data_reason,
+        case when coalesce(buyers, 0) = 0 then 'no_data' else 'measured' end as request_state,
+        case when coalesce(buyers, 0) = 0 then 'none_in_period' end as request_no_data_reason,
+        case
+            when coalesce(units, 0) = 0 then 'no_data'
+            when core_return_rate is null then 'no_data'
+            when units < {{ min_units }} then 'insufficient_data'
+            else 'measured'
+        end as return_state,
+        case
+            when coalesce(units, 0) = 0 then 'none_in_period'
+            when core_return_rate is null then 'no_reference'
+        end as return_no_data_reason
+    from measured
+),
+
 components as (
-    -- each signal of reception against the core range, on a -1..1 scale; NULL when the
-    -- item has no data for it (a component with no data does not count). Buying again and
-    -- asking to keep an item are only ever good signs: a durable piece is bought once,
-    -- and customers rarely write to keep what they like, so their absence counts for
-    -- nothing.
+    -- each signal of reception against the core range, on a -1..1 scale; NULL when its
+    -- state is no_data (DuckDB's least and greatest skip NULLs: a missing rating would
+    -- otherwise become 1). Buying again and asking to keep an item are only ever good
+    -- signs: a durable piece is bought once, and customers rarely write to keep what they
+    -- like, so their absence counts for nothing.
     select
         *,
         (avg_rating - core_avg_rating) / (rating_stddev / sqrt(nullif(reviews, 0)))
             as rating_z,
         case
-            when reviews > 0 then greatest(-1, least(1, smoothed_rating - core_avg_rating))
+            when rating_state <> 'no_data'
+                then greatest(-1, least(1, smoothed_rating - core_avg_rating))
         end as rating_component,
         case
-            when repeat_rate > core_repeat_rate
+            when repeat_state <> 'no_data' and repeat_rate > core_repeat_rate
                 then least(1, (repeat_rate - core_repeat_rate) / greatest(core_repeat_rate, 0.05))
         end as repeat_component,
-        greatest(
-            -1,
-            least(1, log2(units_per_item_month / nullif(core_units_per_item_month, 0)))
-        ) as pace_component,
+        case
+            when pace_state <> 'no_data'
+                then greatest(-1, least(1, log2(units_per_item_month / nullif(core_units_per_item_month, 0))))
+        end as pace_component,
         -- five requests per 100 buyers count fully
         case
-            when requests > 0 then least(1, requests_per_100_buyers / 5)
+            when request_state <> 'no_data' and requests > 0
+                then least(1, requests_per_100_buyers / 5)
         end as request_component,
         -- fewer returns than the core range is good, more is bad (relative to the core's
-        -- rate); counted once the item sold var gap_target_min_sample units
+        -- rate); counted only once measured (var gap_target_min_sample units sold)
         case
-            when units >= {{ min_units }} and core_return_rate is not null
+            when return_state = 'measured'
                 then greatest(
                         -1,
                         least(
@@ -250,7 +303,7 @@ components as (
                         )
                     )
         end as return_component
-    from measured
+    from stated
 ),
 
 scored as (
@@ -281,16 +334,17 @@ recommended as (
             when coalesce(rating_z, 0) <= -{{ z_threshold }} and reception_score < 0 then 'retire'
             else 'keep_testing'
         end as recommendation,
+        -- a reason is given only for a measured component
         list_filter([
             case when is_too_early then 'too_early' end,
-            case when rating_component >= 0.25 then 'rating_above_core' end,
-            case when rating_component <= -0.25 then 'rating_below_core' end,
-            case when repeat_component >= 0.25 then 'repeat_above_core' end,
-            case when pace_component >= 0.25 then 'pace_above_core' end,
-            case when pace_component <= -0.25 then 'pace_below_core' end,
-            case when return_component >= 0.25 then 'returns_below_core' end,
-            case when return_component <= -0.25 then 'returns_above_core' end,
-            case when request_component >= 0.5 then 'keep_requests' end
+            case when rating_state = 'measured' and rating_component >= 0.25 then 'rating_above_core' end,
+            case when rating_state = 'measured' and rating_component <= -0.25 then 'rating_below_core' end,
+            case when repeat_state = 'measured' and repeat_component >= 0.25 then 'repeat_above_core' end,
+            case when pace_state = 'measured' and pace_component >= 0.25 then 'pace_above_core' end,
+            case when pace_state = 'measured' and pace_component <= -0.25 then 'pace_below_core' end,
+            case when return_state = 'measured' and return_component >= 0.25 then 'returns_below_core' end,
+            case when return_state = 'measured' and return_component <= -0.25 then 'returns_above_core' end,
+            case when request_state = 'measured' and request_component >= 0.5 then 'keep_requests' end
         ], lambda reason: reason is not null) as reasons
     from scored
 ),
@@ -342,6 +396,16 @@ final as (
         recommended.pace_component,
         recommended.request_component,
         recommended.return_component,
+        recommended.rating_state,
+        recommended.rating_no_data_reason,
+        recommended.repeat_state,
+        recommended.repeat_no_data_reason,
+        recommended.pace_state,
+        recommended.pace_no_data_reason,
+        recommended.request_state,
+        recommended.request_no_data_reason,
+        recommended.return_state,
+        recommended.return_no_data_reason,
         recommended.reception_score,
         recommended.recommendation,
         recommended.reasons,

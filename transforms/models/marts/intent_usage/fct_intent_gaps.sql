@@ -73,6 +73,9 @@ judged as (
         -- two rates are only compared once they rest on enough events (rare events make
         -- the normal approximation unreliable)
         and coalesce(unioned.events, {{ rejection_min_events }}) >= {{ rejection_min_events }}
+        -- a target's figure must be measured (fct_offer_figure_states): not without its
+        -- input, nor below a floor of its own (the months of history of a repeat rate)
+        and coalesce(unioned.is_measured, true)
             as has_sample
     from unioned
     inner join windowed

@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('raw_shop', 'order_lines') }}
+    where _deleted_at is null  -- rows deleted in the source stay in raw, marked
 ),
 
 renamed as (

@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('raw_support', 'ticket_comments') }}
+    where _deleted_at is null  -- rows deleted in the source stay in raw, marked
 ),
 
 renamed as (
