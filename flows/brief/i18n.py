@@ -259,9 +259,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "(possible à partir de 13 mois de données) : le thème suit sa saison ;"
         ),
         "method_class_weak": (
-            "hausse probable (p ≤ {weak_p} avant contrôle des fausses découvertes, au moins "
-            "{weak_docs} mentions par {customers} clients distincts) mais pas encore "
-            "significative : à surveiller ;"
+            "hausse non significative après contrôle des fausses découvertes, mais avec "
+            "p ≤ {weak_p} avant ce contrôle et au moins {weak_docs} mentions par {customers} "
+            "clients distincts : à surveiller ;"
         ),
         "method_class_fading": (
             "baisse significative, la part divisée par au moins {ratio}, d'un thème qu'au "
@@ -691,9 +691,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "data on): the theme is following its season;"
         ),
         "method_class_weak": (
-            "a likely rise (p \u2264 {weak_p} before false-discovery control, at least "
-            "{weak_docs} mentions by {customers} distinct customers) that is not "
-            "significant yet: one to watch;"
+            "a rise not significant after false-discovery control, with p \u2264 {weak_p} "
+            "before it and at least {weak_docs} mentions by {customers} distinct customers: "
+            "one to watch;"
         ),
         "method_class_fading": (
             "a significant fall, the share divided by at least {ratio}, of a theme at least "
