@@ -213,6 +213,7 @@ final as (
         sigma2 as dispersion,
         sigma2_own as own_dispersion,
         dispersion_df,
+        sigma2_spike as spike_dispersion,
         spike_log_ratio,
         exp(spike_log_ratio) as spike_ratio,
         p_spike,
