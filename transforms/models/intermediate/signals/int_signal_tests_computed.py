@@ -30,8 +30,10 @@ month (int_theme_source_months_counted), so one customer's ticket thread is one 
   baseline or reference: a seasonal movement); persistence (recent months whose own
   ratio to the baseline reaches `signal_persistence_ratio`).
 - Established: from the first month of a candidate rise (p_rise <= `signal_fdr` before
-  false-discovery control, ratio, persistence, customers), the recent window is tested
-  against that month's baseline (the old level) until it no longer stands above it.
+  false-discovery control, ratio, persistence, customers), the episode's last
+  `signal_established_window_months` months are tested against that month's baseline
+  (the old level), and the recent window must stand above it too, until it no longer
+  does.
 - Trend: Mann-Kendall on the monthly shares of the last months (months without evidence
   left out), variance corrected for ties, continuity-corrected normal tail, with Sen's
   slope (median of the pairwise slopes, share per month).
@@ -401,10 +403,18 @@ def established(
     recent_documents: np.ndarray,
     baseline_months: np.ndarray,
     settings: dict[str, float],
+    voices: np.ndarray,
+    totals: np.ndarray,
 ) -> None:
     """Month by month: the anchor of the current rise episode (the first month of a
-    candidate rise) and the test of the recent window against the anchor's baseline."""
+    candidate rise) and the test of the episode's months against the anchor's baseline
+    (the old level). The tested window is the last `signal_established_window_months`
+    months, not reaching back before the anchor's recent window: evidence accumulates
+    while a shift lasts, so a plateau's noisy months do not end its flag."""
     months = len(recent_customers)
+    recent = int(settings["signal_recent_months"])
+    length = int(settings["signal_established_window_months"])
+    x, n = Windows(voices), Windows(totals)
     smoothing = float(settings["signal_smoothing"])
     min_log_ratio = math.log(float(settings["signal_min_share_ratio"]))
     old_log_ratio = math.log(float(settings["signal_established_min_ratio"]))
@@ -419,6 +429,7 @@ def established(
     anchor_month = np.full(months, -1)
     log_ratio = np.full(months, np.nan)
     p_value = np.full(months, np.nan)
+    recent_log_ratios = np.full(months, np.nan)
     above = np.zeros(months, dtype=bool)
     anchor = -1
     for t in range(months):
@@ -426,17 +437,27 @@ def established(
             anchor = t
         if anchor < 0:
             continue
+        first = np.array([max(anchor - recent + 1, t - length + 1, 0)])
+        last = np.array([t])
         result = rate_ratio_test(
-            tests["recent_x"][t], tests["recent_n"][t],
+            x.sum(first, last)[0], n.sum(first, last)[0],
             tests["baseline_x"][anchor], tests["baseline_n"][anchor],
-            tests["sigma2"][t], tests["recent_k"][t], tests["baseline_k"][anchor],
-            tests["df"][t], smoothing,
+            tests["sigma2"][t], effective_months(totals, first, last)[0],
+            tests["baseline_k"][anchor], tests["df"][t], smoothing,
         )  # fmt: skip
         log_ratio[t], p_value[t] = float(result[0]), float(result[1])
+        # the recent window itself, against the old level: a theme back at its old level
+        # is not kept up by the older months of the window
+        recent_log_ratio, _, _ = pooled_log_ratio(
+            tests["recent_x"][t], tests["recent_n"][t],
+            tests["baseline_x"][anchor], tests["baseline_n"][anchor], smoothing,
+        )  # fmt: skip
+        recent_log_ratios[t] = float(recent_log_ratio)
         above[t] = (
             np.isfinite(log_ratio[t])
             and log_ratio[t] >= old_log_ratio
             and p_value[t] <= float(settings["signal_established_p"])
+            and recent_log_ratios[t] >= old_log_ratio
         )
         if not (candidate[t] or above[t]):
             anchor = -1  # back near the old level: the episode is over
@@ -445,6 +466,7 @@ def established(
     tests["anchor_index"] = anchor_month
     tests["established_log_ratio"] = log_ratio
     tests["p_established"] = p_value
+    tests["established_recent_log_ratio"] = recent_log_ratios
     tests["is_above_old_level"] = above
 
 
@@ -475,6 +497,7 @@ THEME_COLUMNS = (
     ("year_ago_month_log_ratio", "year_ago_month_log_ratio", "float"),
     ("established_log_ratio", "established_log_ratio", "float"),
     ("p_established", "p_established", "float"),
+    ("established_recent_log_ratio", "established_recent_log_ratio", "float"),
     ("is_above_old_level", "is_above_old_level", "bool"),
 )
 TREND_COLUMNS = ("trend_s", "trend_z", "trend_p_rise", "trend_p_fall", "trend_slope")
@@ -576,6 +599,7 @@ def theme_rows(counts: pa.Table, months_counted: pa.Table, settings: dict) -> di
             by_month(recent_documents),
             by_month(baseline_months),
             settings,
+            *grids[key],
         )
         for m in range(len(months)):
             row = row_of_month[m]
@@ -634,6 +658,9 @@ def settings_of(dbt) -> dict[str, float]:
         "signal_min_baseline_months": float(dbt.config.get("signal_min_baseline_months")),
         "signal_established_min_ratio": float(dbt.config.get("signal_established_min_ratio")),
         "signal_established_p": float(dbt.config.get("signal_established_p")),
+        "signal_established_window_months": float(
+            dbt.config.get("signal_established_window_months")
+        ),
     }
 
 
