@@ -184,7 +184,7 @@ def pair_terms(
 
 
 # E[min(X, c)] for X chi-square with 1 degree of freedom: E[X; X < c] = P(chi2_3 < c)
-def _winsorized_chi2_mean(cap: float) -> float:
+def winsorised_chi2_mean(cap: float) -> float:
     return float(stats.chi2.cdf(cap, 3) + cap * stats.chi2.sf(cap, 1))
 
 
@@ -200,7 +200,7 @@ def robust_dispersion(
     squared, chance = np.asarray(squared, float), np.asarray(chance, float)
     if squared.size == 0:
         return float("nan")
-    target = _winsorized_chi2_mean(cap)
+    target = winsorised_chi2_mean(cap)
 
     def excess(sigma2: float) -> float:
         return float(np.minimum(squared / (2 * sigma2 + chance), cap).mean()) - target
