@@ -378,9 +378,7 @@ def established_run(model, factors: list[float]) -> dict[str, np.ndarray]:
     model.persistence(voices, totals, tests, SETTINGS)
     months = len(factors)
     recent = np.array([voices[max(0, m - 2) : m + 1].sum() for m in range(months)])
-    model.established(
-        tests, recent, recent, np.full(months, 6.0), SETTINGS, voices, totals
-    )
+    model.established(tests, recent, recent, np.full(months, 6.0), SETTINGS, voices, totals)
     return tests
 
 
