@@ -46,7 +46,10 @@ from flows import shared_lists
 log = logging.getLogger(__name__)
 
 TUNING_SEEDS = (1, 2, 3, 4, 5)
-HELD_OUT_SEEDS = (101, 102, 103, 104, 105)
+# Held-out seeds: 201-205 since the method of docs/signals.md "Method changes measured";
+# 101-105 were the first held-out seeds, run once with the earlier method and so seen:
+# they are no longer held out (pass them with --held-out-seeds to compare).
+HELD_OUT_SEEDS = (201, 202, 203, 204, 205)
 DEMO_ORDERS = 20_000
 SMALL_ORDERS = 2_000  # a tenth of the demo's volume
 

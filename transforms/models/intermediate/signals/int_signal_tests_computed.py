@@ -16,19 +16,24 @@ month (int_theme_source_months_counted), so one customer's ticket thread is one 
 - Overdispersion: real months vary more than binomial counts. The theme's own month-to-
   month variation beyond chance (sigma2, on the log scale) is estimated on the
   `signal_dispersion_months` months before the recent window from consecutive pairs of
-  months (a step change spoils one pair, not the estimate), moderated with the average
-  of the scope's themes weighing `signal_dispersion_prior_months` months. The test of a
-  log ratio uses var = 1 / E_x + 1 / E_y + sigma2 (1 / kx + 1 / ky), E the expected
-  voices of each window under no change, k the effective months of each window, and a
-  t tail with (pairs + prior) degrees of freedom.
+  months, robustly (a winsorised moment, `robust_dispersion`: a shock, a step or a
+  season weighs like a 2-sd pair of months, not like a tenfold one), moderated with the
+  average of the scope's themes weighing `signal_dispersion_prior_months` months and
+  never below `signal_dispersion_floor` times it. The test of a log ratio uses
+  var = 1 / E_x + 1 / E_y + sigma2 (1 / kx + 1 / ky), E the expected voices of each
+  window under no change, k the effective months of each window, and a t tail with
+  (pairs + prior) degrees of freedom. The spike test uses the theme's own estimate
+  moderated with the scope's median theme and no floor (`moderate`).
 - Tests: rise / fall (recent window against baseline window); spike (the month against
   the `signal_spike_reference_months` months before it); year ago (the recent window,
   and the month, against the same months a year earlier, and those against the current
   baseline or reference: a seasonal movement); persistence (recent months whose own
   ratio to the baseline reaches `signal_persistence_ratio`).
 - Established: from the first month of a candidate rise (p_rise <= `signal_fdr` before
-  false-discovery control, ratio, persistence, customers), the recent window is tested
-  against that month's baseline (the old level) until it no longer stands above it.
+  false-discovery control, ratio, persistence, customers), the episode's last
+  `signal_established_window_months` months are tested against that month's baseline
+  (the old level), and the recent window must stand above it too, until it no longer
+  does.
 - Trend: Mann-Kendall on the monthly shares of the last months (months without evidence
   left out), variance corrected for ties, continuity-corrected normal tail, with Sen's
   slope (median of the pairwise slopes, share per month).
@@ -48,7 +53,7 @@ from scipy import special, stats
 
 MIN_TREND_POINTS = 4  # fewer months with evidence: no trend test
 YEAR = 12
-MAX_MONTH_JUMP = 5  # a month-to-month change weighs at most like fivefold in the dispersion
+DISPERSION_CAP = 4.0  # a pair of months weighs at most like a 2-sd pair in the dispersion
 
 
 # -- statistics (plain functions, tested against independent implementations) ----------
@@ -155,30 +160,60 @@ def rate_ratio_test(
     return log_ratio, p_rise, p_fall
 
 
-def dispersion_pairs(
+def pair_terms(
     voices: np.ndarray, totals: np.ndarray, smoothing: float
-) -> tuple[np.ndarray, ...]:
-    """Moment terms of the month-to-month variation beyond chance, per pair of consecutive
-    months (index i: months i and i + 1), from voices and totals shaped (months, sources).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(r^2, chance, valid) per pair of consecutive months (index i: months i and i + 1),
+    from voices and totals shaped (months, sources).
 
-    The pair's source-pooled log ratio r (second month against the first) has variance
-    2 sigma2 + 1 / E_a + 1 / E_b when each month's rate carries a factor exp(e), var(e) =
-    sigma2 (E: the voices each month is expected to hold under no change). Each pair gives
-    r^2 - 1 / E_a - 1 / E_b, r^2 capped at ln(MAX_MONTH_JUMP)^2 so that a large step
-    weighs like a large month, not like a series of them; sigma2 = mean / 2. Pairs where a
-    month has no evidence or expects less than one voice are left out.
-    Returns (r^2 - V, 2, valid) per pair: sigma2 = sum of the first / sum of the second."""
+    r is the pair's source-pooled log ratio (second month against the first). When each
+    month's rate carries a factor exp(e), var(e) = sigma2, r has variance
+    2 sigma2 + chance, chance = 1 / E_a + 1 / E_b (E: the voices each month is expected to
+    hold under no change). Pairs where a month has no evidence or expects less than one
+    voice are not valid (r^2 and chance 0)."""
     log_ratio, expected_a, expected_b = pooled_log_ratio(
         voices[1:], totals[1:], voices[:-1], totals[:-1], smoothing
     )
     valid = np.isfinite(log_ratio) & (expected_a >= 1) & (expected_b >= 1)
-    squared = np.minimum(np.nan_to_num(log_ratio) ** 2, math.log(MAX_MONTH_JUMP) ** 2)
     chance = 1 / np.maximum(expected_a, smoothing) + 1 / np.maximum(expected_b, smoothing)
     return (
-        np.where(valid, squared - chance, 0.0),
-        np.where(valid, 2.0, 0.0),
-        valid.astype(float),
+        np.where(valid, np.nan_to_num(log_ratio) ** 2, 0.0),
+        np.where(valid, chance, 0.0),
+        valid,
     )
+
+
+# E[min(X, c)] for X chi-square with 1 degree of freedom: E[X; X < c] = P(chi2_3 < c)
+def winsorised_chi2_mean(cap: float) -> float:
+    return float(stats.chi2.cdf(cap, 3) + cap * stats.chi2.sf(cap, 1))
+
+
+def robust_dispersion(
+    squared: np.ndarray, chance: np.ndarray, cap: float = DISPERSION_CAP, iterations: int = 60
+) -> float:
+    """sigma2 of a set of pairs of months (pair_terms, valid pairs only), robust to a few
+    exceptional months (a shock, a step, a season): the value for which the pairs'
+    standardised squares u = r^2 / (2 sigma2 + chance), each capped at `cap`, average
+    what capped chi-square(1) draws average (a winsorised moment, Huber's proposal 2). A
+    shock gives two pairs of large u; capped, they weigh like two 2-sd months, not like
+    two tenfold ones. NaN without pairs; 0 when the pairs vary no more than chance."""
+    squared, chance = np.asarray(squared, float), np.asarray(chance, float)
+    if squared.size == 0:
+        return float("nan")
+    target = winsorised_chi2_mean(cap)
+
+    def excess(sigma2: float) -> float:
+        return float(np.minimum(squared / (2 * sigma2 + chance), cap).mean()) - target
+
+    if excess(0.0) <= 0:
+        return 0.0
+    low, high = 0.0, max(float(squared.max()), 1e-6)
+    while excess(high) > 0:  # pragma: no cover - the cap makes this rare
+        high *= 2
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        low, high = (middle, high) if excess(middle) > 0 else (low, middle)
+    return (low + high) / 2
 
 
 # -- windows ------------------------------------------------------------------------------
@@ -242,14 +277,20 @@ def theme_tests(
         has_evidence = (totals.sum(-1) > 0).astype(float)
         out[f"{name}_months"] = Windows(has_evidence).sum(first, last)
     # the theme's own month-to-month variation over the months before the recent window
-    numerators, denominators, valid = dispersion_pairs(
-        voices, totals, float(settings["signal_smoothing"])
-    )
+    squared, chance, valid = pair_terms(voices, totals, float(settings["signal_smoothing"]))
     first, last = t - recent - history + 1, t - recent  # months of the history
     # pairs (i, i + 1) with both months in the history: i from first to last - 1
-    out["dispersion_numerator"] = Windows(numerators).sum(first, last - 1)
-    out["dispersion_denominator"] = Windows(denominators).sum(first, last - 1)
-    out["dispersion_pairs"] = Windows(valid).sum(first, last - 1)
+    own = np.full(months, np.nan)
+    pairs = np.zeros(months)
+    for m in range(months):
+        inside = np.zeros(len(valid), dtype=bool)
+        inside[max(first[m], 0) : max(last[m], 0)] = True
+        inside &= valid
+        pairs[m] = inside.sum()
+        if pairs[m]:
+            own[m] = robust_dispersion(squared[inside], chance[inside])
+    out["dispersion_own"] = own
+    out["dispersion_pairs"] = pairs
     return out
 
 
@@ -261,21 +302,18 @@ def moderate(
     never below `floor` times that average."""
     own: dict[tuple[str, str], np.ndarray] = {}
     for key, tests in series.items():
-        numerator, denominator = tests["dispersion_numerator"], tests["dispersion_denominator"]
-        estimate = np.divide(
-            numerator, denominator, out=np.full(numerator.shape, np.nan), where=denominator > 0
-        )
-        own[key] = np.maximum(estimate, 0.0)
+        own[key] = np.maximum(tests["dispersion_own"], 0.0)
     by_scope: dict[str, list[np.ndarray]] = defaultdict(list)
     for (_, scope_key), estimate in own.items():
         by_scope[scope_key].append(estimate)
-    pooled = {}
+    pooled, typical = {}, {}
     for scope_key, estimates in by_scope.items():
         stacked = np.vstack(estimates)
         known = np.isfinite(stacked)
         count = known.sum(axis=0)
         total = np.where(known, stacked, 0.0).sum(axis=0)
         pooled[scope_key] = np.divide(total, count, out=np.zeros(total.shape), where=count > 0)
+        typical[scope_key] = median_of_known(stacked)
     for key, tests in series.items():
         pairs = tests["dispersion_pairs"]
         estimate = np.nan_to_num(own[key])
@@ -287,18 +325,39 @@ def moderate(
         moderated = (pairs * estimate + prior_months * prior) / (pairs + prior_months)
         tests["sigma2"] = np.maximum(moderated, floor * prior)
         tests["df"] = pairs + prior_months
+        # the spike test: the theme's own variation, moderated with the scope's typical
+        # (median) theme and no floor. One month against the theme's usual level is only
+        # as unusual as the theme's own months make it: a quiet theme's shock stands out,
+        # a noisy theme's does not, and the themes whose months vary most (seasons,
+        # shocks, rises) do not raise every other theme's bar
+        tests["sigma2_spike"] = (pairs * estimate + prior_months * typical[key[1]]) / (
+            pairs + prior_months
+        )
+
+
+def median_of_known(stacked: np.ndarray) -> np.ndarray:
+    """Median over the rows of each column, NaN left out (0 where a column has none)."""
+    out = np.zeros(stacked.shape[1])
+    for column_index in range(stacked.shape[1]):
+        values = stacked[:, column_index]
+        values = values[np.isfinite(values)]
+        if values.size:
+            out[column_index] = float(np.median(values))
+    return out
 
 
 def run_tests(tests: dict[str, np.ndarray], smoothing: float) -> None:
     """The rate-ratio tests of one series, added to `tests`."""
 
-    def test(window: str, against: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def test(
+        window: str, against: str, dispersion: str = "sigma2"
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return rate_ratio_test(
             tests[f"{window}_x"],
             tests[f"{window}_n"],
             tests[f"{against}_x"],
             tests[f"{against}_n"],
-            tests["sigma2"],
+            tests[dispersion],
             tests[f"{window}_k"],
             tests[f"{against}_k"],
             tests["df"],
@@ -306,7 +365,7 @@ def run_tests(tests: dict[str, np.ndarray], smoothing: float) -> None:
         )
 
     tests["log_ratio"], tests["p_rise"], tests["p_fall"] = test("recent", "baseline")
-    tests["spike_log_ratio"], tests["p_spike"], _ = test("month", "reference")
+    tests["spike_log_ratio"], tests["p_spike"], _ = test("month", "reference", "sigma2_spike")
     tests["yoy_log_ratio"], tests["p_yoy_rise"], tests["p_yoy_fall"] = test("recent", "year_ago")
     tests["year_ago_log_ratio"], _, _ = test("year_ago", "baseline")
     tests["yoy_month_log_ratio"], tests["p_yoy_spike"], _ = test("month", "year_ago_month")
@@ -344,10 +403,18 @@ def established(
     recent_documents: np.ndarray,
     baseline_months: np.ndarray,
     settings: dict[str, float],
+    voices: np.ndarray,
+    totals: np.ndarray,
 ) -> None:
     """Month by month: the anchor of the current rise episode (the first month of a
-    candidate rise) and the test of the recent window against the anchor's baseline."""
+    candidate rise) and the test of the episode's months against the anchor's baseline
+    (the old level). The tested window is the last `signal_established_window_months`
+    months, not reaching back before the anchor's recent window: evidence accumulates
+    while a shift lasts, so a plateau's noisy months do not end its flag."""
     months = len(recent_customers)
+    recent = int(settings["signal_recent_months"])
+    length = int(settings["signal_established_window_months"])
+    x, n = Windows(voices), Windows(totals)
     smoothing = float(settings["signal_smoothing"])
     min_log_ratio = math.log(float(settings["signal_min_share_ratio"]))
     old_log_ratio = math.log(float(settings["signal_established_min_ratio"]))
@@ -362,6 +429,7 @@ def established(
     anchor_month = np.full(months, -1)
     log_ratio = np.full(months, np.nan)
     p_value = np.full(months, np.nan)
+    recent_log_ratios = np.full(months, np.nan)
     above = np.zeros(months, dtype=bool)
     anchor = -1
     for t in range(months):
@@ -369,17 +437,27 @@ def established(
             anchor = t
         if anchor < 0:
             continue
+        first = np.array([max(anchor - recent + 1, t - length + 1, 0)])
+        last = np.array([t])
         result = rate_ratio_test(
-            tests["recent_x"][t], tests["recent_n"][t],
+            x.sum(first, last)[0], n.sum(first, last)[0],
             tests["baseline_x"][anchor], tests["baseline_n"][anchor],
-            tests["sigma2"][t], tests["recent_k"][t], tests["baseline_k"][anchor],
-            tests["df"][t], smoothing,
+            tests["sigma2"][t], effective_months(totals, first, last)[0],
+            tests["baseline_k"][anchor], tests["df"][t], smoothing,
         )  # fmt: skip
         log_ratio[t], p_value[t] = float(result[0]), float(result[1])
+        # the recent window itself, against the old level: a theme back at its old level
+        # is not kept up by the older months of the window
+        recent_log_ratio, _, _ = pooled_log_ratio(
+            tests["recent_x"][t], tests["recent_n"][t],
+            tests["baseline_x"][anchor], tests["baseline_n"][anchor], smoothing,
+        )  # fmt: skip
+        recent_log_ratios[t] = float(recent_log_ratio)
         above[t] = (
             np.isfinite(log_ratio[t])
             and log_ratio[t] >= old_log_ratio
             and p_value[t] <= float(settings["signal_established_p"])
+            and recent_log_ratios[t] >= old_log_ratio
         )
         if not (candidate[t] or above[t]):
             anchor = -1  # back near the old level: the episode is over
@@ -388,6 +466,7 @@ def established(
     tests["anchor_index"] = anchor_month
     tests["established_log_ratio"] = log_ratio
     tests["p_established"] = p_value
+    tests["established_recent_log_ratio"] = recent_log_ratios
     tests["is_above_old_level"] = above
 
 
@@ -403,6 +482,7 @@ THEME_COLUMNS = (
     ("sigma2", "sigma2", "float"),
     ("sigma2_own", "sigma2_own", "float"),
     ("dispersion_df", "df", "float"),
+    ("sigma2_spike", "sigma2_spike", "float"),
     ("spike_log_ratio", "spike_log_ratio", "float"),
     ("p_spike", "p_spike", "float"),
     ("reference_months", "reference_months", "int"),
@@ -417,6 +497,7 @@ THEME_COLUMNS = (
     ("year_ago_month_log_ratio", "year_ago_month_log_ratio", "float"),
     ("established_log_ratio", "established_log_ratio", "float"),
     ("p_established", "p_established", "float"),
+    ("established_recent_log_ratio", "established_recent_log_ratio", "float"),
     ("is_above_old_level", "is_above_old_level", "bool"),
 )
 TREND_COLUMNS = ("trend_s", "trend_z", "trend_p_rise", "trend_p_fall", "trend_slope")
@@ -518,6 +599,7 @@ def theme_rows(counts: pa.Table, months_counted: pa.Table, settings: dict) -> di
             by_month(recent_documents),
             by_month(baseline_months),
             settings,
+            *grids[key],
         )
         for m in range(len(months)):
             row = row_of_month[m]
@@ -576,6 +658,9 @@ def settings_of(dbt) -> dict[str, float]:
         "signal_min_baseline_months": float(dbt.config.get("signal_min_baseline_months")),
         "signal_established_min_ratio": float(dbt.config.get("signal_established_min_ratio")),
         "signal_established_p": float(dbt.config.get("signal_established_p")),
+        "signal_established_window_months": float(
+            dbt.config.get("signal_established_window_months")
+        ),
     }
 
 

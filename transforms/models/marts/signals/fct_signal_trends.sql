@@ -151,29 +151,41 @@ episodes as (
     from flagged
 ),
 
-classified as (
+kept as (
+    -- an established shift: the episode held a significant rise, the theme still stands
+    -- above its old level, with enough customers; not when the same months a year
+    -- earlier already stood as high and the episode is younger than a year (a season
+    -- comes back down within the year, a shift does not)
     select
         *,
         is_tested
         and has_significant_rise
         and is_above_old_level
-        and recent_customers >= {{ min_customers }} as is_established,
+        and recent_customers >= {{ min_customers }}
+        and not (
+            is_seasonal_rise
+            and date_diff('month', anchor_month, month) < 12
+        ) as is_established
+    from episodes
+),
+
+classified as (
+    select
+        *,
         case
             when not is_tested then 'insufficient_data'
             when is_significant_rise and not is_seasonal_rise and is_sustained_at_volume
                 then 'strong'
             when is_significant_rise and not is_seasonal_rise then 'emerging'
             when is_spike and not is_seasonal_spike then 'spike'
-            when has_significant_rise and is_above_old_level
-                and recent_customers >= {{ min_customers }}
-                then 'established'
+            when is_established then 'established'
             when is_significant_rise or is_spike then 'seasonal'
             when is_weak_rise and not is_seasonal_rise then 'weak'
             when is_significant_fall and is_seasonal_fall then 'seasonal'
             when is_significant_fall then 'fading'
             else 'stable'
         end as classification
-    from episodes
+    from kept
 ),
 
 final as (
@@ -213,6 +225,7 @@ final as (
         sigma2 as dispersion,
         sigma2_own as own_dispersion,
         dispersion_df,
+        sigma2_spike as spike_dispersion,
         spike_log_ratio,
         exp(spike_log_ratio) as spike_ratio,
         p_spike,
@@ -229,6 +242,7 @@ final as (
         established_log_ratio,
         exp(established_log_ratio) as established_ratio,
         p_established,
+        exp(established_recent_log_ratio) as established_recent_ratio,
         is_above_old_level,
         trend_s,
         trend_p_rise,
