@@ -50,7 +50,7 @@ METHOD_SIGNAL_COLUMNS = (
     "signal_persistence_ratio", "signal_persistence_months", "signal_dispersion_months",
     "signal_spike_reference_months", "signal_spike_min_ratio", "signal_spike_fdr",
     "signal_seasonal_share", "signal_seasonal_p", "signal_established_min_rise_months",
-    "signal_established_min_ratio", "signal_established_p",
+    "signal_established_min_ratio", "signal_established_p", "signal_established_window_months",
     "signal_trend_months", "signal_smoothing",
     "term_min_customers", "term_fdr", "term_min_share_ratio",
 )

@@ -250,8 +250,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_class_established": (
             "une hausse restée significative au moins {est_months} mois, qui ne "
             "progresse plus mais se maintient nettement au-dessus de son niveau d'avant (au "
-            "moins {est_ratio} fois) ; le statut reste affiché jusqu'au retour à ce niveau, "
-            "pour qu'un changement durable ne disparaisse pas du brief ;"
+            "moins {est_ratio} fois, jugé sur ses {est_window} derniers mois ensemble) ; une "
+            "saison que les mêmes mois de l'an dernier montraient déjà ne compte pas ; le "
+            "statut reste affiché jusqu'au retour à ce niveau, pour qu'un changement durable "
+            "ne disparaisse pas du brief ;"
         ),
         "method_class_seasonal": (
             "une hausse, un pic ou une baisse que les mêmes mois de l'année "
@@ -682,8 +684,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_class_established": (
             "a rise that stayed significant for at least {est_months} months "
             "and has stopped growing, but still stands well above its level before (at "
-            "least {est_ratio} times); the status stays until it returns to that level, so "
-            "a lasting change does not drop out of the brief;"
+            "least {est_ratio} times, judged on its last {est_window} months together); a "
+            "season the same months of last year already showed does not count; the status "
+            "stays until it returns to that level, so a lasting change does not drop out of "
+            "the brief;"
         ),
         "method_class_seasonal": (
             "a rise, spike or fall the same months of the previous year already "

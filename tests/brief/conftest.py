@@ -141,6 +141,7 @@ update report.rpt_brief__company set
     signal_established_min_rise_months = 1,
     signal_established_min_ratio = 1.3,
     signal_established_p = 0.1,
+    signal_established_window_months = 6,
     repeat_min_history_months = 3,
     signal_trend_months = 12,
     signal_smoothing = 0.5,

@@ -78,6 +78,7 @@ final as (
         {{ var('signal_established_min_rise_months') }} as signal_established_min_rise_months,
         cast({{ var('signal_established_min_ratio') }} as double) as signal_established_min_ratio,
         cast({{ var('signal_established_p') }} as double) as signal_established_p,
+        {{ var('signal_established_window_months') }} as signal_established_window_months,
         {{ var('signal_trend_months') }} as signal_trend_months,
         cast({{ var('signal_smoothing') }} as double) as signal_smoothing,
         {{ var('term_min_customers') }} as term_min_customers,
