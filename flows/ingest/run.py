@@ -132,7 +132,9 @@ def ingest_exports(
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
     report.allow_partial = export_settings.allow_partial
-    folder = scan_export_folder(exports_dir)
+    folder = scan_export_folder(exports_dir, export_settings)
+    if folder.ambiguous:
+        raise IngestError("\n".join(a.message() for a in folder.ambiguous), report)
     report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
         log.warning("ignoring %s: not a canonical export file name", ignored)

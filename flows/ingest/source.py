@@ -58,6 +58,7 @@ from flows.ingest.raw_layer import FILES_SCHEMA, REJECTS_SCHEMA, column_hints, r
 from flows.ingest.readers import ExportFileError
 from flows.ingest.rejects import Reject, stored_reason, truncate
 from flows.ingest.report import EntityStats
+from flows.ingest.vendor_file import VendorReader, vendor_file_format
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,15 @@ class _FolderReader:
         self.warehouse = warehouse
         self.today = today
         self._batches: dict[str, _EntityBatch] = {}
+        self.vendor = VendorReader(list(folder.vendor.values()), export_settings)
+
+    def file_format(self, entity: Entity, path: Path) -> FileFormat:
+        """How a file of `entity` is written (a vendor file: its format's settings)."""
+        vendor = self.folder.vendor.get(path)
+        if vendor is not None:
+            others = list(self.folder.vendor.values())
+            return vendor_file_format(vendor, entity, self.export_settings, others)
+        return self.export_settings.for_file(entity.system, entity.name)
 
     def read(self, entity: Entity) -> _EntityBatch:
         if entity.name in self._batches:
@@ -109,7 +119,7 @@ class _FolderReader:
         batch = _EntityBatch()
         self._batches[entity.name] = batch
         label = self.folder.label
-        data_files = {label(p): p for p in self.folder.files.get(entity, [])}
+        data_files = {label(p, entity): p for p in self.folder.files.get(entity, [])}
         deletes_files = {label(p): p for p in self.folder.deletes.get(entity, [])}
         refused = [(label(p), reason) for p, reason in self.folder.refused.get(entity, [])]
         # a refused file keeps its record: it is reported as not loaded, not as gone
@@ -134,7 +144,11 @@ class _FolderReader:
         stats = self.stats.setdefault(key, EntityStats())
         for name, reason in refused:
             self._not_loaded(entity, batch, stats, name, reason, reasons.REFUSED_FILE)
-        plans = state.plan(data_files, fmt)
+        plans = [
+            plan
+            for name, path in data_files.items()
+            for plan in state.plan({name: path}, self.file_format(entity, path))
+        ]
         # several files of one entity: a key must be in one of them only, so when one
         # changed they are all read again and checked together; a snapshot that lost a
         # file is read again whole, to find the rows that went with it
@@ -205,13 +219,18 @@ class _FolderReader:
     ) -> ParsedFile | None:
         """Read one file into `batch` and count it; None when it cannot be read at all."""
         label = plan.label
-        fmt = fmt or self.export_settings.for_file(entity.system, entity.name)
+        fmt = fmt or self.file_format(entity, plan.path)
         self.progress(f"reading {label}")
         stats.files_read += 1
         try:
-            parsed = read_export_file(
-                plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
-            )
+            if self.vendor.is_vendor(plan.path):
+                parsed = self.vendor.read(
+                    plan.path, entity, fmt, plan.data, earlier_keys, self.today
+                )
+            else:
+                parsed = read_export_file(
+                    plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
+                )
         except ExportFileError as exc:
             self._not_loaded(entity, batch, stats, label, str(exc))
             return None
