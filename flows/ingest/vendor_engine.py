@@ -79,6 +79,8 @@ class EntityRows:
     left_out: int = 0  # source rows that are not rows of this entity (`only_when`)
     left_out_why: str = ""
     values: list[ValueCount] = field(default_factory=list)
+    # optional lookups: what was looked up ("requester id") -> values not resolved
+    unresolved: dict[str, int] = field(default_factory=dict)
     # canonical column -> the vendor header its values come from (for rejects)
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -195,6 +197,13 @@ def _transform(value: str | None, name: str) -> str | None:
         return "|".join(str(i) for i in items) if isinstance(items, list) else value
     if name == "strip_utc":
         return value.removesuffix(" UTC").removesuffix(" utc")
+    if name == "employee_band":
+        try:
+            employees = float(value.replace(" ", ""))
+        except ValueError:
+            return value
+        bands = ((10, "1-9"), (50, "10-49"), (250, "50-249"))
+        return next((band for limit, band in bands if employees < limit), "250+")
     if name == "integer_text":
         try:
             number = float(value)
@@ -231,9 +240,24 @@ class _Builder:
         self.lookups = lookups
         self.rating_scale = rating_scale
         self.entity = next(e for e in contract.ENTITIES if f"{e.system}/{e.name}" == output.entity)
-        self.names = [c.name for c in self.entity.columns if c.name in output.columns]
+        # a column none of whose sources is in the file is absent, as in a canonical
+        # file without it (an empty currency would be checked, an absent one is not)
+        self.names = [
+            c.name
+            for c in self.entity.columns
+            if c.name in output.columns and self._has_source(output.columns[c.name])
+        ]
         self.counts: dict[tuple[str, str], ValueCount] = {}
         self.group_of: dict[int, list[int]] = {}  # source row -> the rows of its group
+        self.unresolved: dict[str, int] = {}
+
+    def _has_source(self, rule: ColumnRule) -> bool:
+        if rule.value is not None or rule.join or rule.row_number:
+            return True
+        return any(
+            name.startswith("item.") or name.split(".")[0] in self.source.headers
+            for name in rule.from_
+        )
 
     def raw_value(self, rule: ColumnRule, row: int, item: Row | None) -> tuple[str | None, str]:
         """The rule's source value after its transforms, and the header it came from."""
@@ -328,6 +352,9 @@ class _Builder:
         lookup = self.spec.lookups[name]
         table = self.lookups.get(name)
         other = _FORMAT_LABELS.get(lookup.format, lookup.format)
+        if not lookup.required and (table is None or value.lower() not in table):
+            self.unresolved[lookup.what] = self.unresolved.get(lookup.what, 0) + 1
+            return None
         if table is None:
             reason = (
                 f"{lookup.what} '{reasons.excerpt(value, reasons.QUOTED_CHARS)}' cannot be "
@@ -456,6 +483,7 @@ def apply_format(
         if output.only_when is not None:
             result.left_out_why = _condition_text(output.only_when, source)
         result.values = sorted(builder.counts.values(), key=lambda c: (c.column, -c.rows))
+        result.unresolved = dict(builder.unresolved)
         made[output.entity] = result
     return made
 

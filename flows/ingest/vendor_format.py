@@ -50,6 +50,7 @@ TRANSFORMS = (
     "list_to_pipes",  # a JSON array as "a|b" (Zendesk JSON tags)
     "strip_utc",  # a trailing " UTC" (Judge.me dates)
     "integer_text",  # "5.0" -> "5" (ratings written as decimals)
+    "employee_band",  # a number of employees as a size band: 1-9, 10-49, 50-249, 250+
 )
 
 
@@ -161,6 +162,9 @@ class Lookup(_Model):
     key: str  # its source column matched against the value
     value: str  # its source column returned
     what: str  # in words, for the unresolved count ("product handle")
+    # required: a value it cannot resolve rejects its row; else the column stays empty
+    # and the value is counted (a ticket whose requester is not in the users export)
+    required: bool = True
 
 
 class VendorFormat(_Model):
