@@ -27,6 +27,7 @@ rows): remove them from the warehouse by hand if they must go.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,10 +55,17 @@ from flows.ingest.export_file import EarlierKeys, ParsedFile, canonical_schema, 
 from flows.ingest.export_settings import SNAPSHOT, ExportSettings, FileFormat
 from flows.ingest.file_state import FilePlan, FileState
 from flows.ingest.folder import ExportFolder, scan_export_folder
-from flows.ingest.raw_layer import FILES_SCHEMA, REJECTS_SCHEMA, column_hints, reject_id
+from flows.ingest.raw_layer import (
+    FILES_SCHEMA,
+    REJECTS_SCHEMA,
+    VALUES_SCHEMA,
+    column_hints,
+    reject_id,
+)
 from flows.ingest.readers import ExportFileError
 from flows.ingest.rejects import Reject, stored_reason, truncate
 from flows.ingest.report import EntityStats
+from flows.ingest.vendor_engine import ValueCount
 from flows.ingest.vendor_file import VendorReader, vendor_file_format
 
 log = logging.getLogger(__name__)
@@ -455,6 +463,64 @@ def _files_resource(
     )
 
 
+def _values_resource(
+    reader: _FolderReader, entities: list[Entity], read_at: datetime
+) -> DltResource:
+    """The vendor values the files read in this run mapped (a marker row per file read,
+    as for rejects: a file read again loses its earlier rows)."""
+
+    def values() -> Iterator[pa.Table]:
+        rows: list[dict[str, Any]] = []
+        for entity in entities:
+            batch = reader.read(entity)
+            for parsed in batch.files:
+                rows.append(_value_row(parsed.file, entity, None, read_at))
+                rows += [_value_row(parsed.file, entity, count, read_at) for count in parsed.values]
+            rows += [_value_row(file, entity, None, read_at) for file in batch.vanished]
+        if any(row["column_name"] is not None for row in rows):
+            yield pa.Table.from_pylist(rows, schema=VALUES_SCHEMA)
+
+    return dlt.resource(
+        values,
+        name=settings.VALUES_TABLE,
+        table_name=settings.VALUES_TABLE,
+        primary_key="value_id",
+        write_disposition={
+            "disposition": "merge",
+            "strategy": "delete-insert",
+            "destination_scope": "file IN (SELECT file FROM {staging_table})",
+            "source_filter": "column_name IS NOT NULL",
+        },
+        columns={
+            "value_id": {"data_type": "text", "nullable": False},
+            "rows": {"data_type": "bigint"},
+            "is_mapped": {"data_type": "bool"},
+            "read_at": {"data_type": "timestamp", "timezone": True},
+        },
+    )
+
+
+def _value_row(
+    file: str, entity: Entity, count: ValueCount | None, read_at: datetime
+) -> dict[str, Any]:
+    column = count.column if count else None
+    value = count.value if count else None
+    key = "\x1f".join([file, column or "", value or ""])
+    return {
+        "value_id": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+        "file": file,
+        "entity": entity.name,
+        "column_name": column,
+        "source_column": count.source if count else None,
+        "vendor_value": value,
+        "mapped_to": count.mapped_to if count else None,
+        "is_mapped": count.is_mapped if count else None,
+        "value_map": count.map_name if count else None,
+        "rows": count.rows if count else None,
+        "read_at": read_at,
+    }
+
+
 def _as_timestamp(value: object) -> datetime | None:
     """A date column's bound as a UTC timestamp (a date is its midnight in UTC)."""
     if value is None or isinstance(value, datetime):
@@ -535,6 +601,8 @@ def exports_source(
     every = [e for e in contract.ENTITIES if e.system == system]
     resources.append(_rejects_resource(reader, every, loaded_at))
     resources.append(_files_resource(reader, every, export_settings, loaded_at))
+    if scan.vendor:
+        resources.append(_values_resource(reader, every, loaded_at))
 
     @dlt.source(name=f"{system}_exports", max_table_nesting=0)
     def _source() -> list[DltResource]:

@@ -63,6 +63,13 @@ class ValueCount:
     mapped_to: str | None
     rows: int = 0
     is_mapped: bool = True  # False: no entry, the map's default was taken
+    map_name: str = ""  # the value map (export-settings.yaml's value_map: <map_name>)
+    allowed: tuple[str, ...] = ()  # the values it may give
+
+    def setting_line(self) -> str:
+        """The line of export-settings.yaml that maps this value."""
+        choices = "|".join(self.allowed)
+        return f'value_map: {{{self.map_name}: {{"{self.value}": <{choices}>}}}}'
 
 
 @dataclass
@@ -386,7 +393,15 @@ class _Builder:
         count = self.counts.get(key)
         if count is None:
             count = self.counts[key] = ValueCount(
-                self.output.entity, column, header, value, mapped, 0, is_mapped
+                self.output.entity,
+                column,
+                header,
+                value,
+                mapped,
+                0,
+                is_mapped,
+                map_name,
+                spec.allowed(),
             )
         count.rows += 1
         return mapped
