@@ -117,12 +117,14 @@ _ROWS = {
 def _output(output: Output) -> str:
     rows = _ROWS[output.rows].format(explode=output.explode)
     extra = ""
-    if output.only_when is not None:
-        extra += f", only when `{output.only_when.column}` "
-        if output.only_when.in_:
-            extra += f"is {' or '.join(output.only_when.in_)}"
-        elif output.only_when.not_in:
-            extra += f"is not {' or '.join(output.only_when.not_in)}"
+    for condition in output.only_when:
+        extra += f", only when `{condition.column}` "
+        if condition.in_:
+            extra += f"is {' or '.join(condition.in_)}"
+        elif condition.not_in:
+            extra += f"is not {' or '.join(condition.not_in)}"
+        elif condition.resolves:
+            extra += f"is found through lookup {condition.resolves}"
         else:
             extra += "is filled"
     if output.unless_format:
@@ -144,6 +146,8 @@ def _rule(rule: ColumnRule) -> str:
         steps.append("earliest")
     if rule.scale:
         steps.append(f"out of {rule.scale}")
+    if rule.divide_by:
+        steps.append(f"divided by {rule.divide_by}")
     if rule.lookup:
         steps.append(f"lookup {rule.lookup}")
     if rule.map:

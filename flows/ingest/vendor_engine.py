@@ -294,6 +294,10 @@ class _Builder:
             other = _text(self.source.get(condition.equals_column, row, item))
             if value is None or value != other:
                 return False
+        if condition.resolves is not None:
+            table = self.lookups.get(condition.resolves)
+            if value is None or table is None or value.lower() not in table:
+                return False
         return True
 
     def build(self, row: int, item: Row | None, position: int) -> _Built:
@@ -344,6 +348,8 @@ class _Builder:
                 )
                 return None, header
             value = scaled
+        if rule.divide_by is not None:
+            value = _divided(value, _text(self.source.get(rule.divide_by, row, item)))
         if rule.lookup is not None:
             resolved = self._lookup(rule.lookup, value, header, line, rejects)
             if resolved is None:
@@ -408,6 +414,19 @@ class _Builder:
 
 
 _FORMAT_LABELS: dict[str, str] = {}
+
+
+def _divided(value: str, by: str | None) -> str:
+    """`value` / `by` as text (unchanged when either is not a number: the canonical
+    parser then rejects it, or a zero quantity, with its reason)."""
+    try:
+        divisor = float((by or "").replace(",", "."))
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return value
+    if divisor == 0:
+        return value
+    return f"{number / divisor:.6f}".rstrip("0").rstrip(".")
 
 
 def _rescale(value: str, scale: int) -> str | None:
@@ -482,9 +501,13 @@ def apply_format(
             for name, rule in output.columns.items()
             if rule.from_ and rule.from_[0].split(".")[0] in source.headers
         }
+        why: dict[str, int] = {}
         for row, item, position in _candidates(output, source, groups):
-            if output.only_when is not None and not builder.holds(output.only_when, row, item):
+            failed = next((c for c in output.only_when if not builder.holds(c, row, item)), None)
+            if failed is not None:
                 result.left_out += 1
+                text = _condition_text(failed, source)
+                why[text] = why.get(text, 0) + 1
                 continue
             built = builder.build(row, item, position)
             if built.rejects:
@@ -495,8 +518,7 @@ def apply_format(
             result.lines.append(source.line_of(row))
         if output.rows == "distinct":
             result = _distinct(result, output)
-        if output.only_when is not None:
-            result.left_out_why = _condition_text(output.only_when, source)
+        result.left_out_why = "; ".join(f"{text}: {count}" for text, count in why.items())
         result.values = sorted(builder.counts.values(), key=lambda c: (c.column, -c.rows))
         result.unresolved = dict(builder.unresolved)
         made[output.entity] = result
@@ -552,6 +574,8 @@ def _distinct(result: EntityRows, output: Output) -> EntityRows:
 
 def _condition_text(condition: Condition, source: _Source) -> str:
     header = source.header(condition.column)
+    if condition.resolves is not None:
+        return f"{header} not found through {condition.resolves}"
     if condition.in_ is not None:
         return f"{header} not in {', '.join(condition.in_)}"
     if condition.not_in is not None:
@@ -561,9 +585,11 @@ def _condition_text(condition: Condition, source: _Source) -> str:
     return f"{header} does not hold"
 
 
-def lookup_table(spec: VendorFormat, raw: RawFile, key: str, value: str) -> dict[str, str]:
+def lookup_table(
+    spec: VendorFormat, raw: RawFile, key: str, value: str, pick: str = "first"
+) -> dict[str, str]:
     """A lookup's table from a file of the other format: key (lower case) -> the first
-    value found for it."""
+    value found for it, or the smallest (`pick: min`)."""
     source = _Source(spec, raw)
     table: dict[str, str] = {}
     for row in range(source.num_rows):
@@ -571,8 +597,12 @@ def lookup_table(spec: VendorFormat, raw: RawFile, key: str, value: str) -> dict
         v = _text(source.get(value, row))
         if k is None or v is None:
             continue
-        k = _transform(k, "strip_apostrophe") or k
-        table.setdefault(k.lower(), _transform(v, "strip_apostrophe") or v)
+        k = (_transform(k, "strip_apostrophe") or k).lower()
+        v = _transform(v, "strip_apostrophe") or v
+        if pick == "min" and k in table:
+            table[k] = min(table[k], v)
+        else:
+            table.setdefault(k, v)
     return table
 
 

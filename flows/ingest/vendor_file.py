@@ -238,7 +238,7 @@ class VendorReader:
                         continue
                     try:
                         raw = self._read_raw(other, None)
-                        found = lookup_table(other.spec, raw, lookup.key, lookup.value)
+                        found = lookup_table(other.spec, raw, lookup.key, lookup.value, lookup.pick)
                     except (ExportFileError, MissingSourceColumns):
                         continue
                     table = {**found, **(table or {})}

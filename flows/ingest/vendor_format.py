@@ -30,10 +30,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from flows import shared_lists
 from flows.ingest import contract
@@ -88,6 +95,7 @@ class Condition(_Model):
     not_in: tuple[str, ...] | None = None
     present: bool | None = None
     equals_column: str | None = None
+    resolves: str | None = None  # the value resolves through this lookup of the format
 
 
 class ColumnRule(_Model):
@@ -101,6 +109,8 @@ class ColumnRule(_Model):
     lookup: str | None = None  # a lookup of the format
     # a rating out of `scale` brought to 1-5 (5 stays 5, 10 -> 5, 1 -> 1)
     scale: int | None = None
+    # the value divided by this source column's (a line total -> a unit price)
+    divide_by: str | None = None
     # position of the row within its group or list, from 1
     row_number: bool = False
     # several source values joined into one (a synthetic key)
@@ -124,6 +134,10 @@ class ColumnRule(_Model):
         return self
 
 
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, dict) else value
+
+
 class Output(_Model):
     """One canonical entity the file fills, and which source rows make its rows."""
 
@@ -133,7 +147,8 @@ class Output(_Model):
     # primary key value, the group's values aggregated
     rows: Literal["each", "first_of_group", "explode", "distinct"] = "each"
     explode: str | None = None  # the list column, for rows: explode
-    only_when: Condition | None = None  # rows that are not of this entity are left out
+    # rows that are not of this entity are left out (every condition must hold)
+    only_when: Annotated[tuple[Condition, ...], BeforeValidator(_as_list)] = ()
     columns: dict[str, ColumnRule]
     # not produced when the folder holds a file of one of these formats (it fills the
     # entity better: Shopify customers from the customers export, not from orders)
@@ -162,6 +177,8 @@ class Lookup(_Model):
     key: str  # its source column matched against the value
     value: str  # its source column returned
     what: str  # in words, for the unresolved count ("product handle")
+    # several rows with the key: the first value, or the smallest (a first order date)
+    pick: Literal["first", "min"] = "first"
     # required: a value it cannot resolve rejects its row; else the column stays empty
     # and the value is counted (a ticket whose requester is not in the users export)
     required: bool = True

@@ -112,6 +112,7 @@ def test_mixed_folder_is_ready_and_every_file_is_recognised(checked) -> None:
     assert formats_seen == {
         "orders_export_1.csv": "shopify-orders",
         "products_export_1.csv": "shopify-products",
+        "customers_export.csv": "shopify-customers",
         "judgeme-reviews.csv": "judgeme-reviews",
         "hubspot-companies.csv": "hubspot-companies",
         "hubspot-contacts.csv": "hubspot-contacts",
@@ -159,6 +160,19 @@ def test_shopify_orders_split_into_orders_lines_and_customers(mixed, checked) ->
             min(seen, row["ordered_at"]) if seen else row["ordered_at"]
         )
     assert {c["customer_id"]: c["created_at"] for c in customers} == first_order
+
+
+def test_shopify_customers_export_fills_customers_who_ordered(mixed, checked) -> None:
+    _, expected = mixed
+    customers = rows(checked, "shop/customers")
+    assert len(customers) == expected.customers
+    assert all(c["postal_code"] == "H2X 1Y4" and c["country"] == "CA" for c in customers)
+    assert all(c["city"] and c["first_name"] for c in customers)
+    check = file_check(checked, "customers_export.csv")
+    # the export lists 140 customers; those who never ordered have no creation date
+    assert (check.received, check.left_out) == (expected.customers, 140 - expected.customers)
+    # the orders export does not fill shop/customers when the customers export is there
+    assert not any(f.label == "orders_export_1.csv#customers" for f in checked.files)
 
 
 def test_shopify_offsets_become_utc(tmp_path: Path) -> None:
