@@ -9,7 +9,12 @@ import json
 
 import duckdb
 import pytest
-from fixtures.vendor_exports import new_company, shopify_orders, write_mixed_folder
+from fixtures.vendor_exports import (
+    new_company,
+    shopify_orders,
+    write_mixed_folder,
+    write_second_folder,
+)
 
 from flows.brief.period import latest_complete_month
 from flows.brief.write import write_brief
@@ -140,3 +145,26 @@ def test_an_unmapped_channel_is_a_health_warning_with_the_line_to_add(tmp_path) 
     assert "'5776891' (43 rows, read as other)" in warning
     assert 'value_map: {channel: {"5776891": <value>}}' in warning
     assert "warning: orders_export_1.csv#orders" in check.message()
+
+
+def test_a_woocommerce_yotpo_trustpilot_zendesk_csv_folder_runs_to_a_brief(tmp_path) -> None:
+    exports = tmp_path / "exports"
+    expected = write_second_folder(exports)
+    assert main(["init", str(exports)]) == 0  # intent.yaml beside the folder
+    assert main(["check-exports", str(exports)]) == 0
+    warehouse = tmp_path / "terrain.duckdb"
+    report = ingest_exports(exports, warehouse)
+    assert check_ingest(warehouse, exports_dir=exports).passed
+    write_intent_tables(load_intent(tmp_path / "intent.yaml"), warehouse)
+    run_dbt(warehouse)
+    pdf, findings = write_brief(warehouse, latest_complete_month(warehouse), tmp_path, "fr")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    coverage = {
+        (c["system"], c["entity"]): c["row_count"]
+        for c in json.loads(findings.read_text())["coverage"]
+    }
+    assert coverage[("shop", "orders")] == expected.orders
+    assert coverage[("shop", "reviews")] == expected.reviews + 150 + 120
+    assert coverage[("support", "tickets")] == expected.tickets
+    assert coverage[("support", "satisfaction")] == expected.ratings
+    assert report.rows_rejected == 0

@@ -26,6 +26,7 @@ from fixtures.vendor_exports import (
     shopify_orders,
     shopify_products,
     write_mixed_folder,
+    write_second_folder,
     zendesk_json,
 )
 
@@ -460,3 +461,70 @@ def test_hubspot_internal_names_are_read_like_labels(tmp_path: Path) -> None:
     outcomes = [d["outcome"] for d in rows(result, "crm/deals")]
     assert outcomes.count("won") == company.expected.deals_won
     assert outcomes.count("lost") == company.expected.deals_lost
+
+
+# ------------------------------------------------------------------ the second folder
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory):
+    root = tmp_path_factory.mktemp("vendor2") / "exports"
+    expected = write_second_folder(root)
+    return check_exports(root, TODAY), expected
+
+
+def test_second_folder_is_ready_with_every_format_recognised(second) -> None:
+    result, _ = second
+    assert result.verdict == READY, [(f.label, f.why) for f in result.files]
+    assert {f.label.split("#")[0]: f.format for f in result.files} == {
+        "woocommerce-orders.csv": "woocommerce-orders",
+        "products_export.csv": "shopify-products",
+        "yotpo-reviews.csv": "yotpo-reviews",
+        "trustpilot-service.csv": "trustpilot-reviews",
+        "trustpilot-products.csv": "trustpilot-product-reviews",
+        "zendesk-tickets.csv": "zendesk-tickets-csv",
+        "zendesk-satisfaction.json": "zendesk-satisfaction-json",
+    }
+
+
+def test_woocommerce_orders_split_with_unit_prices_from_line_subtotals(second) -> None:
+    result, expected = second
+    orders = rows(result, "shop/orders")
+    lines = rows(result, "shop/order_lines")
+    assert (len(orders), len(lines)) == (expected.orders, expected.order_rows)
+    assert len(rows(result, "shop/customers")) == expected.customers
+    assert {o["channel"] for o in orders} == {"web"}
+    assert {o["status"] for o in orders} <= {"paid", "refunded", "cancelled"}
+    prices = {p["sku"]: p["unit_price"] for p in rows(result, "shop/products")}
+    assert all(line["unit_price"] == pytest.approx(prices[line["sku"]]) for line in lines)
+    # site-local times without an offset: the file's time zone (UTC by default)
+    assert orders[0]["ordered_at"].tzinfo is not None
+
+
+def test_yotpo_and_trustpilot_reviews(second) -> None:
+    result, expected = second
+    checks = {f.label: f for f in result.files}
+    yotpo = checks["yotpo-reviews.csv"]
+    assert yotpo.loaded == expected.reviews  # site reviews and unpublished ones left out
+    reviews = rows(result, "shop/reviews")
+    by_file = {
+        "yotpo": [r for r in reviews if r["review_id"].startswith("35")],
+        "service": [r for r in reviews if r["product_id"] == "company"],
+        "products": [r for r in reviews if r["review_id"].startswith("p")],
+    }
+    assert len(by_file["service"]) == 150 and len(by_file["products"]) == 120
+    assert all(r["sku"] for r in by_file["yotpo"])  # resolved through the product title
+    assert all(r["sku"] is None for r in by_file["service"])
+    assert all(1 <= r["rating"] <= 5 for r in reviews)
+
+
+def test_zendesk_csv_tickets_and_json_ratings(second) -> None:
+    result, expected = second
+    tickets = rows(result, "support/tickets")
+    assert len(tickets) == expected.tickets
+    assert {t["status"] for t in tickets} <= {"solved", "closed", "open", "pending"}
+    assert any(t["tags"] == "reparation|parka" for t in tickets)
+    ratings = rows(result, "support/satisfaction")
+    assert len(ratings) == expected.ratings
+    # the ratings export fills support/satisfaction, not the tickets CSV's score column
+    assert not any(f.label.startswith("zendesk-tickets.csv#") for f in result.files)
