@@ -149,7 +149,9 @@ def ingest_exports(
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
-            "support/tickets.jsonl (every file and column: docs/input-contract.md).",
+            "support/tickets.jsonl (every file and column: docs/input-contract.md), or "
+            "exports of a supported tool as it writes them (docs/vendor-formats.md); "
+            "`terrain check-exports` tells what it sees in the folder.",
             report,
         )
 

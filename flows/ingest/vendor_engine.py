@@ -23,16 +23,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from flows.ingest import contract
 from flows.ingest import rejects as reasons
 from flows.ingest.contract import Entity
 from flows.ingest.readers import RawFile
 from flows.ingest.rejects import Reject, truncate
-from flows.ingest.vendor_format import ColumnRule, Condition, Output, VendorFormat
+from flows.ingest.vendor_format import ColumnRule, Condition, Output, VendorFormat, formats
 
 Row = dict[str, Any]
 
@@ -92,9 +94,8 @@ class EntityRows:
     sources: dict[str, str] = field(default_factory=dict)
 
     def as_raw(self) -> RawFile:
+        """The rows as a reader's RawFile, for the canonical parser."""
         columns = [[row[i] for row in self.rows] for i in range(len(self.names))]
-        import pyarrow as pa
-
         return RawFile(
             names=list(self.names),
             columns=[pa.array(c, type=pa.string()) for c in columns],
@@ -364,7 +365,7 @@ class _Builder:
     ) -> str | None:
         lookup = self.spec.lookups[name]
         table = self.lookups.get(name)
-        other = _FORMAT_LABELS.get(lookup.format, lookup.format)
+        other = formats()[lookup.format].label
         if not lookup.required and (table is None or value.lower() not in table):
             self.unresolved[lookup.what] = self.unresolved.get(lookup.what, 0) + 1
             return None
@@ -411,9 +412,6 @@ class _Builder:
             )
         count.rows += 1
         return mapped
-
-
-_FORMAT_LABELS: dict[str, str] = {}
 
 
 def _divided(value: str, by: str | None) -> str:
@@ -482,9 +480,6 @@ def apply_format(
     value); `lookups` the tables of the lookups (`lookup_table`); `skip_entities` the
     outputs another file of the folder fills. Raises MissingSourceColumns.
     """
-    from flows.ingest.vendor_format import formats
-
-    _FORMAT_LABELS.update({f.id: f"{f.label}" for f in formats().values()})
     source = _Source(spec, raw)
     groups = _groups(spec, source)
     made: dict[str, EntityRows] = {}
@@ -604,6 +599,3 @@ def lookup_table(
         else:
             table.setdefault(k, v)
     return table
-
-
-Progress = Callable[[str], None]

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
@@ -33,7 +34,9 @@ from fixtures.vendor_exports import (
 from flows.ingest.check_exports import NEEDS_SETTING, READY, UNUSABLE, check_exports
 from flows.ingest.export_settings import parse_export_settings
 from flows.ingest.folder import scan_export_folder
+from flows.ingest.init_folder import init_folder
 from flows.ingest.vendor_format import detect_format, formats
+from flows.intent.load import load_intent
 
 TODAY = dt.date(2026, 11, 15)
 SETTINGS = """\
@@ -238,8 +241,20 @@ def test_hubspot_exports_fill_the_crm(mixed, checked) -> None:
     assert all((d["closed_at"] is None) == (d["outcome"] == "open") for d in deals)
     assert {n["author_role"] for n in notes} == {"staff"}
     # HubSpot's times have no offset: the file's time zone (America/Toronto) applies
+    root, _ = mixed
+    written = next(
+        r["Create Date"]
+        for r in csv.DictReader(
+            io.StringIO((root / "hubspot-companies.csv").read_text("utf-8-sig"))
+        )
+        if r["Record ID"] == "9000"
+    )
+    local = dt.datetime.strptime(written, "%Y-%m-%d %H:%M").replace(
+        tzinfo=ZoneInfo("America/Toronto")
+    )
     create = next(a for a in accounts if a["account_id"] == "9000")["created_at"]
-    assert create.utcoffset() == dt.timedelta(0) and create.hour in range(24)
+    assert create == local and create.utcoffset() == dt.timedelta(0)
+    assert create.astimezone(dt.UTC).replace(tzinfo=None) != local.replace(tzinfo=None)
 
 
 def test_zendesk_json_tickets_comments_and_ratings(mixed, checked) -> None:
@@ -528,3 +543,30 @@ def test_zendesk_csv_tickets_and_json_ratings(second) -> None:
     assert len(ratings) == expected.ratings
     # the ratings export fills support/satisfaction, not the tickets CSV's score column
     assert not any(f.label.startswith("zendesk-tickets.csv#") for f in result.files)
+
+
+# ------------------------------------------------------------------ terrain init
+
+
+def test_init_writes_a_settings_file_that_declares_and_asks(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    write_mixed_folder(exports)
+    told = init_folder(exports)
+    written = (exports / "export-settings.yaml").read_text(encoding="utf-8")
+    parsed = parse_export_settings(written)
+    assert parsed.vendor_block("orders_export_1.csv") == {"format": "shopify-orders"}
+    assert parsed.vendor_block("zendesk-tickets.json") == {"format": "zendesk-tickets-json"}
+    assert parsed.value_map == {}  # the unknown values are asked about, not answered
+    assert '#     "5776891": <value>  # 43 rows of orders_export_1.csv (Source)' in written
+    intent = load_intent(tmp_path / "intent.yaml")
+    assert intent.currency == "CAD"
+    assert {o.id for o in intent.offers} >= {"coats-jackets", "boots", "gift-cards"}
+    assert all(set(o.channels) == {"web", "store", "other"} for o in intent.offers)
+    assert told[0].startswith("wrote ")
+    # a second init leaves both files as they are
+    (exports / "export-settings.yaml").write_text("defaults: {timezone: UTC}\n", encoding="utf-8")
+    again = init_folder(exports)
+    assert all("already there" in line for line in again[:2])
+    assert (exports / "export-settings.yaml").read_text(encoding="utf-8") == (
+        "defaults: {timezone: UTC}\n"
+    )
