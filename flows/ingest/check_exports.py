@@ -140,6 +140,13 @@ def check_exports(exports_dir: Path, today: dt.date | None = None) -> ExportsChe
         result.folder_lines.append(
             f"vendor_files: {{{ambiguous.label}: {{format: <{'|'.join(ambiguous.candidates)}>}}}}"
         )
+    found = {v.label.lower() for v in folder.vendor.values()}
+    for declared in export_settings.vendor_files:
+        if declared not in found:
+            result.folder_problems.append(
+                f"{settings.EXPORT_SETTINGS_FILE} declares {declared} under vendor_files, "
+                "and the folder has no such file (its path is relative to the folder)"
+            )
     for path, reason in folder.refused_other:
         result.folder_problems.append(f"{folder.label(path)}: {reason}")
     tables: dict[str, list[pa.Table]] = {}

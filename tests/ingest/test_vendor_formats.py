@@ -570,3 +570,13 @@ def test_init_writes_a_settings_file_that_declares_and_asks(tmp_path: Path) -> N
     assert (exports / "export-settings.yaml").read_text(encoding="utf-8") == (
         "defaults: {timezone: UTC}\n"
     )
+
+
+def test_a_declared_file_that_is_not_there_is_said(tmp_path: Path) -> None:
+    company = new_company()
+    (tmp_path / "orders_export_1.csv").write_bytes(shopify_orders(company, orders=5))
+    (tmp_path / "export-settings.yaml").write_text(
+        "vendor_files:\n  shop/orders_export_1.csv: {format: shopify-orders}\n", encoding="utf-8"
+    )
+    result = check_exports(tmp_path, TODAY)
+    assert "declares shop/orders_export_1.csv under vendor_files" in result.folder_problems[0]
