@@ -135,6 +135,12 @@ def ingest_exports(
     folder = scan_export_folder(exports_dir, export_settings)
     if folder.ambiguous:
         raise IngestError("\n".join(a.message() for a in folder.ambiguous), report)
+    for vendor in folder.vendor.values():
+        how = "declared" if vendor.declared else "recognised from its header"
+        notify(
+            f"{vendor.label}: {vendor.spec.label} ({vendor.spec.id}, {how}) -> "
+            + ", ".join(f"{e.system}/{e.name}" for e in vendor.entities)
+        )
     report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
         log.warning("ignoring %s: not a canonical export file name", ignored)
