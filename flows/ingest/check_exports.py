@@ -107,6 +107,8 @@ class ExportsCheck:
     missing_required: list[str] = field(default_factory=list)
     identity: list[IdentityLink] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # vendor files that fill no entity, read to resolve others' references: (label, format)
+    lookup_files: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     # the canonical tables that would load, by entity ("shop/orders"), for `terrain init`
     tables: dict[str, list[pa.Table]] = field(default_factory=dict)
@@ -135,6 +137,7 @@ def check_exports(exports_dir: Path, today: dt.date | None = None) -> ExportsChe
         export_settings = ExportSettings()
     folder = scan_export_folder(exports_dir, export_settings)
     result.ignored = [folder.label(p) for p in folder.ignored]
+    result.lookup_files = [(v.label, v.spec.id) for v in folder.vendor.values() if not v.entities]
     for ambiguous in folder.ambiguous:
         result.folder_problems.append(ambiguous.message())
         result.folder_lines.append(
@@ -385,6 +388,9 @@ def format_report(result: ExportsCheck) -> str:
             lines.append(f"  why: {why}")
         for line in check.settings_lines:
             lines.append(f"  add to {settings.EXPORT_SETTINGS_FILE}: {line}")
+    if result.lookup_files:
+        lines += ["", "Read to resolve the others' references (they fill no entity):"]
+        lines += [f"  {label}: format {format_id}" for label, format_id in result.lookup_files]
     if result.ignored:
         lines += ["", "Not read (no canonical name, no vendor format recognised):"]
         lines += [f"  {label}" for label in result.ignored]

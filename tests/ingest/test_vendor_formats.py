@@ -112,6 +112,7 @@ def test_a_canonical_header_matches_no_vendor_format() -> None:
 def test_mixed_folder_is_ready_and_every_file_is_recognised(checked) -> None:
     assert checked.verdict == READY, [(f.label, f.why) for f in checked.files]
     assert checked.ignored == []
+    assert checked.lookup_files == [("zendesk-users.json", "zendesk-users-json")]
     formats_seen = {f.label.split("#")[0]: f.format for f in checked.files}
     assert formats_seen == {
         "orders_export_1.csv": "shopify-orders",
