@@ -91,6 +91,9 @@ def export_settings_text(result: ExportsCheck) -> str:
         label = check.label.split("#")[0]
         spec = every[check.format]
         vendor.setdefault(label, (spec.id, spec.label, []))[2].append(check.entity)
+    for label, format_id in result.lookup_files:
+        spec = every[format_id]
+        vendor.setdefault(label, (spec.id, spec.label, ["(read for lookups)"]))
     if vendor:
         lines += [
             "",

@@ -557,6 +557,7 @@ def test_init_writes_a_settings_file_that_declares_and_asks(tmp_path: Path) -> N
     parsed = parse_export_settings(written)
     assert parsed.vendor_block("orders_export_1.csv") == {"format": "shopify-orders"}
     assert parsed.vendor_block("zendesk-tickets.json") == {"format": "zendesk-tickets-json"}
+    assert parsed.vendor_block("zendesk-users.json") == {"format": "zendesk-users-json"}
     assert parsed.value_map == {}  # the unknown values are asked about, not answered
     assert '#     "5776891": <value>  # 43 rows of orders_export_1.csv (Source)' in written
     intent = load_intent(tmp_path / "intent.yaml")
