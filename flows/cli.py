@@ -24,8 +24,18 @@ class CommandError(Exception):
     """A command line that cannot be carried out as given."""
 
 
-def _user_errors() -> tuple[type[Exception], ...]:
+# Commands that read files and print, without Prefect: they start in about a second
+# (importing Prefect takes several), which matters in an edit loop.
+LIGHT_COMMANDS = ("check-exports", "init")
+
+
+def _user_errors(command: str | None = None) -> tuple[type[Exception], ...]:
     """Errors a user can cause and fix; anything else is a bug and keeps its traceback."""
+    if command in LIGHT_COMMANDS:
+        from flows.ingest.export_settings import ExportSettingsError
+        from flows.intent.load import IntentError
+
+        return (ExportSettingsError, IntentError, CommandError, FileNotFoundError)
     from flows.pipeline import USER_ERRORS
     from flows.serve import ServeError
 
@@ -256,6 +266,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("intent", type=_path, help="path to intent.yaml")
 
+    check_exports = sub.add_parser(
+        "check-exports",
+        help="say what an export folder would load, writing nothing",
+        description="Read every file of an export folder as a run would (canonical files and "
+        "vendor exports: Shopify, WooCommerce, HubSpot, Zendesk, Judge.me, Yotpo, "
+        "Trustpilot), write nothing, and report per file: its format (declared or "
+        "recognised), rows, the rows that would be rejected by reason with an example, "
+        "dates, enumerated values and what they map to, a verdict (ready, needs a setting, "
+        "unusable) with the line to add to export-settings.yaml; then how customers link "
+        "across systems. Exit code 0 when every file is ready, 1 otherwise.",
+    )
+    check_exports.add_argument("exports", type=_path, help="the export folder")
+
+    init = sub.add_parser(
+        "init",
+        help="write a commented export-settings.yaml and an intent file from an export folder",
+        description="Look at an export folder and write DIR/export-settings.yaml (every "
+        "vendor file with its format, the value maps still to fill, commented) and an intent "
+        "file skeleton (offers from the product categories, the channels and segments seen) "
+        "for you to edit. Existing files are never overwritten.",
+    )
+    init.add_argument("exports", type=_path, help="the export folder")
+    init.add_argument(
+        "--intent",
+        type=_path,
+        default=None,
+        help="where to write the intent file (default: intent.yaml beside the folder)",
+    )
+
     evaluate = sub.add_parser(
         "eval-signals",
         help="measure signal detection on the demo's realistic mode, tuning and held-out seeds",
@@ -476,6 +515,22 @@ def cmd_check_intent(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_exports(args: argparse.Namespace) -> int:
+    from flows.ingest.check_exports import READY, check_exports, format_report
+
+    result = check_exports(args.exports)
+    print(format_report(result))
+    return 0 if result.verdict == READY else 1
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from flows.ingest.init_folder import init_folder
+
+    for line in init_folder(args.exports, args.intent):
+        print(line)
+    return 0
+
+
 def cmd_eval_signals(args: argparse.Namespace) -> int:
     from flows.demo.signals_eval import evaluate, format_report
 
@@ -500,6 +555,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "transform": cmd_transform,
     "brief": cmd_brief,
     "check-intent": cmd_check_intent,
+    "check-exports": cmd_check_exports,
+    "init": cmd_init,
     "doctor": cmd_doctor,
     "eval-signals": cmd_eval_signals,
     "serve": cmd_serve,
@@ -528,7 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     silence_libraries()
-    user_errors = _user_errors()
+    user_errors = _user_errors(args.command)
     checked = {"run", "ingest", "transform"}
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).addFilter(_HideUserErrorTracebacks(user_errors))

@@ -7,6 +7,8 @@
 - docs/export-settings.schema.json: JSON Schema of export-settings.yaml
   (flows.ingest.export_settings);
 - docs/input-contract.md: the canonical export files (flows.ingest.contract_doc);
+- docs/vendor-formats.md: the vendor formats (flows.ingest.vendor_doc, from
+  flows/ingest/formats/*.yaml);
 - docs/findings.schema.json: its shape is written by hand, its lists come from the
   seeds (flows.brief.findings_schema);
 - docs/duckdb-sql.md: the SQL of transforms/ only DuckDB understands
@@ -25,6 +27,7 @@ from pathlib import Path
 from flows.brief.findings_schema import findings_schema
 from flows.ingest.contract_doc import input_contract
 from flows.ingest.export_settings import export_settings_schema
+from flows.ingest.vendor_doc import vendor_formats_doc
 from flows.intent.schema import intent_schema
 from flows.settings import PROJECT_DIR
 from flows.transform.portability import duckdb_only_sql
@@ -33,6 +36,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "docs/intent.schema.json": intent_schema,
     "docs/export-settings.schema.json": export_settings_schema,
     "docs/input-contract.md": input_contract,
+    "docs/vendor-formats.md": vendor_formats_doc,
     "docs/findings.schema.json": findings_schema,
     "docs/duckdb-sql.md": duckdb_only_sql,
 }

@@ -139,7 +139,7 @@ def check_exports(exports: Path) -> Check:
             "set --exports / TERRAIN_EXPORTS to the folder holding shop/, crm/, support/",
         )
     try:
-        load_export_settings(exports)
+        export_settings = load_export_settings(exports)
     except ExportSettingsError as error:
         return Check(
             "export folder",
@@ -147,7 +147,7 @@ def check_exports(exports: Path) -> Check:
             str(error).splitlines()[0],
             f"fix {settings.EXPORT_SETTINGS_FILE}",
         )
-    folder = scan_export_folder(exports)
+    folder = scan_export_folder(exports, export_settings)
     refused = [folder.label(p) for paths in folder.refused.values() for p, _ in paths]
     refused += [folder.label(p) for p, _ in folder.refused_other]
     if folder.unlisted:

@@ -38,7 +38,7 @@ from flows.brief.write import write_brief
 from flows.health import DataHealthError
 from flows.health.check import check_before_brief, check_ingest, check_transform
 from flows.ingest.export_settings import load_export_settings
-from flows.ingest.folder import scan_export_folder
+from flows.ingest.folder import scan_with_settings
 from flows.ingest.freshness import new_run_id
 from flows.ingest.run import IngestError, SourceFailedError, WarehouseBusyError, ingest_exports
 from flows.intent.load import IntentError, load_intent
@@ -164,7 +164,7 @@ def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | No
 
 def _ingest_sources(exports_dir: Path, database: Path) -> dict[str, dict[str, int]]:
     """One task per source; SourceFailedError at the end when some could not load."""
-    systems = scan_export_folder(exports_dir).systems()
+    systems = scan_with_settings(exports_dir).systems()
     if not systems:
         # no source at all: the plain function says what the folder should hold
         return ingest_exports(exports_dir, database).as_dict()

@@ -31,6 +31,9 @@ RAW_DATASET_PREFIX = "raw_"
 INTENT_DATASET = "raw_intent"
 REJECTS_TABLE = "ingest_rejects"
 FILES_TABLE = "ingest_files"  # one row per export file: rows received, loaded, rejected
+# one row per vendor value of an enumerated column read from a vendor file, and what
+# its format's value map made of it (flows/ingest/vendor_engine.py)
+VALUES_TABLE = "ingest_values"
 # The data health check's records (flows/ingest/health.py) and the dbt test warnings of
 # the last build (flows/transform/dbt.py), written by Terrain itself, not by dlt.
 HEALTH_DATASET = "raw_health"

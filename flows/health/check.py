@@ -14,6 +14,14 @@ Rules (docs/architecture.md, "Data health"):
   every figure because no exchange rate converts it, counted with the entity's
   rejected rows against the same limit.
 
+Besides failures, the ingestion check warns (it does not fail the run) about the
+values vendor files' value maps could not map (`value_warnings`): a column of a vendor
+file where values with no map entry took the default on more than the file's
+`max_reject_share` of its rows, or where the default (`other`) is the most frequent
+value. Shopify's app ids as order sources are the case in point: read as `other`, they
+would make "an unplanned channel" of most sales. The warning names the values and the
+line to add to `export-settings.yaml`.
+
 `check_ingest` reads the raw layer (`raw_<system>.ingest_files` and `ingest_rejects`),
 `check_transform` reads `report.rpt_brief__data_health` and `marts.fct_amount_exclusions`;
 both record what they found (`flows.health.store`) and raise DataHealthError when
@@ -150,25 +158,31 @@ class HealthCheck:
     failures: list[Failure] = field(default_factory=list)
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     check_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # worth telling, not failing the run (vendor values no value map knows)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
     def message(self) -> str:
+        told = "".join(f"\nwarning: {w}" for w in self.warnings)
         if self.passed:
-            return f"data health check ({self.stage}): passed"
+            return f"data health check ({self.stage}): passed{told}"
         allowed = (
             "going on, as partial data is allowed: the brief will say so on its cover"
             if self.allow_partial
             else "the run stops here"
         )
-        return "\n".join(
-            [
-                f"data health check ({self.stage}) failed, {len(self.failures)} problem(s); "
-                f"{allowed}:",
-                *(failure.message() for failure in self.failures),
-            ]
+        return (
+            "\n".join(
+                [
+                    f"data health check ({self.stage}) failed, {len(self.failures)} problem(s); "
+                    f"{allowed}:",
+                    *(failure.message() for failure in self.failures),
+                ]
+            )
+            + told
         )
 
 
@@ -317,6 +331,105 @@ def ingest_failures(
     return failures
 
 
+@dataclass(frozen=True)
+class ValueMapping:
+    """What a vendor file's value map made of one column's values."""
+
+    file: str
+    entity: str
+    column: str  # canonical
+    source: str  # the vendor's header
+    map_name: str | None
+    rows: int
+    unmapped_rows: int
+    unmapped: tuple[tuple[str, str | None, int], ...]  # (value, taken as, rows), most first
+    top_value: str | None  # the most frequent canonical value
+    top_rows: int
+    is_default_top: bool  # the most frequent value is what unmapped values take
+
+
+def value_mappings(con: duckdb.DuckDBPyConnection) -> list[ValueMapping]:
+    """Per vendor file and enumerated column, the values mapped and not mapped."""
+    parts = " union all by name ".join(
+        f"select v.*, f.max_reject_share from {settings.raw_dataset(system)}."
+        f"{settings.VALUES_TABLE} as v inner join {settings.raw_dataset(system)}."
+        f"{settings.FILES_TABLE} as f on f.file = v.file"
+        for system in settings.SYSTEMS
+    )
+    rows = con.execute(
+        f"""
+        select file, entity, column_name, any_value(source_column), any_value(value_map),
+            sum(rows),
+            coalesce(sum(rows) filter (where not is_mapped), 0),
+            list((vendor_value, mapped_to, rows) order by rows desc, vendor_value)
+                filter (where not is_mapped),
+            list((mapped_to, rows) order by rows desc)
+        from ({parts})
+        group by all
+        order by file, column_name
+        """
+    ).fetchall()
+    found: list[ValueMapping] = []
+    for file, entity, column, source, map_name, total, unmapped_rows, unmapped, mapped in rows:
+        by_value: dict[str | None, int] = {}
+        for value, count in mapped:
+            by_value[value] = by_value.get(value, 0) + count
+        top_value, top_rows = max(by_value.items(), key=lambda item: item[1])
+        default = unmapped[0][1] if unmapped else None
+        found.append(
+            ValueMapping(
+                file,
+                entity,
+                column,
+                source,
+                map_name,
+                int(total),
+                int(unmapped_rows),
+                tuple((v, m, int(n)) for v, m, n in (unmapped or [])),
+                top_value,
+                int(top_rows),
+                bool(unmapped) and top_value == default,
+            )
+        )
+    return found
+
+
+def value_warnings(
+    mappings: list[ValueMapping], thresholds: dict[str, float] | None = None
+) -> list[str]:
+    """The warnings of `value_mappings`: unmapped values above the file's share, or the
+    default value on top. `thresholds`: file -> max_reject_share (default 5 %)."""
+    warnings = []
+    for mapping in mappings:
+        limit = (thresholds or {}).get(mapping.file, contract.DEFAULT_MAX_REJECT_SHARE)
+        share = mapping.unmapped_rows / mapping.rows if mapping.rows else 0.0
+        if not mapping.unmapped or not (share > limit or mapping.is_default_top):
+            continue
+        values = ", ".join(
+            f"'{value}' ({rows} rows, read as {taken or 'empty'})"
+            for value, taken, rows in mapping.unmapped[:5]
+        )
+        more = f" and {len(mapping.unmapped) - 5} more" if len(mapping.unmapped) > 5 else ""
+        warnings.append(
+            f"{mapping.file}: {mapping.unmapped_rows} of {mapping.rows} rows "
+            f"({_percent(share)}) have a {mapping.source} the format does not know, read as "
+            f"the default: {values}{more}. Say what they are in "
+            f"{settings.EXPORT_SETTINGS_FILE}: value_map: {{{mapping.map_name}: "
+            f'{{"{mapping.unmapped[0][0]}": <value>}}}} (terrain check-exports lists the '
+            "values it accepts)."
+        )
+    return warnings
+
+
+def _ingest_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    try:
+        mappings = value_mappings(con)
+    except duckdb.CatalogException:  # a warehouse loaded before vendor files existed
+        return []
+    thresholds = {row.file: row.max_reject_share for row in _files(con) if row.max_reject_share}
+    return value_warnings(mappings, thresholds)
+
+
 # ------------------------------------------------------------------------ transform
 
 
@@ -393,7 +506,10 @@ def check_ingest(
     failed and partial data is not allowed. `exports_dir` only helps word the fixes."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         failures = ingest_failures(con, exports_dir)
-    check = HealthCheck(INGEST, today or settings.run_date(), allow_partial, failures)
+        warnings = _ingest_warnings(con)
+    check = HealthCheck(
+        INGEST, today or settings.run_date(), allow_partial, failures, warnings=warnings
+    )
     return _conclude(warehouse, check)
 
 

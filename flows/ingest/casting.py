@@ -129,7 +129,8 @@ def currency_check(cast: Cast, column: str) -> Cast:
     """Currency codes that are not ISO 4217 codes ("EURO", "$", "XYZ"); NULL is not checked."""
     codes = pc.utf8_upper(cast.array)
     known = pa.array(sorted(currency_codes()), pa.string())
-    out = pc.fill_null(pc.invert(pc.is_in(codes, known)), False)
+    # an empty value is not checked (is_in says False for NULL, not NULL)
+    out = pc.fill_null(pc.and_(pc.is_valid(codes), pc.invert(pc.is_in(codes, known))), False)
 
     def reason(value: str) -> str:
         return reasons.unknown_currency(value, column)
@@ -354,7 +355,9 @@ def _strptime(values: pa.Array, pattern: str) -> pa.Array:
     if "%z" in pattern or "%Z" in pattern or "%j" in pattern:
         return parsed
     naive = pc.cast(parsed, _NAIVE) if parsed.type.tz is not None else parsed
-    same = pc.equal(_digits(pc.strftime(naive, format=pattern)), _digits(values))
+    # in seconds: Arrow writes %S of a microsecond timestamp with its fraction ("00.000000")
+    seconds = pc.cast(naive, pa.timestamp("s"), safe=False)
+    same = pc.equal(_digits(pc.strftime(seconds, format=pattern)), _digits(values))
     return _only(same, parsed)
 
 

@@ -99,6 +99,10 @@ can produce, in one documented shape:
   kept, as text, in the raw layer, and ignored downstream.
 - How the files are written (delimiter, decimal mark, date format, encoding, time
   zone) is told by an optional `<exports>/{settings_file}`; see the end of this page.
+- Files exported by Shopify, WooCommerce, HubSpot, Zendesk, Judge.me, Yotpo or
+  Trustpilot are read as those tools write them, under any name, at the top of the
+  folder or in a system folder: see [vendor-formats.md](vendor-formats.md).
+  `terrain check-exports <exports>` says what a folder would load, writing nothing.
 """
 
 

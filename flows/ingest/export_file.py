@@ -58,6 +58,7 @@ from flows.ingest.deleted import DELETED_AT
 from flows.ingest.export_settings import FileFormat
 from flows.ingest.readers import ExportFileError, RawFile, read_raw
 from flows.ingest.rejects import Reject, truncate, value_text
+from flows.ingest.vendor_engine import ValueCount
 
 # How dlt names columns in the warehouse (its default naming convention, snake_case):
 # extra columns are checked against it so that two columns never get the same name.
@@ -87,6 +88,10 @@ class ParsedFile:
     # rows of `table` a deletes file lists, moved out of it and loaded marked deleted
     # (flows.ingest.deleted): still loaded rows of this file
     rows_marked_deleted: int = 0
+    # a vendor file (flows.ingest.vendor_file): the values its value maps read, and the
+    # source rows that are not rows of this entity
+    values: list[ValueCount] = field(default_factory=list)
+    left_out: int = 0
 
     @property
     def rows_loaded(self) -> int:
@@ -136,10 +141,10 @@ def read_export_file(
             label, canonical_schema(entity).empty_table(), warnings=[f"{label}: file is empty"]
         )
     raw = read_raw(path.suffix.lower(), data, fmt, label)
-    return _to_canonical(raw, entity, fmt, label, earlier_keys, today or settings.run_date())
+    return to_canonical(raw, entity, fmt, label, earlier_keys, today or settings.run_date())
 
 
-def _to_canonical(
+def to_canonical(
     raw: RawFile,
     entity: Entity,
     fmt: FileFormat,

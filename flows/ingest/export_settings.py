@@ -64,6 +64,9 @@ class FileFormat:
     mode: str = SNAPSHOT
     earliest_year: int = contract.DEFAULT_EARLIEST_YEAR  # of event dates
     max_reject_share: float = contract.DEFAULT_MAX_REJECT_SHARE  # above: the run fails
+    # a vendor file (flows.ingest.vendor_file): its format, value maps, rating scale and
+    # the files its lookups read, so that a change to any of them reads it again
+    vendor: str = ""
 
     @property
     def is_utf8(self) -> bool:
@@ -90,10 +93,15 @@ class FileFormat:
 
     def fingerprint(self) -> str:
         """Stable text of every setting, part of a file's change-detection fingerprint."""
-        return "|".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        # `vendor` only when set: canonical files keep the fingerprints they had
+        return "|".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.name != "vendor" or self.vendor
+        )
 
 
-_KEYS = tuple(f.name for f in fields(FileFormat))
+_KEYS = tuple(f.name for f in fields(FileFormat) if f.name != "vendor")
 
 
 @dataclass(frozen=True)
@@ -105,11 +113,21 @@ class ExportSettings:
     files: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the YAML file they came from, None for the standard CSV
     allow_partial: bool = False  # go on when the data health check fails
+    # vendor files (flows.ingest.vendor_format): path in the folder (lower case, "/")
+    # -> its block: `format` and how it is written
+    vendor_files: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # the company's additions to the vendor formats' value maps: map -> value -> value
+    value_map: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def for_file(self, system: str, entity: str) -> FileFormat:
         """The effective format of `<system>/<entity>.*`."""
         overrides = {**self.systems.get(system, {}), **self.files.get(f"{system}/{entity}", {})}
         return replace(self.defaults, **overrides)
+
+    def vendor_block(self, label: str) -> Mapping[str, Any]:
+        """The block export-settings.yaml gives the vendor file `label` (path in the
+        folder), or an empty one."""
+        return self.vendor_files.get(label.lower(), {})
 
 
 def load_export_settings(exports_dir: Path) -> ExportSettings:
@@ -148,6 +166,11 @@ def parse_export_settings(text: str, path: Path | None = None) -> ExportSettings
         files=_overrides(spec.files),
         path=path,
         allow_partial=spec.allow_partial,
+        vendor_files={
+            name.strip().lstrip("./").lower(): block.overrides()
+            for name, block in spec.vendor_files.items()
+        },
+        value_map={name: dict(values) for name, values in spec.value_map.items()},
     )
 
 
@@ -374,6 +397,75 @@ class FormatBlock(_Model):
         return {name: getattr(self, name) for name in _KEYS if name in self.model_fields_set}
 
 
+def _vendor_format(value: Any) -> str:
+    from flows.ingest.vendor_format import format_ids
+
+    value = _single_text(value).strip().lower()
+    if value not in format_ids():
+        raise problem(f"unknown format {value!r}; use one of: {', '.join(format_ids())}.")
+    return value
+
+
+def _rating_scale(value: Any) -> int:
+    value = _single_text(value).strip()
+    if value not in ("5", "10", "100"):
+        raise problem(f"{value!r} is not supported; use 5, 10 or 100.")
+    return int(value)
+
+
+class VendorFileBlock(FormatBlock):
+    """A file exported by a vendor's tool: its format, and how it is written when that
+    differs from the format's own settings."""
+
+    format: Annotated[
+        str,
+        BeforeValidator(_vendor_format),
+        Field(
+            description="The vendor format of the file (flows/ingest/formats/), such as "
+            "shopify-orders, hubspot-deals, zendesk-tickets-json, judgeme-reviews.",
+        ),
+    ]
+    rating_scale: Annotated[
+        int,
+        BeforeValidator(_rating_scale),
+        Field(description="The scale of the file's ratings (5, 10 or 100): brought to 1-5."),
+    ] = 0
+
+    def overrides(self) -> dict[str, Any]:
+        given = super().overrides()
+        given["format"] = self.format
+        if "rating_scale" in self.model_fields_set:
+            given["rating_scale"] = self.rating_scale
+        return given
+
+
+def _value_map(value: Any) -> Any:
+    """The company's additions to value maps, each value checked against its list."""
+    from flows.ingest.vendor_format import formats
+
+    if not isinstance(value, dict):
+        raise problem("expected a mapping of value maps (channel, order_status...).")
+    known: dict[str, tuple[str, ...]] = {}
+    for spec in formats().values():
+        for name, value_map in spec.value_maps.items():
+            known[name] = value_map.allowed()
+    checked: dict[str, dict[str, str]] = {}
+    for name, entries in value.items():
+        if name not in known:
+            raise problem(f"unknown value map {name!r}; use one of: {', '.join(sorted(known))}.")
+        if not isinstance(entries, dict):
+            raise problem(f"{name}: expected vendor values mapped to values of {name}.")
+        for vendor_value, canonical in entries.items():
+            canonical = str(canonical).strip()
+            if canonical not in known[name]:
+                raise problem(
+                    f"{name}: {vendor_value!r} maps to {canonical!r}, which is not one of "
+                    f"{', '.join(known[name])}."
+                )
+        checked[name] = {str(k): str(v).strip() for k, v in entries.items()}
+    return checked
+
+
 def _empty_when_null(value: Any) -> Any:
     # an empty block (`defaults:` alone, or ~ or null) overrides nothing
     return {} if value in ("", "~", "null") else value
@@ -443,6 +535,23 @@ class ExportSettingsFile(_Model):
         Files,  # type: ignore[valid-type]
         Field(description="Overrides per file, named <system>/<entity>."),
     ] = Files()
+    vendor_files: Annotated[
+        dict[str, VendorFileBlock],
+        Field(
+            description="Files exported by a vendor's tool, by their path in the export "
+            "folder (orders_export_1.csv, shop/products_export.csv): their format and how "
+            "they are written. A file not listed is recognised by its header when it can be.",
+        ),
+    ] = {}
+    value_map: Annotated[
+        dict[str, dict[str, str]],
+        BeforeValidator(_value_map),
+        Field(
+            description="Vendor values of enumerated columns mapped to Terrain's values, per "
+            "map: channel (web, store, marketplace, b2b, phone, other), order_status, "
+            "account_type, deal_outcome... e.g. channel: {'5776891': marketplace}.",
+        ),
+    ] = {}
 
 
 def export_settings_schema() -> str:

@@ -6,6 +6,12 @@
 (`orders.csv` and `orders.jsonl`), listed in name order. Other files in the system
 folders are not read; ingestion reports them as ignored.
 
+Vendor files (`flows.ingest.vendor_file`): a file at the top of the folder, or in a
+system folder under a name that is not canonical, is read as a vendor export when
+`export-settings.yaml` declares its format or its header is recognised; it is then
+listed under each entity it fills. A file whose header matches several formats is
+`ambiguous` (ingestion refuses to guess); the others are ignored, as before.
+
 The export folder is a boundary (`flows.ingest.boundary`): a system folder or a file
 that is a symbolic link, a device, a FIFO or a socket is refused and never opened. A
 refused file with a canonical name is reported as a file not loaded; a system folder
@@ -24,7 +30,9 @@ from flows.ingest import contract
 from flows.ingest.boundary import refusal
 from flows.ingest.contract import Entity
 from flows.ingest.deleted import DELETES_SUFFIX
+from flows.ingest.export_settings import ExportSettings
 from flows.ingest.readers import EXTENSIONS
+from flows.ingest.vendor_file import VENDOR_EXTENSIONS, AmbiguousFile, VendorFile, classify
 
 
 @dataclass
@@ -44,9 +52,17 @@ class ExportFolder:
     ignored: list[Path] = field(default_factory=list)
     # systems whose folder could not be listed: system -> reason
     unlisted: dict[str, str] = field(default_factory=dict)
+    # vendor files (also listed in `files` under each entity they fill), by path
+    vendor: dict[Path, VendorFile] = field(default_factory=dict)
+    # files whose header matches several vendor formats, none declared
+    ambiguous: list[AmbiguousFile] = field(default_factory=list)
 
-    def label(self, path: Path) -> str:
-        """`path` relative to the export folder, as rejects and messages name it."""
+    def label(self, path: Path, entity: Entity | None = None) -> str:
+        """`path` relative to the export folder, as rejects and messages name it (a
+        vendor file filling several entities: followed by `#<entity>`)."""
+        vendor = self.vendor.get(path)
+        if vendor is not None and entity is not None:
+            return vendor.label_for(entity)
         return path.relative_to(self.root).as_posix()
 
     def systems(self) -> list[str]:
@@ -66,6 +82,8 @@ class ExportFolder:
             deletes={e: p for e, p in self.deletes.items() if e.system == system},
             refused={e: p for e, p in self.refused.items() if e.system == system},
             unlisted={s: r for s, r in self.unlisted.items() if s == system},
+            # every vendor file: a lookup may read one of another system
+            vendor=dict(self.vendor),
         )
 
 
@@ -86,16 +104,30 @@ def _canonical_entity(system: str, name: str) -> tuple[Entity, bool] | None:
     return (entity, is_deletes) if entity is not None else None
 
 
-def scan_export_folder(exports_dir: Path) -> ExportFolder:
+def scan_export_folder(
+    exports_dir: Path, export_settings: ExportSettings | None = None
+) -> ExportFolder:
     """Every entry of the system folders of `exports_dir`, sorted into files to read,
-    refused entries, ignored files and system folders that cannot be listed."""
+    refused entries, ignored files and system folders that cannot be listed; files at
+    the top of the folder and non-canonical files are looked at as vendor files, with
+    the formats `export_settings` declares."""
     root = Path(exports_dir)
     scan = ExportFolder(root)
     if not root.is_dir():
         return scan
+    top_level: list[Path] = []
     for entry in _entries(root):
         system = entry.name.lower()
         if system not in settings.SYSTEMS:
+            path = Path(entry.path)
+            if entry.name != settings.EXPORT_SETTINGS_FILE and path.suffix.lower() in (
+                VENDOR_EXTENSIONS
+            ):
+                reason = refusal(path, root)
+                if reason is None:
+                    top_level.append(path)
+                elif not entry.is_dir(follow_symlinks=False):
+                    scan.refused_other.append((path, reason))
             continue
         folder = Path(entry.path)
         if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
@@ -124,10 +156,38 @@ def scan_export_folder(exports_dir: Path) -> ExportFolder:
                 (scan.deletes if is_deletes else scan.files).setdefault(entity, []).append(path)
             else:
                 scan.ignored.append(path)
+    _add_vendor_files(scan, top_level, export_settings or ExportSettings())
     # entities in contract order, their files in name order
     scan.files = {e: sorted(scan.files[e]) for e in contract.ENTITIES if e in scan.files}
     scan.deletes = {e: sorted(scan.deletes[e]) for e in contract.ENTITIES if e in scan.deletes}
     return scan
+
+
+def _add_vendor_files(
+    scan: ExportFolder, top_level: list[Path], export_settings: ExportSettings
+) -> None:
+    """Vendor files among the top-level files and the ignored ones."""
+    candidates = [(p, scan.label(p)) for p in [*top_level, *scan.ignored]]
+    found = classify(candidates, export_settings)
+    scan.ignored = [p for p in scan.ignored if p in found.unrecognised]
+    scan.ignored += [p for p in top_level if p in found.unrecognised]
+    scan.ambiguous = found.ambiguous
+    for vendor in found.files:
+        scan.vendor[vendor.path] = vendor
+        for entity in vendor.entities:
+            scan.files.setdefault(entity, []).append(vendor.path)
+
+
+def scan_with_settings(exports_dir: Path) -> ExportFolder:
+    """The folder scanned with the vendor formats its export-settings.yaml declares
+    (without them when the file is invalid: whoever loads it reports the error)."""
+    from flows.ingest.export_settings import ExportSettingsError, load_export_settings
+
+    try:
+        export_settings = load_export_settings(exports_dir)
+    except ExportSettingsError:
+        export_settings = ExportSettings()
+    return scan_export_folder(exports_dir, export_settings)
 
 
 def find_export_files(exports_dir: Path) -> dict[Entity, list[Path]]:

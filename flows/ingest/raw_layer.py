@@ -93,6 +93,29 @@ _FILES_DDL = (
     "is_deleted boolean"
 )
 
+# The columns of ingest_values: the vendor values of enumerated columns (channels,
+# statuses, stages, account types) and what the value maps made of them.
+VALUES_SCHEMA = pa.schema(
+    [
+        pa.field("value_id", pa.string(), nullable=False),
+        pa.field("file", pa.string()),
+        pa.field("entity", pa.string()),
+        pa.field("column_name", pa.string()),
+        pa.field("source_column", pa.string()),
+        pa.field("vendor_value", pa.string()),
+        pa.field("mapped_to", pa.string()),
+        pa.field("is_mapped", pa.bool_()),
+        pa.field("value_map", pa.string()),
+        pa.field("rows", pa.int64()),
+        pa.field("read_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+_VALUES_DDL = (
+    "value_id varchar not null, file varchar, entity varchar, column_name varchar, "
+    "source_column varchar, vendor_value varchar, mapped_to varchar, is_mapped boolean, "
+    "value_map varchar, rows bigint, read_at timestamp with time zone"
+)
+
 
 def column_hints(entity: Entity) -> dict[str, dict[str, Any]]:
     """dlt column hints giving every canonical column its raw type, even when all NULL."""
@@ -141,11 +164,18 @@ def ensure_contract_tables(warehouse: Path) -> list[str]:
             }
             tables[settings.REJECTS_TABLE] = _REJECTS_DDL
             tables[settings.FILES_TABLE] = _FILES_DDL
+            tables[settings.VALUES_TABLE] = _VALUES_DDL
             for table, ddl in tables.items():
                 if (dataset, table) not in existing:
                     con.execute(f"create table {dataset}.{table} ({ddl})")
-                    created.append(f"{dataset}.{table}")
-                elif table not in (settings.REJECTS_TABLE, settings.FILES_TABLE):
+                    # no vendor file is the common case: not worth telling
+                    if table != settings.VALUES_TABLE:
+                        created.append(f"{dataset}.{table}")
+                elif table not in (
+                    settings.REJECTS_TABLE,
+                    settings.FILES_TABLE,
+                    settings.VALUES_TABLE,
+                ):
                     # a table of a warehouse built before rows could be marked deleted
                     con.execute(
                         f"alter table {dataset}.{table} add column if not exists "

@@ -71,6 +71,8 @@ MISSING_COLUMNS = "missing_columns"
 UNREADABLE_FILE = "unreadable_file"
 REFUSED_FILE = "refused_file"
 COLUMN_DROPPED = "column_dropped"
+UNRESOLVED_REFERENCE = "unresolved_reference"
+AMBIGUOUS_FORMAT = "ambiguous_format"
 REASON_CODES: dict[str, str] = {
     WRONG_VALUE_COUNT: "a CSV line with more or fewer values than the header",
     INVALID_JSON: "a JSONL line that is not one JSON object",
@@ -90,6 +92,10 @@ REASON_CODES: dict[str, str] = {
     UNREADABLE_FILE: "a file that cannot be read at all: refused whole",
     REFUSED_FILE: "a link, a device or a path outside the export folder: refused unread",
     COLUMN_DROPPED: "an extra column that cannot be stored (the rows load)",
+    UNRESOLVED_REFERENCE: "a vendor file's reference (a product handle, a requester, a "
+    "customer) that no other export of the folder resolves",
+    AMBIGUOUS_FORMAT: "a vendor file whose header matches several vendor formats and that "
+    "declares none: refused whole",
 }
 
 

@@ -132,7 +132,15 @@ def ingest_exports(
     except ExportSettingsError as exc:
         raise IngestError(f"{exc}\nFix {settings.EXPORT_SETTINGS_FILE} and run again.") from exc
     report.allow_partial = export_settings.allow_partial
-    folder = scan_export_folder(exports_dir)
+    folder = scan_export_folder(exports_dir, export_settings)
+    if folder.ambiguous:
+        raise IngestError("\n".join(a.message() for a in folder.ambiguous), report)
+    for vendor in folder.vendor.values():
+        how = "declared" if vendor.declared else "recognised from its header"
+        notify(
+            f"{vendor.label}: {vendor.spec.label} ({vendor.spec.id}, {how}) -> "
+            + ", ".join(f"{e.system}/{e.name}" for e in vendor.entities)
+        )
     report.ignored_files = [folder.label(p) for p in folder.ignored]
     for ignored in report.ignored_files:
         log.warning("ignoring %s: not a canonical export file name", ignored)
@@ -147,7 +155,9 @@ def ingest_exports(
         raise IngestError(
             f"no recognizable export file in {exports_dir}. Expected files named "
             "<system>/<entity>.csv|.jsonl|.parquet, such as shop/orders.csv or "
-            "support/tickets.jsonl (every file and column: docs/input-contract.md).",
+            "support/tickets.jsonl (every file and column: docs/input-contract.md), or "
+            "exports of a supported tool as it writes them (docs/vendor-formats.md); "
+            "`terrain check-exports` tells what it sees in the folder.",
             report,
         )
 

@@ -27,6 +27,7 @@ rows): remove them from the warehouse by hand if they must go.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,10 +55,18 @@ from flows.ingest.export_file import EarlierKeys, ParsedFile, canonical_schema, 
 from flows.ingest.export_settings import SNAPSHOT, ExportSettings, FileFormat
 from flows.ingest.file_state import FilePlan, FileState
 from flows.ingest.folder import ExportFolder, scan_export_folder
-from flows.ingest.raw_layer import FILES_SCHEMA, REJECTS_SCHEMA, column_hints, reject_id
+from flows.ingest.raw_layer import (
+    FILES_SCHEMA,
+    REJECTS_SCHEMA,
+    VALUES_SCHEMA,
+    column_hints,
+    reject_id,
+)
 from flows.ingest.readers import ExportFileError
 from flows.ingest.rejects import Reject, stored_reason, truncate
 from flows.ingest.report import EntityStats
+from flows.ingest.vendor_engine import ValueCount
+from flows.ingest.vendor_file import VendorReader, vendor_file_format
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +109,15 @@ class _FolderReader:
         self.warehouse = warehouse
         self.today = today
         self._batches: dict[str, _EntityBatch] = {}
+        self.vendor = VendorReader(list(folder.vendor.values()), export_settings)
+
+    def file_format(self, entity: Entity, path: Path) -> FileFormat:
+        """How a file of `entity` is written (a vendor file: its format's settings)."""
+        vendor = self.folder.vendor.get(path)
+        if vendor is not None:
+            others = list(self.folder.vendor.values())
+            return vendor_file_format(vendor, entity, self.export_settings, others)
+        return self.export_settings.for_file(entity.system, entity.name)
 
     def read(self, entity: Entity) -> _EntityBatch:
         if entity.name in self._batches:
@@ -109,7 +127,7 @@ class _FolderReader:
         batch = _EntityBatch()
         self._batches[entity.name] = batch
         label = self.folder.label
-        data_files = {label(p): p for p in self.folder.files.get(entity, [])}
+        data_files = {label(p, entity): p for p in self.folder.files.get(entity, [])}
         deletes_files = {label(p): p for p in self.folder.deletes.get(entity, [])}
         refused = [(label(p), reason) for p, reason in self.folder.refused.get(entity, [])]
         # a refused file keeps its record: it is reported as not loaded, not as gone
@@ -134,7 +152,11 @@ class _FolderReader:
         stats = self.stats.setdefault(key, EntityStats())
         for name, reason in refused:
             self._not_loaded(entity, batch, stats, name, reason, reasons.REFUSED_FILE)
-        plans = state.plan(data_files, fmt)
+        plans = [
+            plan
+            for name, path in data_files.items()
+            for plan in state.plan({name: path}, self.file_format(entity, path))
+        ]
         # several files of one entity: a key must be in one of them only, so when one
         # changed they are all read again and checked together; a snapshot that lost a
         # file is read again whole, to find the rows that went with it
@@ -205,13 +227,18 @@ class _FolderReader:
     ) -> ParsedFile | None:
         """Read one file into `batch` and count it; None when it cannot be read at all."""
         label = plan.label
-        fmt = fmt or self.export_settings.for_file(entity.system, entity.name)
+        fmt = fmt or self.file_format(entity, plan.path)
         self.progress(f"reading {label}")
         stats.files_read += 1
         try:
-            parsed = read_export_file(
-                plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
-            )
+            if self.vendor.is_vendor(plan.path):
+                parsed = self.vendor.read(
+                    plan.path, entity, fmt, plan.data, earlier_keys, self.today
+                )
+            else:
+                parsed = read_export_file(
+                    plan.path, entity, fmt, label, plan.data, earlier_keys, self.today
+                )
         except ExportFileError as exc:
             self._not_loaded(entity, batch, stats, label, str(exc))
             return None
@@ -436,6 +463,64 @@ def _files_resource(
     )
 
 
+def _values_resource(
+    reader: _FolderReader, entities: list[Entity], read_at: datetime
+) -> DltResource:
+    """The vendor values the files read in this run mapped (a marker row per file read,
+    as for rejects: a file read again loses its earlier rows)."""
+
+    def values() -> Iterator[pa.Table]:
+        rows: list[dict[str, Any]] = []
+        for entity in entities:
+            batch = reader.read(entity)
+            for parsed in batch.files:
+                rows.append(_value_row(parsed.file, entity, None, read_at))
+                rows += [_value_row(parsed.file, entity, count, read_at) for count in parsed.values]
+            rows += [_value_row(file, entity, None, read_at) for file in batch.vanished]
+        if any(row["column_name"] is not None for row in rows):
+            yield pa.Table.from_pylist(rows, schema=VALUES_SCHEMA)
+
+    return dlt.resource(
+        values,
+        name=settings.VALUES_TABLE,
+        table_name=settings.VALUES_TABLE,
+        primary_key="value_id",
+        write_disposition={
+            "disposition": "merge",
+            "strategy": "delete-insert",
+            "destination_scope": "file IN (SELECT file FROM {staging_table})",
+            "source_filter": "column_name IS NOT NULL",
+        },
+        columns={
+            "value_id": {"data_type": "text", "nullable": False},
+            "rows": {"data_type": "bigint"},
+            "is_mapped": {"data_type": "bool"},
+            "read_at": {"data_type": "timestamp", "timezone": True},
+        },
+    )
+
+
+def _value_row(
+    file: str, entity: Entity, count: ValueCount | None, read_at: datetime
+) -> dict[str, Any]:
+    column = count.column if count else None
+    value = count.value if count else None
+    key = "\x1f".join([file, column or "", value or ""])
+    return {
+        "value_id": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+        "file": file,
+        "entity": entity.name,
+        "column_name": column,
+        "source_column": count.source if count else None,
+        "vendor_value": value,
+        "mapped_to": count.mapped_to if count else None,
+        "is_mapped": count.is_mapped if count else None,
+        "value_map": count.map_name if count else None,
+        "rows": count.rows if count else None,
+        "read_at": read_at,
+    }
+
+
 def _as_timestamp(value: object) -> datetime | None:
     """A date column's bound as a UTC timestamp (a date is its midnight in UTC)."""
     if value is None or isinstance(value, datetime):
@@ -516,6 +601,8 @@ def exports_source(
     every = [e for e in contract.ENTITIES if e.system == system]
     resources.append(_rejects_resource(reader, every, loaded_at))
     resources.append(_files_resource(reader, every, export_settings, loaded_at))
+    if scan.vendor:
+        resources.append(_values_resource(reader, every, loaded_at))
 
     @dlt.source(name=f"{system}_exports", max_table_nesting=0)
     def _source() -> list[DltResource]:

@@ -452,3 +452,31 @@ def test_exchange_rates_are_calendar_dates_whatever_the_time_zone(tmp_path: Path
     [reject] = parsed.rejects
     assert (reject.line, reject.column, reject.code) == (3, "rate", "out_of_range")
     assert "must be above 0" in reject.reason
+
+
+def test_an_empty_optional_currency_is_not_checked(tmp_path: Path) -> None:
+    # a deal (or product) without a currency is in the company's: the row loads
+    deals = ENTITIES_BY_KEY[("crm", "deals")]
+    path = write(
+        tmp_path,
+        "deals.csv",
+        "deal_id,account_id,stage,created_at,currency,amount\n"
+        "D1,A1,won,2024-01-01,,100\nD2,A1,won,2024-01-01,EUR,100\nD3,A1,won,2024-01-01,EURO,1\n",
+    )
+    parsed = read_export_file(path, deals, FileFormat(), "crm/deals.csv")
+    assert parsed.table["deal_id"].to_pylist() == ["D1", "D2"]
+    assert [(r.line, r.code) for r in parsed.rejects] == [(4, "unknown_currency")]
+
+
+def test_a_date_pattern_with_seconds_reads_its_dates(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,ordered_at,currency,total_amount\n"
+        "O1,C1,2024-03-05 14:02:11,EUR,1\nO2,C1,2024-03-05,EUR,1\n"
+        "O3,C1,2024-02-31 10:00:00,EUR,1\n",
+    )
+    fmt = FileFormat(date_format="%Y-%m-%d %H:%M:%S")
+    parsed = read_export_file(path, ORDERS, fmt, "shop/orders.csv")
+    assert parsed.table["ordered_at"].to_pylist() == [utc(2024, 3, 5, 14, 2, 11), utc(2024, 3, 5)]
+    assert [(r.line, r.code) for r in parsed.rejects] == [(4, "not_a_date")]

@@ -180,8 +180,8 @@ def test_loading_the_same_folder_twice_changes_nothing(exports: Path, warehouse:
     report = ingest_exports(exports, warehouse)
 
     assert snapshot(warehouse) == before
-    # 14 canonical tables (4 with rows) + 3 rejects tables + 3 files tables
-    assert len(before) == 20
+    # 14 canonical tables (4 with rows) + 3 rejects, 3 files and 3 (vendor) values tables
+    assert len(before) == 23
     assert all(
         s.files_read == 0 and s.files_skipped_unchanged == 1 for s in report.entities.values()
     )
