@@ -140,6 +140,16 @@ def _add_allow_partial(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_send(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--send",
+        action="store_true",
+        help="e-mail the brief (PDF and JSON) as delivery.yaml says ($TERRAIN_DELIVERY or "
+        "warehouse/delivery.yaml; README, 'Delivery by e-mail'); a failed send fails the "
+        "command. The monthly schedule sends whenever that file exists",
+    )
+
+
 def _add_intent(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--intent",
@@ -201,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(run)
     _add_brief_options(run, default_month="latest")
     _add_allow_partial(run)
+    _add_send(run)
 
     ingest = sub.add_parser(
         "ingest",
@@ -239,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--to", dest="month_to", type=_month, help="last month of a range, YYYY-MM")
     _add_allow_partial(brief)
+    _add_send(brief)
 
     doctor = sub.add_parser(
         "doctor",
@@ -434,6 +446,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         out_dir=str(args.out),
         lang=args.lang,
         allow_partial=args.allow_partial,
+        send=args.send,
     )
     for path in outputs:
         print(path)
@@ -470,6 +483,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
             raise CommandError("give --from and --to together, without --month")
         if "latest" in (args.month_from, args.month_to):
             raise CommandError("--from and --to take months written YYYY-MM")
+        if args.send:
+            raise CommandError(
+                "--send sends one month's brief: use it with --month, not --from/--to"
+            )
         paths = briefs_flow(
             month_from=args.month_from,
             month_to=args.month_to,
@@ -485,6 +502,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
             out_dir=str(args.out),
             lang=args.lang,
             allow_partial=args.allow_partial,
+            send=args.send,
         )
     for path in paths:
         print(path)

@@ -63,6 +63,7 @@ def run_checks(exports: Path, intent: Path, warehouse: Path, out: Path) -> list[
         ("interrupted", lambda: check_interrupted(warehouse, out)),
         ("disk space", lambda: check_disk_space(warehouse)),
         ("prefect api", check_prefect_api),
+        ("delivery", check_delivery),
         ("writer lock", lambda: check_lock(warehouse)),
     ]
     results = []
@@ -230,6 +231,35 @@ def check_secrets(warehouse: Path) -> Check:
             "in .dlt/secrets.toml",
         )
     return Check("secrets", OK, f"MotherDuck token present (in {where}; not shown)")
+
+
+def check_delivery() -> Check:
+    """delivery.yaml valid, its password present (never shown), its SMTP server answering
+    and accepting the login; nothing is sent."""
+    from flows.delivery import DeliveryError
+    from flows.delivery.mail import send
+    from flows.delivery.settings import delivery_path, load_delivery
+
+    try:
+        delivery = load_delivery()
+    except DeliveryError as error:
+        return Check(
+            "delivery", FAIL, str(error), "correct delivery.yaml (README, 'Delivery by e-mail')"
+        )
+    if delivery is None:
+        return Check("delivery", OK, f"no {delivery_path()}: briefs are written, not e-mailed")
+    smtp = delivery.mail.smtp
+    try:
+        send(delivery.mail, None)
+    except DeliveryError as error:
+        return Check("delivery", FAIL, str(error), "see README, 'Delivery by e-mail'")
+    login = f", login '{smtp.username}' accepted (password not shown)" if smtp.username else ""
+    return Check(
+        "delivery",
+        OK,
+        f"{len(delivery.mail.to) + len(delivery.mail.cc)} recipient(s); SMTP server "
+        f"{smtp.host}:{smtp.port} answers{login}",
+    )
 
 
 def check_pdf_engine() -> Check:

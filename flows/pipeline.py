@@ -27,6 +27,7 @@ records for the brief's cover.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -34,7 +35,12 @@ from prefect import flow, get_run_logger, task
 from flows import faults, settings
 from flows.brief import BriefError
 from flows.brief.period import MonthError, month_range, resolve_month
+from flows.brief.render import resolve_language
 from flows.brief.write import write_brief
+from flows.delivery import DeliveryError, artifacts
+from flows.delivery.mail import compose, send
+from flows.delivery.settings import Delivery, delivery_path, load_delivery
+from flows.delivery.summary import Summary, brief_summary
 from flows.health import DataHealthError
 from flows.health.check import check_before_brief, check_ingest, check_transform
 from flows.ingest.export_settings import load_export_settings
@@ -65,6 +71,7 @@ USER_ERRORS = (
     MonthError,
     WarehouseLockedError,
     DataHealthError,
+    DeliveryError,
 )
 
 
@@ -162,6 +169,61 @@ def render_brief_task(warehouse: Path, month: str, out_dir: Path, lang: str | No
     return [str(pdf), str(findings)]
 
 
+@task
+def files_artifact_task(warehouse: Path) -> list[dict[str, object]]:
+    """The `ingest-files` artifact: rows received, loaded and rejected per export file."""
+    return artifacts.publish_files(warehouse)
+
+
+@task
+def load_delivery_task(send: bool | None) -> Delivery | None:
+    """The delivery settings when the brief is to be sent: `send` True requires them,
+    None sends when they exist, False never sends. Read before rendering, so a wrong
+    setting fails the run before any work."""
+    if send is False:
+        return None
+    delivery = load_delivery()
+    if delivery is None and send:
+        raise DeliveryError(
+            f"sending the brief was asked for, but there are no delivery settings at "
+            f"{delivery_path()}: write that file (README, 'Delivery by e-mail') or set "
+            "TERRAIN_DELIVERY to yours."
+        )
+    if delivery is None:
+        get_run_logger().info("no %s: the brief is written, not sent", delivery_path().name)
+    return delivery
+
+
+@task
+def brief_artifacts_task(outputs: list[str], lang: str | None) -> Summary:
+    """The `brief-summary` and `brief-pdf` artifacts; returns the summary for the mail."""
+    pdf, findings_path = (Path(p) for p in outputs)
+    findings = json.loads(findings_path.read_text(encoding="utf-8"))
+    summary = brief_summary(
+        findings, resolve_language(findings, lang), [pdf.name, findings_path.name]
+    )
+    artifacts.publish_brief(summary.markdown, pdf, findings["month"])
+    return summary
+
+
+def _delivery_may_pass(task, task_run, state) -> bool:
+    """Retry a send only when the server may take it later (unreachable, 4xx)."""
+    try:
+        state.result()
+    except DeliveryError as error:
+        return error.transient
+    except Exception:
+        return False
+    return False
+
+
+@task(retry_condition_fn=_delivery_may_pass)
+def send_brief_task(delivery: Delivery, summary: Summary, outputs: list[str]) -> None:
+    """E-mail the brief to the recipients of delivery.yaml."""
+    files = [Path(outputs[0])] + ([Path(outputs[1])] if delivery.mail.attach_json else [])
+    send(delivery.mail, compose(delivery.mail, summary.subject, summary.markdown, files))
+
+
 def _ingest_sources(exports_dir: Path, database: Path) -> dict[str, dict[str, int]]:
     """One task per source; SourceFailedError at the end when some could not load."""
     systems = scan_with_settings(exports_dir).systems()
@@ -215,6 +277,7 @@ def ingest_flow(
             counts = _ingest_sources(exports, database)
         except SourceFailedError as error:
             stale, counts = error, {}
+        files_artifact_task(database)
         check_ingest_task(database, exports, allow_partial)
         if stale is not None:
             raise stale
@@ -244,19 +307,33 @@ def brief_flow(
     out_dir: str | None = None,
     lang: str | None = None,
     allow_partial: bool = False,
+    send: bool | None = None,
 ) -> list[str]:
-    """Render the PDF brief and its findings JSON for one month.
+    """Render the PDF brief and its findings JSON for one month, publish its artifacts and
+    e-mail it.
 
     month: YYYY-MM, `latest` (last complete month of the shop orders) or empty for the
     previous calendar month (what the monthly schedule wants). Reads the published
     warehouse only: it never waits for a run that is writing. Refuses data whose latest
     health check failed, unless that check or allow_partial allowed it.
+    send: True e-mails the brief as delivery.yaml says (and fails without it), None (the
+    schedule's default) e-mails it when delivery.yaml exists, False never does. A send
+    that fails after its retries fails the run; the brief stays written.
     """
     warehouse_file = _path(warehouse, settings.warehouse_path())
+    delivery = load_delivery_task(send)
     check_before_brief_task(warehouse_file, allow_partial)
     resolved = resolve_month(month, warehouse_file, company_timezone(warehouse_file))
     get_run_logger().info("brief for %s", resolved)
-    return render_brief_task(warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang)
+    outputs = render_brief_task(
+        warehouse_file, resolved, _path(out_dir, settings.briefs_path()), lang
+    )
+    summary = brief_artifacts_task(outputs, lang)
+    if delivery is not None:
+        send_brief_task.with_options(
+            retries=delivery.mail.retries, retry_delay_seconds=delivery.mail.retry_delay_seconds
+        )(delivery, summary, outputs)
+    return outputs
 
 
 @flow(name="briefs")
@@ -317,9 +394,10 @@ def pipeline_flow(
     out_dir: str | None = None,
     lang: str | None = None,
     allow_partial: bool = False,
+    send: bool | None = False,
 ) -> list[str]:
     """Everything: ingest, transform (each with its data health check), publish, brief
-    (from the published file)."""
+    (from the published file), and its e-mail when `send` (as for `brief_flow`)."""
     published = _path(warehouse, settings.warehouse_path())
     # the lock stays held until the brief is written: no other run publishes in between
     with writer_lock(published, command="terrain run"):
@@ -328,7 +406,7 @@ def pipeline_flow(
             refresh_flow(exports_dir, intent_file, warehouse, allow_partial)
         except SourceFailedError as error:
             stale = error
-        outputs = brief_flow(month, warehouse, out_dir, lang, allow_partial)
+        outputs = brief_flow(month, warehouse, out_dir, lang, allow_partial, send)
         if stale is not None:
             raise stale
         return outputs

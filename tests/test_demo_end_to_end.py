@@ -209,3 +209,11 @@ def test_second_run_on_the_same_inputs_changes_nothing(demo):
     for table in FRESHNESS_TABLES:
         assert after.pop(table).split(":")[0] == before.pop(table).split(":")[0]
     assert after == before
+
+
+def test_exchange_rates_are_not_missing_when_every_amount_is_in_euros(demo) -> None:
+    health = demo["findings"]["data_health"]
+    rates = next(s for s in health["sources"] if s["entity_key"] == "shop/exchange_rates")
+    assert rates["status"] == "no_file" and rates["is_needed"] is False
+    assert "shop/exchange_rates" not in health["missing_sources"]
+    assert "shop/exchange_rates" not in pdf_text(demo["pdf"])

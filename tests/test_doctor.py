@@ -21,7 +21,12 @@ def _terrain_doctor(tmp_path: Path, *args: str, **env: str) -> subprocess.Comple
         [sys.executable, "-m", "flows.cli", "doctor", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "PREFECT_API_URL": "", **env},
+        env={
+            **os.environ,
+            "PREFECT_API_URL": "",
+            "TERRAIN_DELIVERY": str(tmp_path / "delivery.yaml"),
+            **env,
+        },
         cwd=tmp_path,
         check=False,
     )
@@ -52,7 +57,7 @@ def test_a_broken_setup_fails_with_one_line_per_check_and_a_fix(tmp_path: Path) 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     by_name = {line[6:21].strip(): line for line in lines[:-1]}
-    assert len(by_name) == len(lines) - 1 == 11  # one line per check
+    assert len(by_name) == len(lines) - 1 == 12  # one line per check
     assert (
         by_name["intent file"].startswith("FAIL")
         and "fix: terrain check-intent" in by_name["intent file"]
@@ -60,7 +65,8 @@ def test_a_broken_setup_fails_with_one_line_per_check_and_a_fix(tmp_path: Path) 
     assert by_name["export folder"].startswith("FAIL")
     assert "shop/customers.csv" in by_name["export folder"] and "fix:" in by_name["export folder"]
     assert by_name["warehouse"].startswith("warn")
-    assert lines[-1] == "11 checks, 2 failed"
+    assert by_name["delivery"].startswith("ok") and "not e-mailed" in by_name["delivery"]
+    assert lines[-1] == "12 checks, 2 failed"
     assert "root:x:0:0" not in result.stdout
 
 

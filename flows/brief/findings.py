@@ -33,7 +33,8 @@ DATA_CHECK_COLUMNS = (
 )
 TEST_WARNING_COLUMNS = ("test_name", "model", "failing_rows", "message")
 DATA_HEALTH_COLUMNS = (
-    "entity_key", "system", "entity", "is_required", "status", "file_count", "rows_received",
+    "entity_key", "system", "entity", "is_required", "status", "is_needed", "file_count",
+    "rows_received",
     "rows_loaded", "rows_rejected", "rows_excluded", "reject_share", "first_date", "last_date",
 )
 # What a state says about a figure (report.rpt_brief__figure_states, rpt_brief__gaps).
@@ -263,7 +264,9 @@ def _data_health(
         "checks": [pick(check, DATA_CHECK_COLUMNS) for check in checks],
         "test_warnings": [pick(warning, TEST_WARNING_COLUMNS) for warning in test_warnings],
         "sources": [pick(row, DATA_HEALTH_COLUMNS) for row in sources],
-        "missing_sources": [row["entity_key"] for row in sources if row["status"] != "loaded"],
+        "missing_sources": [
+            row["entity_key"] for row in sources if row["status"] != "loaded" and row["is_needed"]
+        ],
         "not_assessed": _not_assessed(states or []),
     }
 

@@ -60,6 +60,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "dans l'entrepôt de données."
         ),
         "glance_empty": "Aucun constat marquant ce mois-ci.",
+        "mail_subject": "{company} · brief stratégique · {month}",
+        "mail_files": "En pièces jointes : {files}.",
+        "summary_item": "{rank}. **{subject}** ({status}) : {value} · {metric}",
         "glance_vs_target": "objectif {value}",
         "glance_vs_reference": "référence {value}",
         "glance_vs_baseline": "habituellement {value}",
@@ -503,6 +506,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "The month's most notable findings, ranked by importance in the warehouse."
         ),
         "glance_empty": "No notable finding this month.",
+        "mail_subject": "{company} · strategy brief · {month}",
+        "mail_files": "Attached: {files}.",
+        "summary_item": "{rank}. **{subject}** ({status}): {value} · {metric}",
         "glance_vs_target": "target {value}",
         "glance_vs_reference": "reference {value}",
         "glance_vs_baseline": "usually {value}",

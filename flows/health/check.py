@@ -196,7 +196,7 @@ def _percent(share: float | None) -> str:
 
 
 @dataclass(frozen=True)
-class _FileRow:
+class FileRow:
     system: str
     entity: str
     file: str
@@ -208,7 +208,8 @@ class _FileRow:
     max_reject_share: float
 
 
-def _files(con: duckdb.DuckDBPyConnection) -> list[_FileRow]:
+def file_rows(con: duckdb.DuckDBPyConnection) -> list[FileRow]:
+    """Every export file of the raw layer with its counts (`ingest_files` of each system)."""
     parts = " union all by name ".join(
         f"select '{system}' as system, entity, file, rows_received, rows_loaded, rows_rejected, "
         f"is_refused, refusal, max_reject_share "
@@ -217,7 +218,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> list[_FileRow]:
     )
     rows = con.execute(f"select * from ({parts}) order by system, entity, file").fetchall()
     return [
-        _FileRow(
+        FileRow(
             system,
             entity,
             file,
@@ -270,7 +271,7 @@ def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, list[Reason]]:
     return found
 
 
-def _file_fix(row: _FileRow, exports_dir: Path | None) -> str:
+def _file_fix(row: FileRow, exports_dir: Path | None) -> str:
     rejects = f"{settings.raw_dataset(row.system)}.{settings.REJECTS_TABLE}"
     where = f" ({exports_dir / row.file})" if exports_dir else ""
     return (
@@ -285,7 +286,7 @@ def ingest_failures(
     con: duckdb.DuckDBPyConnection, exports_dir: Path | None = None
 ) -> list[Failure]:
     """The problems of the raw layer as the last ingestion left it."""
-    files = _files(con)
+    files = file_rows(con)
     reasons = _reasons(con)
     failures: list[Failure] = []
     for row in files:

@@ -45,7 +45,8 @@ FILLED: dict[str, str] = {
     "rpt_brief__test_warnings": "test_name model failing_rows message",
     "rpt_brief__data_health": (
         "entity_key system entity entity_position is_required file_count rows_received "
-        "rows_loaded rows_rejected rows_excluded reject_share first_date last_date status"
+        "rows_loaded rows_rejected rows_excluded reject_share first_date last_date status "
+        "is_needed"
     ),
     "rpt_brief__offers": (
         "report_month offer_id offer_name offer_kind orders units revenue buyers "
@@ -270,12 +271,16 @@ COVERAGE = [
 # The sources of the export contract: one without a file.
 DATA_HEALTH = [
     ("shop/customers", "shop", "customers", 1, True, 1, 1840, 1840, 0, 0, 0.0, "2024-01-03",
-     "2025-04-10", "loaded"),
+     "2025-04-10", "loaded", True),
     ("shop/orders", "shop", "orders", 3, True, 1, 5216, 5213, 3, 0, 0.000575, "2024-01-03",
-     "2025-04-12", "loaded"),
+     "2025-04-12", "loaded", True),
     ("shop/reviews", "shop", "reviews", 6, False, 1, 904, 903, 1, 0, 0.0011, "2024-01-21",
-     "2025-04-11", "loaded"),
-    ("crm/deals", "crm", "deals", 9, False, 0, None, 0, None, 0, None, None, None, "no_file"),
+     "2025-04-11", "loaded", True),
+    # every amount in the company's currency: no rate needed, not a missing source
+    ("shop/exchange_rates", "shop", "exchange_rates", 8, False, 0, None, 0, None, 0, None, None,
+     None, "no_file", False),
+    ("crm/deals", "crm", "deals", 9, False, 0, None, 0, None, 0, None, None, None, "no_file",
+     True),
 ]
 
 # The last data health check passed; the last build had no test warning.

@@ -193,7 +193,7 @@ FINDINGS_KEYS = {
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
     '.data_health': 'partial checks test_warnings sources missing_sources not_assessed',
-    '.data_health.sources[]': 'entity_key system entity is_required status file_count rows_received rows_loaded rows_rejected rows_excluded reject_share first_date last_date',
+    '.data_health.sources[]': 'entity_key system entity is_required status is_needed file_count rows_received rows_loaded rows_rejected rows_excluded reject_share first_date last_date',
     '.data_health.not_assessed[]': 'input no_data_reason metrics offer_ids',
     '.data_health.checks[]': 'stage run_date passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
     '.method': 'signals gaps voice redaction',

@@ -26,6 +26,30 @@ exclusions as (
     select * from {{ ref('fct_amount_exclusions') }}
 ),
 
+orders as (
+    select * from {{ ref('int_orders_converted') }}
+),
+
+deals as (
+    select * from {{ ref('int_deals_converted') }}
+),
+
+company as (
+    select * from {{ ref('stg_intent__company') }}
+),
+
+foreign_amounts as (
+    -- amounts in another currency than the company's: only they need exchange rates
+    select count(*) as amounts
+    from (
+        select currency from orders
+        union all
+        select currency from deals
+    ) as amounts
+    cross join company
+    where amounts.currency <> company.currency
+),
+
 file_totals as (
     select
         system,
@@ -129,6 +153,10 @@ final as (
             when coalesce(file_totals.rows_loaded, 0) = 0 then 'no_rows'
             else 'loaded'
         end as status,
+        -- exchange rates matter only when some amount is in another currency: without
+        -- one, their absence is not a missing source
+        entities.entity_key <> 'shop/exchange_rates'
+        or (select amounts from foreign_amounts) > 0 as is_needed,
         coalesce(reasons.reject_reasons, []) as reject_reasons,
         coalesce(exclusion_totals.excluded_currencies, []) as excluded_currencies
     from entities
