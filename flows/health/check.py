@@ -427,7 +427,7 @@ def _ingest_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
         mappings = value_mappings(con)
     except duckdb.CatalogException:  # a warehouse loaded before vendor files existed
         return []
-    thresholds = {row.file: row.max_reject_share for row in _files(con) if row.max_reject_share}
+    thresholds = {row.file: row.max_reject_share for row in file_rows(con) if row.max_reject_share}
     return value_warnings(mappings, thresholds)
 
 

@@ -40,7 +40,7 @@ company as (
 
 foreign_amounts as (
     -- amounts in another currency than the company's: only they need exchange rates
-    select count(*) as amounts
+    select count(*) as foreign_amount_count
     from (
         select currency from orders
         union all
@@ -156,7 +156,7 @@ final as (
         -- exchange rates matter only when some amount is in another currency: without
         -- one, their absence is not a missing source
         entities.entity_key <> 'shop/exchange_rates'
-        or (select amounts from foreign_amounts) > 0 as is_needed,
+        or (select foreign_amounts.foreign_amount_count from foreign_amounts) > 0 as is_needed,
         coalesce(reasons.reject_reasons, []) as reject_reasons,
         coalesce(exclusion_totals.excluded_currencies, []) as excluded_currencies
     from entities
