@@ -37,6 +37,8 @@ DATA_HEALTH_COLUMNS = (
     "rows_received",
     "rows_loaded", "rows_rejected", "rows_excluded", "reject_share", "first_date", "last_date",
 )
+# How many rows of each source naming a customer name one the shop knows.
+IDENTITY_LINK_COLUMNS = ("entity_key", "linked_by", "row_count", "linked_rows", "linked_share")
 # What a state says about a figure (report.rpt_brief__figure_states, rpt_brief__gaps).
 STATE_COLUMNS = (
     "state", "input", "no_data_reason", "floor_name", "floor_value", "observed_value",
@@ -192,6 +194,7 @@ def build_findings(warehouse: Path, month: str) -> dict[str, Any]:
             report.test_warnings,
             report.data_health,
             report.months["rpt_brief__figure_states"],
+            report.identity_links,
         ),
     )
 
@@ -253,6 +256,7 @@ def _data_health(
     test_warnings: list[Row],
     sources: list[Row] | None = None,
     states: list[Row] | None = None,
+    identity_links: list[Row] | None = None,
 ) -> Row:
     """The data health behind the brief. `partial`: rendered from data that failed a
     check, because partial data was allowed (the cover must say so); `sources`: each
@@ -268,6 +272,7 @@ def _data_health(
             row["entity_key"] for row in sources if row["status"] != "loaded" and row["is_needed"]
         ],
         "not_assessed": _not_assessed(states or []),
+        "identity_links": [pick(row, IDENTITY_LINK_COLUMNS) for row in identity_links or []],
     }
 
 
@@ -627,6 +632,7 @@ def _sources() -> dict[str, str]:
         "stale_sources": f"{REPORT_SCHEMA}.rpt_brief__freshness",
         "data_health": f"{REPORT_SCHEMA}.rpt_brief__data_checks",
         "data_health_sources": f"{REPORT_SCHEMA}.rpt_brief__data_health",
+        "data_health_identity_links": f"{REPORT_SCHEMA}.rpt_brief__identity_links",
         "figure_states": f"{REPORT_SCHEMA}.rpt_brief__figure_states",
         "at_a_glance": f"{REPORT_SCHEMA}.rpt_brief__at_a_glance",
         "offers": f"{REPORT_SCHEMA}.rpt_brief__offers",

@@ -456,6 +456,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_span": "{start} – {end}",
         "health_missing": "Sources absentes : {sources}.",
         "health_none_missing": "Aucune source absente.",
+        "health_identity": "Lignes rattachées à un client de la boutique : {links}.",
         "health_not_assessed": "Non évalué faute de données :",
         "health_not_assessed_item": "{metrics} — {reason}",
         "health_partial": (
@@ -886,6 +887,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_span": "{start} – {end}",
         "health_missing": "Missing sources: {sources}.",
         "health_none_missing": "No source missing.",
+        "health_identity": "Rows tied to a shop customer: {links}.",
         "health_not_assessed": "Not assessed for want of data:",
         "health_not_assessed_item": "{metrics} — {reason}",
         "health_partial": (

@@ -73,6 +73,7 @@ ORDER_BY = {
     "rpt_brief__data_checks": "checked_at",
     "rpt_brief__test_warnings": "model, test_name",
     "rpt_brief__data_health": "entity_position",
+    "rpt_brief__identity_links": "entity_key",
     "rpt_brief__offers": "revenue desc nulls last, offer_id",
     "rpt_brief__figure_states": "offer_id, metric",
     "rpt_brief__gaps": "gap_rank nulls last, gap_id",
@@ -96,6 +97,7 @@ class ReportRows:
     data_checks: list[dict[str, Any]]  # rpt_brief__data_checks (latest check per stage)
     test_warnings: list[dict[str, Any]]  # rpt_brief__test_warnings (last build)
     data_health: list[dict[str, Any]]  # rpt_brief__data_health (per entity of the contract)
+    identity_links: list[dict[str, Any]]  # rpt_brief__identity_links (per source naming customers)
 
 
 def read_report(warehouse: Path, report_month: date) -> ReportRows:
@@ -119,10 +121,18 @@ def read_report(warehouse: Path, report_month: date) -> ReportRows:
         data_checks = read_table(con, "rpt_brief__data_checks")
         test_warnings = read_table(con, "rpt_brief__test_warnings")
         data_health = read_table(con, "rpt_brief__data_health")
+        identity_links = read_table(con, "rpt_brief__identity_links")
     finally:
         con.close()
     return ReportRows(
-        company_rows[0], coverage, month_rows, freshness, data_checks, test_warnings, data_health
+        company_rows[0],
+        coverage,
+        month_rows,
+        freshness,
+        data_checks,
+        test_warnings,
+        data_health,
+        identity_links,
     )
 
 

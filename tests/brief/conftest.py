@@ -48,6 +48,7 @@ FILLED: dict[str, str] = {
         "rows_loaded rows_rejected rows_excluded reject_share first_date last_date status "
         "is_needed"
     ),
+    "rpt_brief__identity_links": "entity_key linked_by row_count linked_rows linked_share",
     "rpt_brief__offers": (
         "report_month offer_id offer_name offer_kind orders units revenue buyers "
         "off_target_buyers off_target_buyer_share off_target_revenue_share "
@@ -283,6 +284,12 @@ DATA_HEALTH = [
      True),
 ]
 
+# Tickets and reviews that name a shop customer (most tickets come from the e-mail form).
+IDENTITY_LINKS = [
+    ("shop/reviews", "customer_id", 904, 904, 1.0),
+    ("support/tickets", "requester_email", 412, 287, 0.6966),
+]
+
 # The last data health check passed; the last build had no test warning.
 DATA_CHECKS = [("ingest", "2025-04-01 02:00:00", "2025-04-01", True, False, False, 0, [], [], [], [])]
 
@@ -436,6 +443,7 @@ TABLE_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "rpt_brief__data_checks": DATA_CHECKS,
     "rpt_brief__test_warnings": [],
     "rpt_brief__data_health": DATA_HEALTH,
+    "rpt_brief__identity_links": IDENTITY_LINKS,
     "rpt_brief__offers": OFFERS,
     "rpt_brief__gaps": GAPS,
     "rpt_brief__signals": SIGNALS,

@@ -192,7 +192,8 @@ FINDINGS_KEYS = {
     '': 'schema_version month report_month is_complete_month month_state generated_from company coverage stale_sources data_health method at_a_glance offers findings labels sources',
     '.company': 'name language currency first_data_date last_data_date last_complete_month',
     '.coverage[]': 'system entity row_count rejected_rows first_at last_at',
-    '.data_health': 'partial checks test_warnings sources missing_sources not_assessed',
+    '.data_health': 'partial checks test_warnings sources missing_sources not_assessed identity_links',
+    '.data_health.identity_links[]': 'entity_key linked_by row_count linked_rows linked_share',
     '.data_health.sources[]': 'entity_key system entity is_required status is_needed file_count rows_received rows_loaded rows_rejected rows_excluded reject_share first_date last_date',
     '.data_health.not_assessed[]': 'input no_data_reason metrics offer_ids',
     '.data_health.checks[]': 'stage run_date passed allow_partial is_partial failure_count failure_rules failure_entities failure_files failure_messages',
@@ -234,7 +235,7 @@ FINDINGS_KEYS = {
     '.findings[emerging_term].figures': 'documents customers recent_documents recent_customers recent_share baseline_documents baseline_share smoothed_ratio p_value q_value trend_documents',
     '.findings[emerging_term].verbatims[]': 'evidence_id evidence_source created_date quote',
     '.labels': 'offers themes segments items decisions',
-    '.sources': 'company coverage stale_sources data_health data_health_sources figure_states at_a_glance offers gap signal verbatims emerging_term experiment decision',
+    '.sources': 'company coverage stale_sources data_health data_health_sources data_health_identity_links figure_states at_a_glance offers gap signal verbatims emerging_term experiment decision',
 }
 # fmt: on
 

@@ -304,3 +304,14 @@ def test_windows_and_thresholds_in_sentences_come_from_the_settings(findings: di
     assert "limitées à 200 caractères" in text and "280 caractères" not in text
     assert "4 mois complets d'historique de commandes" in text
     assert "Sur 2 mois" in text
+
+
+def test_the_cover_says_how_much_of_each_source_is_tied_to_a_customer(findings: dict) -> None:
+    links = {link["entity_key"]: link for link in findings["data_health"]["identity_links"]}
+    assert links["support/tickets"]["linked_rows"] == 287
+    assert "Rows tied to a shop customer: shop/reviews 100%, support/tickets 70%." in text_of(
+        findings, "en"
+    )
+    assert "Lignes rattachées à un client de la boutique : shop/reviews 100 %" in text_of(
+        findings, "fr"
+    )
